@@ -1,0 +1,22 @@
+"""Guicheng (规程): the web application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.config import Settings, load_settings
+from service.operations.context import AppContext, build_context
+
+
+def create_app(settings: Settings | None = None, context: AppContext | None = None) -> Flask:
+    context = context or build_context(settings)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = context.settings.secret_key
+    app.extensions["guicheng"] = context
+
+    from service.api import bp as api_bp
+    from service.web import bp as web_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
+    return app

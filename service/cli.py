@@ -1,0 +1,222 @@
+"""The `guicheng` command (CONTRACT.md): thin wrappers over the use cases."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service import cli_admin
+from service.config import PROJECT_ROOT
+from service.engine.problems import DefinitionInvalid
+from service.operations import background, calendar, cases, deploy, queries, users
+from service.operations.context import AppContext, build_context
+from service.operations.errors import OperationError
+from service.persistence.audit import verify_chain
+from service.persistence.migrate import upgrade
+
+
+def _ctx() -> AppContext:
+    return build_context()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _json_arg(text: str | None, what: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{what}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    if not isinstance(value, dict):
+        _fail(f"{what}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _dump(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+class _Group(click.Group):
+    """Turn use-case errors into one clear line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OperationError as exc:
+            _fail(f"error: {exc}")
+        except DefinitionInvalid as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """规程 Guicheng — procedures as living BPMN diagrams."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="add one demo user per role (password: demo)")
+def init(demo: bool) -> None:
+    """Create/upgrade the database, seed the calendar, deploy processes/."""
+    ctx = _ctx()
+    upgrade(ctx.db.engine)
+    click.echo(f"database ready: {ctx.db.engine.url.render_as_string(hide_password=True)}")
+    added = calendar.seed_calendar(ctx)
+    click.echo(f"calendar: {added} days added")
+    for bundle in deploy.bundles_from_paths([ctx.settings.processes_dir], ctx.settings.forms_dir):
+        result = deploy.deploy_bundle(ctx, bundle, actor="system")
+        click.echo(f"deployed {result.process_id} v{result.version}{'' if result.created else ' (unchanged)'}")
+    if demo:
+        created = users.ensure_demo_users(ctx)
+        click.echo(f"demo users: {len(created)} added (user name = role id + 1, password: demo)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Exit 0 if every diagram/form is deployable; else one line per problem."""
+    problems = deploy.validate_paths(list(paths), PROJECT_ROOT / "forms")
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        sys.exit(1)
+    click.echo("ok", err=True)
+
+
+@main.command(name="deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--as", "actor", default="system")
+def deploy_command(paths: tuple[Path, ...], actor: str) -> None:
+    """Deploy a new version of each process whose content changed."""
+    ctx = _ctx()
+    for bundle in deploy.bundles_from_paths(list(paths), ctx.settings.forms_dir):
+        result = deploy.deploy_bundle(ctx, bundle, actor=actor)
+        click.echo(f"{result.process_id} {result.version}{'' if result.created else ' (unchanged)'}")
+
+
+@main.command()
+@click.argument("process_id")
+@click.option("--as", "actor", required=True)
+@click.option("--data", default=None, help="start form data as JSON")
+@click.option("--key", "business_key", default=None, help="business key (default: customer / project)")
+def start(process_id: str, actor: str, data: str | None, business_key: str | None) -> None:
+    """Start a case; prints the new instance id."""
+    instance_id = cases.start_case(_ctx(), process_id=process_id, actor=actor, data=_json_arg(data, "--data"),
+                                   business_key=business_key)
+    click.echo(instance_id)
+
+
+@main.command()
+@click.option("--as", "actor", default=None)
+@click.option("--instance", "instance_id", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
+    """Open tasks the user may work on."""
+    found = queries.open_tasks(_ctx(), actor=actor, instance_id=instance_id)
+    if as_json:
+        _dump(found)
+        return
+    if not found:
+        click.echo("no open tasks")
+    for t in found:
+        due = t["due_at"] or "-"
+        click.echo(f"{t['id']:>5}  {t['name']}  [{t['role']}]  case {t['instance_id']} {t['business_key']}  due {due}")
+
+
+@main.command()
+@click.argument("instance_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def show(instance_id: int, as_json: bool) -> None:
+    """Status, version, data and open tasks of a case."""
+    case = queries.show_case(_ctx(), instance_id)
+    if as_json:
+        _dump(case)
+        return
+    click.echo(f"case {case['id']}  {case['process_id']} v{case['version']}  {case['status']}  {case['business_key']}")
+    if case["error"]:
+        click.echo(f"error: {case['error']}")
+    for t in case["open_tasks"]:
+        click.echo(f"  open task {t['id']}: {t['name']} [{t['role']}] due {t['due_at'] or '-'}")
+    for m in case["mails"]:
+        click.echo(f"  mail ({m['status']}): {m['subject']} → {', '.join(m['to'])}")
+    click.echo("data: " + json.dumps(case["data"], ensure_ascii=False, sort_keys=True))
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@click.option("--as", "actor", required=True)
+@click.option("--data", default=None, help="form data as JSON")
+def complete(task_id: int, actor: str, data: str | None) -> None:
+    """Complete a task with form data."""
+    result = cases.complete_task(_ctx(), task_id=task_id, actor=actor, data=_json_arg(data, "--data"))
+    click.echo(f"task {result['task_id']} completed; case {result['instance_id']} is {result['status']}")
+
+
+@main.command()
+@click.argument("instance_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def history(instance_id: int, as_json: bool) -> None:
+    """The case's events in order."""
+    events = queries.history(_ctx(), instance_id)
+    if as_json:
+        _dump(events)
+        return
+    for e in events:
+        detail = e["payload"].get("name") or e["payload"].get("element_id") or e["payload"].get("subject") or ""
+        click.echo(f"{e['seq']:>6}  {e['at']}  {e['type']:<15} {e['actor']:<16} {detail}")
+
+
+@main.group()
+def audit() -> None:
+    """Audit checks."""
+
+
+@audit.command()
+def verify() -> None:
+    """Exit 0 if the event hash chain is intact."""
+    ctx = _ctx()
+    with ctx.db.reading() as session:
+        report = verify_chain(session)
+    if not report.ok:
+        _fail(f"audit chain broken at event {report.first_bad_seq}: {report.reason} "
+              f"({report.checked} events verified before it)")
+    click.echo(f"audit chain intact: {report.checked} events")
+
+
+@main.command()
+@click.argument("username")
+def token(username: str) -> None:
+    """Print an API token for the user."""
+    click.echo(users.issue_token(_ctx(), username))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="do what is due now, then exit")
+@click.option("--interval", default=2.0, show_default=True, help="seconds between rounds")
+def worker(once: bool, interval: float) -> None:
+    """Fire due timers and send the mail outbox."""
+    ctx = _ctx()
+    while True:
+        report = background.run_once(ctx)
+        if once or report.timers_fired or report.mails_sent or report.failures:
+            click.echo(f"timers fired: {report.timers_fired}, mails sent: {report.mails_sent}, "
+                       f"failed: {report.failures}")
+        if once:
+            return
+        time.sleep(interval)
+
+
+for _command in cli_admin.COMMANDS:
+    main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

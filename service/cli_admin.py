@@ -1,0 +1,97 @@
+"""Administration commands: serve, users, calendar, operations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import click
+
+from service.domain.roles import ROLES
+from service.operations import calendar, users
+from service.operations.context import build_context
+from service.service_tasks.registry import operations as registered_operations
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="do not start the background worker")
+def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
+    """Run the web server (gunicorn) with a background worker beside it."""
+    background = None
+    if not no_worker:
+        background = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ.copy())
+    try:
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                   "--access-logfile", "-", "service.wsgi:app"]
+        click.echo(f"serving on http://{host}:{port}")
+        sys.exit(subprocess.call(command))
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(timeout=10)
+
+
+@click.group(name="users")
+def users_group() -> None:
+    """Manage users and their roles."""
+
+
+@users_group.command(name="add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(sorted(ROLES)))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def add_user(username: str, display_name: str, email: str, roles: tuple[str, ...], password: str) -> None:
+    """Create or update a user."""
+    users.save_user(build_context(), username=username, display_name=display_name, email=email,
+                    roles=list(roles), password=password, actor="cli")
+    click.echo(f"saved {username} ({', '.join(roles)})")
+
+
+@click.group(name="calendar")
+def calendar_group() -> None:
+    """The working-day calendar."""
+
+
+@calendar_group.command(name="set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--workday/--holiday", required=True)
+@click.option("--name", default="")
+def set_day(day: dt.datetime, workday: bool, name: str) -> None:
+    """Override one day (e.g. next year's holiday notice)."""
+    calendar.set_day(build_context(), day=day.date(), is_workday=workday, name=name, actor="cli")
+    click.echo(f"{day.date()} is now a {'working day' if workday else 'holiday'}")
+
+
+@calendar_group.command(name="deadline")
+@click.argument("received_at")
+@click.argument("days", type=int)
+def deadline(received_at: str, days: int) -> None:
+    """End of working day DAYS counted from RECEIVED_AT (ISO timestamp)."""
+    ctx = build_context()
+    from service.adapters.clock import parse_instant
+    with ctx.db.reading() as session:
+        cal = calendar.load_calendar(session, ctx)
+    received = parse_instant(received_at, ctx.tz)
+    end = cal.end_of_working_day(received, days)
+    warning = cal.warning_for(end.date())
+    click.echo(end.isoformat())
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@click.command(name="operations")
+def list_operations() -> None:
+    """The named operations diagrams may call from service tasks."""
+    for op in registered_operations().values():
+        params = ", ".join(sorted(op.required) + [f"[{p}]" for p in sorted(op.optional)])
+        click.echo(f"{op.name}({params})  {op.description}")
+
+
+COMMANDS = [serve, users_group, calendar_group, list_operations]

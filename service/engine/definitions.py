@@ -1,0 +1,202 @@
+"""Parse and check a process bundle (BPMN + DMN) before anything is stored.
+
+Everything a diagram can get wrong is found here, with file, line and
+element id: hostile or malformed XML, engine-level errors, lanes that are
+not roles, unknown service operations or missing parameters, and
+expressions the restricted evaluator refuses. The result carries the parsed
+specs and the metadata the server needs (forms, roles, due dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from . import safe_eval
+from .problems import DefinitionInvalid, Problem
+from .xml_safety import XmlRejected, parse_xml
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+
+
+@dataclass(frozen=True)
+class OperationSignature:
+    required: frozenset[str]
+    optional: frozenset[str] = frozenset()
+
+
+@dataclass
+class ParsedBundle:
+    process_id: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    metadata: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _properties(node: etree._Element) -> dict[str, str]:
+    found = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
+    return {p.get("name"): p.get("value") for p in found}
+
+
+def _lanes(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    by_node: dict[str, etree._Element] = {}
+    for lane in tree.iter(f"{{{BPMN}}}lane"):
+        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+            by_node[(ref.text or "").strip()] = lane
+    return by_node
+
+
+class _Checker:
+    def __init__(self, filename: str, operations: Mapping[str, OperationSignature],
+                 resolve_role: Callable[[str | None], str | None]):
+        self.filename = filename
+        self.operations = operations
+        self.resolve_role = resolve_role
+        self.problems: list[Problem] = []
+
+    def problem(self, node: etree._Element, message: str) -> None:
+        self.problems.append(Problem(self.filename, node.sourceline, node.get("id", ""), message))
+
+    def expression(self, node: etree._Element, source: str | None, what: str, script: bool = False) -> None:
+        if source is None or not source.strip():
+            self.problem(node, f"{what} is empty")
+            return
+        try:
+            (safe_eval.check_script if script else safe_eval.check_expression)(source)
+        except safe_eval.UnsafeExpression as exc:
+            self.problem(node, f"{what} refused: {exc}")
+
+    def process(self, process: etree._Element, tree: etree._ElementTree) -> dict[str, Any]:
+        lanes = _lanes(tree)
+        tasks: dict[str, dict[str, Any]] = {}
+        start_form, start_role = None, None
+        for node in process.iter(f"{{{BPMN}}}startEvent"):
+            if node.getparent() is process:
+                start_form = _properties(node).get("formKey") or start_form
+                lane = lanes.get(node.get("id"))
+                start_role = self.resolve_role(lane.get("name")) if lane is not None else start_role
+        for node in process.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
+            tasks[node.get("id")] = self.user_task(node, lanes)
+        for node in process.iter(f"{{{BPMN}}}serviceTask"):
+            self.service_task(node)
+        for node in process.iter(f"{{{BPMN}}}scriptTask"):
+            script = node.find(f"{{{BPMN}}}script")
+            self.expression(node, script.text if script is not None else None, "script", script=True)
+        for node in process.iter(f"{{{BPMN}}}conditionExpression"):
+            self.expression(node.getparent(), node.text, "condition")
+        for tag in ("timeDate", "timeDuration", "timeCycle"):
+            for node in process.iter(f"{{{BPMN}}}{tag}"):
+                self.expression(node.getparent().getparent(), node.text, f"timer {tag}")
+        return {"start_form": start_form, "start_role": start_role, "tasks": tasks, "name": process.get("name") or process.get("id")}
+
+    def user_task(self, node: etree._Element, lanes: dict[str, etree._Element]) -> dict[str, Any]:
+        lane = lanes.get(node.get("id"))
+        lane_name = lane.get("name") if lane is not None else None
+        role = self.resolve_role(lane_name)
+        if lane is None:
+            self.problem(node, "user task is not in a lane: put it in the lane of the role that does it")
+        elif role is None:
+            self.problem(lane, f"lane name '{lane_name}' is not a known role id or role name")
+        props = _properties(node)
+        if not props.get("formKey"):
+            self.problem(node, "user task has no formKey property naming its form")
+        return {"name": node.get("name") or node.get("id"), "role": role, "lane": lane_name,
+                "form": props.get("formKey"), "due": props.get("dueAt")}
+
+    def service_task(self, node: etree._Element) -> None:
+        operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
+        if operator is None:
+            self.problem(node, "service task names no operation (spiffworkflow:serviceTaskOperator)")
+            return
+        name = operator.get("id")
+        signature = self.operations.get(name or "")
+        if signature is None:
+            known = ", ".join(sorted(self.operations)) or "none"
+            self.problem(node, f"unknown service operation '{name}' (known: {known})")
+            return
+        given: dict[str, str] = {}
+        for param in operator.iter(f"{{{SPIFF}}}parameter"):
+            given[param.get("id")] = param.get("value")
+            self.expression(node, param.get("value"), f"parameter '{param.get('id')}'")
+        missing = signature.required - set(given)
+        unknown = set(given) - signature.required - signature.optional
+        if missing:
+            self.problem(node, f"operation '{name}' needs parameter(s): {', '.join(sorted(missing))}")
+        if unknown:
+            self.problem(node, f"operation '{name}' has no parameter(s): {', '.join(sorted(unknown))}")
+
+
+def _engine_problem(exc: SpiffWorkflowException, trees: Mapping[str, etree._ElementTree]) -> Problem:
+    filename = getattr(exc, "file_name", "") or next(iter(trees), "")
+    element_id = getattr(exc, "id", "") or ""
+    line = getattr(exc, "line_number", None) or None
+    tree = trees.get(filename)
+    if not line and element_id and tree is not None:
+        found = tree.xpath("//*[@id=$id]", id=element_id)
+        line = found[0].sourceline if found else None
+    message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    return Problem(filename, line, element_id, message)
+
+
+def parse_bundle(
+    process_id: str,
+    files: Mapping[str, bytes],
+    *,
+    operations: Mapping[str, OperationSignature],
+    resolve_role: Callable[[str | None], str | None],
+) -> ParsedBundle:
+    """Parse `files` (name → bytes; .bpmn and .dmn) and check `process_id` in them."""
+    problems: list[Problem] = []
+    trees: dict[str, etree._ElementTree] = {}
+    for name, data in files.items():
+        try:
+            trees[name] = parse_xml(data, name)
+        except XmlRejected as exc:
+            problems.append(Problem(name, exc.line, "", exc.message))
+    if problems:
+        raise DefinitionInvalid(problems)
+
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        for name, tree in trees.items():
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(tree.getroot(), filename=name)
+            else:
+                parser.add_bpmn_xml(tree, filename=name)
+    except (ValidationException, SpiffWorkflowException) as exc:
+        raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
+    except etree.DocumentInvalid as exc:
+        raise DefinitionInvalid([Problem(next(iter(trees)), None, "", f"not valid BPMN: {exc}")]) from exc
+
+    metadata: dict[str, Any] | None = None
+    all_tasks: dict[str, Any] = {}
+    for name, tree in trees.items():
+        for process in tree.getroot().iter(f"{{{BPMN}}}process"):
+            checker = _Checker(name, operations, resolve_role)
+            result = checker.process(process, tree)
+            problems.extend(checker.problems)
+            all_tasks.update(result["tasks"])  # call activities' tasks are listed too
+            if process.get("id") == process_id:
+                metadata = result
+    if metadata is None:
+        raise DefinitionInvalid(problems + [Problem(next(iter(files), "?"), None, process_id,
+                                                    f"no process with id '{process_id}' in the files")])
+    if problems:
+        raise DefinitionInvalid(problems)
+    try:
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except (ValidationException, SpiffWorkflowException) as exc:
+        raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
+    metadata["process_id"] = process_id
+    metadata["tasks"] = all_tasks
+    return ParsedBundle(process_id, spec, subprocess_specs, metadata, dict(files))

@@ -1,0 +1,170 @@
+"""Drive one workflow: start, complete a user task, fire timers — loudly.
+
+The engine is quiet about two failure modes that would leave a case hanging
+forever: an automatic loop that never reaches a user task (it spins inside
+`do_engine_steps`), and the silent stall after a few hundred gateway
+loop-backs (READY tasks the iterator no longer finds). Both become errors
+here, naming the element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import engine_time
+from .scripting import RestrictedScriptEngine, ServiceHandler
+
+MAX_AUTOMATIC_STEPS = 5000
+
+
+class EngineError(RuntimeError):
+    """A case cannot go on; the message names the element."""
+
+
+class AutomaticLoopLimit(EngineError):
+    pass
+
+
+class EngineStalled(EngineError):
+    pass
+
+
+class TaskNotReady(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReadyUserTask:
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    task_id: str
+    element_id: str
+    due_at: datetime
+
+
+def _all_workflows(workflow: BpmnWorkflow) -> list[Any]:
+    return [workflow, *workflow.subprocesses.values()]
+
+
+def _raw_ready(workflow: BpmnWorkflow) -> list[Any]:
+    return [t for wf in _all_workflows(workflow) for t in wf.tasks.values() if t.state == TaskState.READY]
+
+
+def _check_not_stalled(workflow: BpmnWorkflow) -> None:
+    visible = {t.id for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.READY)}
+    hidden = [t for t in _raw_ready(workflow) if t.id not in visible]
+    if hidden:
+        ids = ", ".join(sorted({t.task_spec.bpmn_id or t.task_spec.name for t in hidden}))
+        raise EngineStalled(
+            f"{ids}: the engine no longer finds this ready task (history too deep after repeated "
+            "loop-backs); model the repetition as a loop task or event subprocess"
+        )
+
+
+def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: ServiceHandler | None,
+               max_steps: int = MAX_AUTOMATIC_STEPS) -> None:
+    """Run every automatic step that is ready, as of `now`."""
+    workflow.script_engine = RestrictedScriptEngine(service_handler)
+    steps = 0
+
+    def count(task: Any) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > max_steps:
+            raise AutomaticLoopLimit(
+                f"{task.task_spec.bpmn_id}: more than {max_steps} automatic steps without reaching a "
+                "user task or timer — the diagram loops endlessly"
+            )
+
+    with engine_time(now):
+        workflow.do_engine_steps(did_complete_task=count)
+    _check_not_stalled(workflow)
+
+
+def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any], *, now: datetime,
+          service_handler: ServiceHandler | None) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=RestrictedScriptEngine(service_handler))
+    workflow.data.update(data)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    run_engine(workflow, now=now, service_handler=service_handler)
+    return workflow
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
+    found = []
+    for wf in _all_workflows(workflow):
+        for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            found.append(ReadyUserTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                       getattr(spec, "lane", None), dict(task.data)))
+    return found
+
+
+def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any], *, now: datetime,
+                       service_handler: ServiceHandler | None) -> None:
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except Exception:
+        task = None
+    if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+        raise TaskNotReady(f"task {task_id} is not waiting for input")
+    workflow.script_engine = RestrictedScriptEngine(service_handler)
+    task.data.update(data)
+    with engine_time(now):
+        task.run()
+    run_engine(workflow, now=now, service_handler=service_handler)
+
+
+def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
+    """Timers the case waits on, with their due time (evaluated on first refresh)."""
+    timers = []
+    for wf in _all_workflows(workflow):
+        for task in wf.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task._get_internal_data("event_value")
+            if isinstance(value, dict):
+                value = value.get("next")
+            if not value:
+                continue
+            due = TimerEventDefinition.get_datetime(value)
+            timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due))
+    return timers
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's variables as a person would read them now."""
+    if workflow.completed:
+        return dict(workflow.data)
+    merged: dict[str, Any] = {}
+    if workflow.last_task is not None:
+        merged.update(workflow.last_task.data)
+    for task in ready_user_tasks(workflow):
+        merged.update(task.data)
+    return merged
+
+
+def is_completed(workflow: BpmnWorkflow) -> bool:
+    return bool(workflow.completed)
+
+
+def completed_elements(workflow: BpmnWorkflow) -> list[str]:
+    return sorted({t.task_spec.bpmn_id for wf in _all_workflows(workflow) for t in wf.tasks.values()
+                   if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id})

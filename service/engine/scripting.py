@@ -1,0 +1,74 @@
+"""The engine's script engine: restricted evaluation and named service calls.
+
+Every expression in a diagram (gateway conditions, timers, service task
+parameters, DMN cells) and every script task goes through `safe_eval`, never
+through Python's bare `eval`/`exec`. Service tasks are dispatched to a
+handler supplied per run, so the engine never imports the operations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from . import safe_eval
+
+ServiceHandler = Callable[[str, dict[str, Any], Mapping[str, Any], Any], Any]
+"""(operation_name, params, task_data, spiff_task) -> JSON-able result."""
+
+
+class ServiceCallFailed(RuntimeError):
+    """A named operation raised; carries the element id for the error message."""
+
+    def __init__(self, element_id: str, operation: str, cause: BaseException):
+        super().__init__(f"{element_id}: operation '{operation}' failed: {cause}")
+        self.element_id = element_id
+        self.operation = operation
+        self.cause = cause
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    def evaluate(self, expression, context, external_context=None):
+        names = dict(external_context or {})
+        names.update(context)
+        return safe_eval.evaluate(expression, names)
+
+    def execute(self, script, context, external_context=None):
+        names = dict(context)
+        safe_eval.execute(script, names)
+        for key in list(context):
+            if key not in names:
+                del context[key]
+        context.update({k: v for k, v in names.items() if not callable(v)})
+        return True
+
+    def call_service(self, context, **kwargs):  # pragma: no cover - routed by the engine below
+        raise NotImplementedError
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """One per run: holds the service handler of the operation in progress."""
+
+    def __init__(self, service_handler: ServiceHandler | None = None):
+        super().__init__(environment=RestrictedEnvironment())
+        self.service_handler = service_handler
+
+    def validate(self, expression):
+        safe_eval.check_expression(expression)
+
+    def call_service(self, task, **kwargs):
+        operation = kwargs["operation_name"]
+        params = {name: spec["value"] for name, spec in kwargs["operation_params"].items()}
+        if self.service_handler is None:
+            raise ServiceCallFailed(task.task_spec.bpmn_id, operation, RuntimeError("no service handler"))
+        try:
+            result = self.service_handler(operation, params, task.data, task)
+        except ServiceCallFailed:
+            raise
+        except Exception as exc:  # surfaced with the element id, not the engine's NameError
+            raise ServiceCallFailed(task.task_spec.bpmn_id, operation, exc) from exc
+        return json.dumps(result, ensure_ascii=False)

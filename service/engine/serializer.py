@@ -1,0 +1,83 @@
+"""Workflow state without its spec, and the spec once per version.
+
+SpiffWorkflow embeds the whole parsed spec in every serialized workflow
+(about 60 % of an instance's JSON). We store the spec once per deployed
+version and keep instance state spec-free; restoring takes the cached spec
+objects of that version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+STATE_FORMAT = "guicheng-state/1"
+
+
+class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow):
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializers() -> tuple[BpmnWorkflowSerializer, BpmnWorkflowSerializer]:
+    spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _SpecFreeWorkflowConverter
+    state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    return spec_serializer, state_serializer
+
+
+_SPECS, _STATE = _make_serializers()
+
+
+def dump_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> str:
+    payload = {
+        "spec": _SPECS.to_dict(spec),
+        "subprocess_specs": {name: _SPECS.to_dict(s) for name, s in subprocess_specs.items()},
+        "serializer_version": _SPECS.VERSION,
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
+def load_specs(text: str) -> tuple[Any, dict[str, Any]]:
+    payload = json.loads(text)
+    spec = _SPECS.from_dict(payload["spec"])
+    subs = {name: _SPECS.from_dict(s) for name, s in payload["subprocess_specs"].items()}
+    return spec, subs
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    _STATE.registry._encoder_mode = True  # the serializer's own flag for non-JSON data
+    try:
+        dct = _STATE.to_dict(workflow)
+    finally:
+        _STATE.registry._encoder_mode = False
+    dct["format"] = STATE_FORMAT
+    dct["serializer_version"] = _STATE.VERSION
+    return json.dumps(dct, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def load_state(text: str, spec: Any, subprocess_specs: Mapping[str, Any]) -> BpmnWorkflow:
+    dct = json.loads(text)
+    dct.pop("format", None)
+    dct.pop("serializer_version", None)
+    return _STATE.from_dict(dct, spec=spec, subprocess_specs=dict(subprocess_specs))

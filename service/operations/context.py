@@ -1,0 +1,42 @@
+"""Everything a use case needs, built once from Settings and passed explicitly."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from service.adapters.clock import Clock, clock_from_setting
+from service.config import Settings, load_settings
+from service.persistence.db import Database
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    clock: Clock
+    _specs: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def cached_spec(self, definition_id: int, loader) -> tuple[Any, dict[str, Any]]:  # type: ignore[no-untyped-def]
+        """Parsed specs are immutable per version: deserialize each once per process."""
+        with self._lock:
+            if definition_id not in self._specs:
+                self._specs[definition_id] = loader()
+            return self._specs[definition_id]
+
+
+def build_context(settings: Settings | None = None, clock: Clock | None = None) -> AppContext:
+    settings = settings or load_settings()
+    return AppContext(settings=settings, db=Database(settings.database_url),
+                      clock=clock or clock_from_setting(settings.clock, settings.timezone))

@@ -1,0 +1,103 @@
+"""Read models: inbox, one task, one case, its history — shaped as the API returns them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.persistence.models import Event, HumanTask, OutboxMail, ProcessDefinition, ProcessInstance
+
+from .context import AppContext
+from .errors import Forbidden, NotFound
+from .users import find_user
+
+READ_ALL_ROLES = {"auditor", "admin", "process_owner"}
+
+
+def _iso(ctx: AppContext, value: datetime | None) -> str | None:
+    return value.astimezone(ctx.tz).isoformat() if value else None
+
+
+def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> dict[str, Any]:
+    instance = task.instance
+    out = {
+        "id": task.id, "name": task.name, "element_id": task.element_id, "process_id": instance.process_id,
+        "version": instance.definition.version, "instance_id": instance.id, "business_key": instance.business_key,
+        "role": task.role, "assignee": task.assignee, "status": task.status, "due_at": _iso(ctx, task.due_at),
+        "created_at": _iso(ctx, task.created_at), "completed_at": _iso(ctx, task.completed_at),
+        "completed_by": task.completed_by, "form_key": task.form_key,
+        "form": instance.definition.forms.get(task.form_key or ""),
+    }
+    if with_data:
+        out["data"] = instance.data
+    return out
+
+
+def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | None = None) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        query = select(HumanTask).where(HumanTask.status == "open")
+        if actor is not None:
+            user = find_user(session, actor)
+            query = query.where(or_(HumanTask.assignee == actor,
+                                    (HumanTask.assignee.is_(None)) & HumanTask.role.in_(user.role_ids)))
+        if instance_id is not None:
+            query = query.where(HumanTask.instance_id == instance_id)
+        rows = session.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)).scalars()
+        return [task_dict(ctx, t) for t in rows.unique()]
+
+
+def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    with ctx.db.reading() as session:
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"no such task: {task_id}")
+        if actor is not None:
+            user = find_user(session, actor)
+            if not (user.role_ids & READ_ALL_ROLES or task.role in user.role_ids or task.assignee == actor):
+                raise Forbidden(f"task {task_id} is for role '{task.role}'")
+        return task_dict(ctx, task, with_data=True)
+
+
+def _instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"no such case: {instance_id}")
+    return instance
+
+
+def show_case(ctx: AppContext, instance_id: int) -> dict[str, Any]:
+    with ctx.db.reading() as session:
+        instance = _instance(session, instance_id)
+        tasks = session.execute(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                        HumanTask.status == "open")).scalars()
+        mails = session.execute(select(OutboxMail).where(OutboxMail.instance_id == instance_id)
+                                .order_by(OutboxMail.id)).scalars()
+        return {
+            "id": instance.id, "process_id": instance.process_id, "version": instance.definition.version,
+            "business_key": instance.business_key, "status": instance.status, "error": instance.error,
+            "started_by": instance.started_by, "started_at": _iso(ctx, instance.started_at),
+            "completed_at": _iso(ctx, instance.completed_at), "data": instance.data,
+            "open_tasks": [task_dict(ctx, t) for t in tasks.unique()],
+            "mails": [{"message_id": m.message_id, "subject": m.subject, "status": m.status,
+                       "to": [a["email"] for a in m.to], "cc": [a["email"] for a in m.cc],
+                       "in_reply_to": m.in_reply_to} for m in mails],
+        }
+
+
+def history(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        _instance(session, instance_id)
+        events = session.execute(select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)).scalars()
+        return [{"seq": e.seq, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
+                 "payload": e.payload, "hash": e.hash} for e in events]
+
+
+def definitions(ctx: AppContext) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        rows = session.execute(select(ProcessDefinition).order_by(ProcessDefinition.process_id,
+                                                                  ProcessDefinition.version)).scalars()
+        return [{"process_id": d.process_id, "version": d.version, "name": d.name, "content_hash": d.content_hash,
+                 "deployed_at": _iso(ctx, d.deployed_at), "deployed_by": d.deployed_by} for d in rows]

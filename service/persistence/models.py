@@ -1,0 +1,158 @@
+"""Tables. Inbox, timers and outbox are plain indexed rows, never deserialisations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    email: Mapped[str] = mapped_column(String(256))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def role_ids(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class ProcessDefinition(Base):
+    """One deployed version: the files as deployed, the spec serialized once."""
+
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("process_id", "version"), UniqueConstraint("process_id", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(256))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict[str, Any]] = mapped_column(JSON)
+    forms: Mapped[dict[str, Any]] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    spec_json: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(64))
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(128), index=True)
+    business_key: Mapped[str] = mapped_column(String(256), default="", index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    state_json: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    started_by: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    __mapper_args__ = {"version_id_col": revision}  # a stale writer gets StaleDataError, not a lost update
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (Index("ix_human_tasks_inbox", "status", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36), index=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(32))
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    form_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+
+
+class Event(Base):
+    """Append-only audit log; each row carries the hash of the one before."""
+
+    __tablename__ = "events"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row, locked by every writer: appends to the chain are serialised."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Timer(Base):
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(128))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    fired_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class OutboxMail(Base):
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
+    message_id: Mapped[str] = mapped_column(String(256), unique=True)
+    thread_root: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    references: Mapped[list[Any]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(512))
+    sender: Mapped[dict[str, Any]] = mapped_column(JSON)
+    to: Mapped[list[Any]] = mapped_column(JSON)
+    cc: Mapped[list[Any]] = mapped_column(JSON)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CalendarDayRow(Base):
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,61 @@
+"""What a named operation may use while a case runs: time, calendar, people, mail.
+
+Operations never touch the database or SMTP themselves. Mails they compose
+are collected here and written to the outbox in the same transaction as the
+case step that produced them — the step and its mails commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from service.adapters.mailer import Address, OutgoingMail, make_message_id, reply_subject
+from service.domain.working_calendar import WorkingCalendar
+
+
+@dataclass
+class ThreadMail:
+    message_id: str
+    subject: str
+
+
+@dataclass
+class ServiceContext:
+    now: datetime
+    calendar: WorkingCalendar
+    instance_id: int | None
+    process_id: str
+    business_key: str
+    people_with_role: Callable[[str], list[Address]]
+    sender: Address
+    mail_domain: str
+    thread: list[ThreadMail] = field(default_factory=list)
+    outgoing: list[OutgoingMail] = field(default_factory=list)
+
+    def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
+        seen: dict[str, Address] = {}
+        for role in roles:
+            for address in self.people_with_role(role):
+                seen.setdefault(address.email, address)
+        return list(seen.values())
+
+    def send(self, *, subject: str, to: list[Address], cc: list[Address], body: str,
+             reply_in_thread: bool = False) -> OutgoingMail:
+        """Queue a mail; a reply goes under the latest mail of this case's thread."""
+        in_reply_to, references = None, []
+        if reply_in_thread and self.thread:
+            in_reply_to = self.thread[-1].message_id
+            references = [m.message_id for m in self.thread]
+            subject = reply_subject(self.thread[0].subject)
+        mail = OutgoingMail(message_id=make_message_id(self.mail_domain), subject=subject, sender=self.sender,
+                            to=to, cc=cc, body=body, in_reply_to=in_reply_to, references=references,
+                            sent_at=None)
+        self.outgoing.append(mail)
+        self.thread.append(ThreadMail(mail.message_id, subject))
+        return mail
+
+
+Handler = Callable[[ServiceContext, Mapping[str, Any]], Any]

@@ -1,0 +1,33 @@
+"""The technical-support application mail: the root of the request's thread."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from service.adapters.clock import parse_instant
+from service.domain import notifications
+
+from .context import ServiceContext
+from .registry import operation
+
+
+@operation("send_application_mail", required=("customer", "project", "sales_name"),
+           optional=("received_at", "support_kind", "preparation", "document_contents"))
+def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, str]:
+    """Mail the application to the technical director, Cc sales lead, directors and GXM."""
+    received = params.get("received_at")
+    received_at = parse_instant(str(received), ctx.now.tzinfo) if received else ctx.now  # type: ignore[arg-type]
+    received_local = received_at.astimezone(ctx.calendar.tz)
+    subject = notifications.application_subject(
+        str(params["customer"]), str(params["project"]), str(params["sales_name"]), received_local.date()
+    )
+    rules = notifications.APPLICATION_RECIPIENTS
+    body = notifications.application_body(
+        customer=str(params["customer"]), project=str(params["project"]), sales_name=str(params["sales_name"]),
+        support_kind=str(params.get("support_kind") or ""), preparation=str(params.get("preparation") or ""),
+        document_contents=str(params.get("document_contents") or ""),
+        received_at=received_local.strftime("%Y-%m-%d %H:%M"),
+    )
+    mail = ctx.send(subject=subject, to=ctx.addresses(rules.to_roles), cc=ctx.addresses(rules.cc_roles), body=body)
+    return {"message_id": mail.message_id, "subject": subject}
