@@ -86,8 +86,13 @@ class _Checker:
                 start_role = self.resolve_role(lane.get("name")) if lane is not None else start_role
         for node in process.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
             tasks[node.get("id")] = self.user_task(node, lanes)
+        flow_ids = {n.get("id") for n in process if n.get("id")}
         for node in process.iter(f"{{{BPMN}}}serviceTask"):
             self.service_task(node)
+            operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
+            if operator is not None and operator.get("id") in flow_ids:
+                self.problem(node, f"an element has the id '{operator.get('id')}' of the operation it calls: "
+                                   "the engine confuses the two, rename the element")
         for node in process.iter(f"{{{BPMN}}}scriptTask"):
             script = node.find(f"{{{BPMN}}}script")
             self.expression(node, script.text if script is not None else None, "script", script=True)

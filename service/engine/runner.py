@@ -92,6 +92,7 @@ def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: Servic
             )
 
     with engine_time(now):
+        workflow.refresh_timers()  # a timer that came due must be READY before the steps run
         workflow.do_engine_steps(did_complete_task=count)
     _check_not_stalled(workflow)
 

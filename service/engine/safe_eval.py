@@ -23,31 +23,34 @@ SAFE_FUNCTIONS: dict[str, Any] = {f.__name__: f for f in (
     len, min, max, sum, abs, round, int, float, str, bool, sorted, any, all,
     list, dict, set, tuple)}
 SAFE_BUILTINS: dict[str, Any] = dict(SAFE_FUNCTIONS)
-ALLOWED_METHODS: frozenset[str] = frozenset((  # harmless str / dict / list / set methods
-    "strip lstrip rstrip lower upper title capitalize casefold startswith endswith split"
-    " rsplit splitlines join replace find rfind index rindex count isdigit isdecimal"
-    " isnumeric isalpha isalnum isspace islower isupper partition rpartition removeprefix"
-    " removesuffix get keys values items copy update setdefault pop append extend insert"
-    " remove sort reverse clear add discard union intersection difference issubset"
-    " issuperset").split())
+ALLOWED_METHODS: frozenset[str] = frozenset({  # harmless str / dict / list / set methods
+    "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold", "startswith",
+    "endswith", "split", "rsplit", "splitlines", "join", "replace", "find", "rfind", "index",
+    "rindex", "count", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace",
+    "islower", "isupper", "partition", "rpartition", "removeprefix", "removesuffix", "get", "keys",
+    "values", "items", "copy", "update", "setdefault", "pop", "append", "extend", "insert",
+    "remove", "sort", "reverse", "clear", "add", "discard", "union", "intersection", "difference",
+    "issubset", "issuperset"})
 MAX_LENGTH = 1_000_000  # characters or items one operation may produce
 MAX_INT_BITS = 10_000  # about 3,000 decimal digits
 MAX_ITERATIONS = 1_000_000  # comprehension steps per evaluation
 _DATA_TYPES = (str, bytes, int, float, list, tuple, dict, set, frozenset, type(None))
 _SEQUENCES = (str, bytes, list, tuple)
 
-_EXPRESSION_NODES: frozenset[type] = frozenset(getattr(ast, n) for n in (
-    "Expression Constant Name Load Store Attribute Subscript Slice BoolOp And Or BinOp Add"
-    " Sub Mult Div FloorDiv Mod Pow LShift RShift BitOr BitXor BitAnd UnaryOp Not USub UAdd"
-    " Invert Compare Eq NotEq Lt LtE Gt GtE Is IsNot In NotIn IfExp List Tuple Dict Set"
-    " ListComp DictComp SetComp GeneratorExp comprehension Call keyword JoinedStr"
-    " FormattedValue").split())
+_EXPRESSION_NODES: frozenset[type] = frozenset({
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Store, ast.Attribute, ast.Subscript,
+    ast.Slice, ast.BoolOp, ast.And, ast.Or, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
+    ast.FloorDiv, ast.Mod, ast.Pow, ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd,
+    ast.UnaryOp, ast.Not, ast.USub, ast.UAdd, ast.Invert, ast.Compare, ast.Eq, ast.NotEq, ast.Lt,
+    ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn, ast.IfExp, ast.List, ast.Tuple,
+    ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp,
+    ast.comprehension, ast.Call, ast.keyword, ast.JoinedStr, ast.FormattedValue})
 _SCRIPT_NODES = _EXPRESSION_NODES | {ast.Module, ast.Assign, ast.AugAssign, ast.Expr,
                                      ast.If, ast.Pass}
-_WORDS = {"FunctionDef": "def", "AsyncFunctionDef": "async def", "ClassDef": "class",
-          "Delete": "del", "ImportFrom": "import", "NamedExpr": ":=", "Starred": "*",
-          "MatMult": "@", "TryStar": "try", "YieldFrom": "yield from", "AsyncFor": "async for",
-          "AsyncWith": "async with", "AnnAssign": "annotation"}
+_WORDS = {"FunctionDef": "def", "AsyncFunctionDef": "async def", "ClassDef": "class", "Delete":
+          "del", "ImportFrom": "import", "NamedExpr": ":=", "Starred": "*", "MatMult": "@",
+          "TryStar": "try", "YieldFrom": "yield from", "AsyncFor": "async for", "AsyncWith":
+          "async with", "AnnAssign": "annotation"}
 _GUARDED: dict[type, str] = {ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow",
                              ast.LShift: "lshift", ast.Mod: "mod"}  # checked at run time
 _FOLDED: dict[type, str] = {**_GUARDED, ast.Sub: "sub"}
@@ -72,14 +75,13 @@ class UnsafeSyntax(UnsafeExpression, SyntaxError):
 
 def _limit(amount: int, limit: int, what: str) -> None:
     if amount > limit:
-        raise UnsafeExpression(f"a result of {amount} {what} exceeds the limit of {limit}")
+        raise UnsafeExpression(f"{what} {amount} exceeds the limit of {limit}")
 
 
 class _Guard:
     """Run-time checks the rewritten code calls; one per evaluation (it holds the budget)."""
 
-    def __init__(self) -> None:
-        self.steps = 0
+    steps = 0
 
     def iterate(self, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
@@ -89,31 +91,31 @@ class _Guard:
 
     def method(self, obj: Any, name: str, /, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(obj, _DATA_TYPES):
-            raise UnsafeExpression(f"calling methods of a {type(obj).__name__} value")
+            raise UnsafeExpression(f"calling methods of {type(obj).__name__!r} values")
         if isinstance(obj, str) and name == "join" and args:  # size before building
             args = (list(args[0]), *args[1:])
             total = sum(len(i) for i in args[0] if isinstance(i, str))
-            _limit(total + len(obj) * len(args[0]), MAX_LENGTH, "characters")
+            _limit(total + len(obj) * len(args[0]), MAX_LENGTH, "length of a result")
         elif isinstance(obj, str) and name == "replace" and len(args) >= 2:
             grow = max(len(str(args[1])) - len(str(args[0])), 0)
-            _limit(len(obj) + obj.count(str(args[0])) * grow, MAX_LENGTH, "characters")
+            _limit(len(obj) + obj.count(str(args[0])) * grow, MAX_LENGTH, "length of a result")
         result = getattr(obj, name)(*args, **kwargs)
         if isinstance(result, (*_SEQUENCES, dict, set)):
-            _limit(len(result), MAX_LENGTH, "items or characters")
+            _limit(len(result), MAX_LENGTH, "length of a result")
         return result
 
     def binop(self, op: str, a: Any, b: Any) -> Any:
         if op == "mod" and isinstance(a, (str, bytes)):
             raise UnsafeExpression("'%' string formatting is not allowed (use an f-string)")
         if op == "add" and isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-            _limit(len(a) + len(b), MAX_LENGTH, "items or characters")
+            _limit(len(a) + len(b), MAX_LENGTH, "length of a result")
         for seq, n in ((a, b), (b, a)) if op == "mul" else ():
             if isinstance(seq, _SEQUENCES) and isinstance(n, int):
-                _limit(len(seq) * n, MAX_LENGTH, "items or characters")
+                _limit(len(seq) * n, MAX_LENGTH, "length of a result")
         if isinstance(a, int) and isinstance(b, int) and op in ("mul", "pow", "lshift"):
-            bits = {"mul": a.bit_length() + b.bit_length(), "pow": a.bit_length() * b,
-                    "lshift": a.bit_length() + b}[op]
-            _limit(bits, MAX_INT_BITS, "bits")
+            bits = a.bit_length() * b if op == "pow" else a.bit_length() + (
+                b if op == "lshift" else b.bit_length())
+            _limit(bits, MAX_INT_BITS, "bits of a number")
         return getattr(operator, op)(a, b)
 
 
@@ -124,12 +126,13 @@ def _fold(node: ast.AST) -> Any:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         v = _fold(node.operand)
         return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
-    op = _FOLDED.get(type(node.op)) if isinstance(node, ast.BinOp) else None
-    a, b = (_fold(node.left), _fold(node.right)) if op else (None, None)
-    if op is None or a is None or b is None:
+    if not isinstance(node, ast.BinOp) or type(node.op) not in _FOLDED:
+        return None
+    a, b = _fold(node.left), _fold(node.right)
+    if a is None or b is None:
         return None
     try:
-        return _Guard().binop(op, a, b)
+        return _Guard().binop(_FOLDED[type(node.op)], a, b)
     except (UnsafeExpression, ArithmeticError):
         return math.inf
 
@@ -138,8 +141,7 @@ class _Checker(ast.NodeVisitor):
     """Walks the tree and raises on the first node outside the whitelist."""
 
     def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.allowed = _SCRIPT_NODES if kind == "scripts" else _EXPRESSION_NODES
+        self.kind, self.allowed = kind, _SCRIPT_NODES if kind == "scripts" else _EXPRESSION_NODES
 
     def refuse(self, node: ast.AST, what: str, hint: str = "") -> None:
         raise UnsafeExpression(f"{what} is not allowed in diagram {self.kind}{hint}",
@@ -174,14 +176,15 @@ class _Checker(ast.NodeVisitor):
         elif not isinstance(func, ast.Name):
             self.visit(func)
             self.refuse(node, "calling the result of an expression")
-        for kw in node.keywords:
-            if kw.arg is None:
-                self.refuse(kw, "'**' in calls")
         for child in [*node.args, *node.keywords]:
+            if isinstance(child, ast.keyword) and child.arg is None:
+                self.refuse(child, "'**' in calls")
             self.visit(child)
 
-    def _operator(self, node: ast.AST, op: ast.operator, left: ast.AST | None,
-                  right: ast.AST) -> None:
+    def visit_BinOp(self, node: ast.BinOp | ast.AugAssign) -> None:
+        """Blocks the static memory bombs (`'a' * 10**12`, `9**9**9`, `'%0999999999d' % 1`)."""
+        op, left = node.op, getattr(node, "left", None)
+        right = node.right if isinstance(node, ast.BinOp) else node.value
         if isinstance(op, (ast.Pow, ast.LShift)):
             v = _fold(right)
             if v is None or not abs(v) <= 100 or (isinstance(op, ast.LShift) and v != int(v)):
@@ -194,31 +197,23 @@ class _Checker(ast.NodeVisitor):
         elif isinstance(op, ast.Mod) and isinstance(left, ast.Constant) and isinstance(
                 left.value, (str, bytes)):
             self.refuse(node, "'%' string formatting", " (use an f-string)")
-
-    def visit_BinOp(self, node: ast.BinOp) -> None:
-        self._operator(node, node.op, node.left, node.right)
         self.generic_visit(node)
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        self._operator(node, node.op, None, node.value)
-        if isinstance(node.target, ast.Subscript) and isinstance(node.target.slice, ast.Slice):
-            self.refuse(node, "augmented assignment to a slice")
-        self.generic_visit(node)
+    visit_AugAssign = visit_BinOp
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> None:
-        spec = node.format_spec  # a width like {x:>1000000000} would be a memory bomb
-        parts = spec.values if isinstance(spec, ast.JoinedStr) else []
+        parts = node.format_spec.values if isinstance(node.format_spec, ast.JoinedStr) else []
         if not all(isinstance(p, ast.Constant) for p in parts):
             self.refuse(node, "a computed format specification")
         text = "".join(str(p.value) for p in parts if isinstance(p, ast.Constant))
         if any(int(digits) > 100 for digits in re.findall(r"\d+", text)):
-            self.refuse(node, f"format width or precision above 100 ('{text}')")
+            self.refuse(node, f"format width or precision above 100 ('{text}')")  # memory
         self.visit(node.value)
 
 
-def _guard(method: str, *args: ast.expr) -> ast.Call:
-    func = ast.Attribute(ast.Name("__guard__", ast.Load()), method, ast.Load())
-    return ast.Call(func, list(args), [])
+def _guard(method: str, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
+    return ast.Call(ast.Attribute(ast.Name("__guard__", ast.Load()), method, ast.Load()),
+                    list(args), keywords or [])
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -232,9 +227,8 @@ class _Rewriter(ast.NodeTransformer):
                                  ast.Constant(node.func.id), ast.Load())
             return ast.Call(func, args, keywords)
         assert isinstance(node.func, ast.Attribute)
-        call = _guard("method", self.visit(node.func.value), ast.Constant(node.func.attr), *args)
-        call.keywords = keywords
-        return call
+        return _guard("method", self.visit(node.func.value), ast.Constant(node.func.attr), *args,
+                      keywords=keywords)
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
@@ -247,31 +241,28 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
-        """`t op= v` becomes `t = guard.binop(op, t, v)`; a subscript target's parts are
-        evaluated twice, which is harmless for the side-effect-free targets people write."""
+        """`t op= v` becomes `t = guard.binop(op, t, v)` (a subscript target is read twice)."""
         self.generic_visit(node)
-        op = _GUARDED.get(type(node.op))
-        if op is None:
+        op, target = _GUARDED.get(type(node.op)), node.target
+        if op is None or not isinstance(target, (ast.Name, ast.Subscript)):
             return node
-        load = ast.Name(node.target.id, ast.Load()) if isinstance(node.target, ast.Name) \
-            else ast.Subscript(node.target.value, node.target.slice, ast.Load())  # type: ignore[union-attr]
-        return ast.Assign([node.target], _guard("binop", ast.Constant(op), load, node.value))
+        load = ast.Name(target.id, ast.Load()) if isinstance(target, ast.Name) else \
+            ast.Subscript(target.value, target.slice, ast.Load())
+        return ast.Assign([target], _guard("binop", ast.Constant(op), load, node.value))
 
 
 @functools.lru_cache(maxsize=2048)
 def _compile(source: str, mode: str) -> CodeType:
-    kind = "scripts" if mode == "exec" else "expressions"
     text = textwrap.dedent(source) if mode == "exec" else source.lstrip()
     shift = source[: len(source) - len(text)].count("\n") if mode == "eval" else 0
     try:
         tree = ast.parse(text, mode=mode)
-        _Checker(kind).visit(tree)
+        _Checker("scripts" if mode == "exec" else "expressions").visit(tree)
         tree = ast.fix_missing_locations(_Rewriter().visit(tree))
         return compile(tree, "<diagram>", mode)
     except SyntaxError as exc:
-        line = None if exc.lineno is None else exc.lineno + shift
-        raise UnsafeSyntax(f"syntax error: {exc.msg}", line, max((exc.offset or 1) - 1, 0),
-                           source) from None
+        raise UnsafeSyntax(f"syntax error: {exc.msg}", (exc.lineno or 1) + shift,
+                           max((exc.offset or 1) - 1, 0), source) from None
     except UnsafeExpression as exc:
         exc.source, exc.line = source, None if exc.line is None else exc.line + shift
         raise
@@ -282,7 +273,7 @@ def _run(source: str, mode: str, names: Mapping[str, Any]) -> tuple[Any, dict[st
     namespace = {**names, "__builtins__": dict(SAFE_BUILTINS), "__guard__": _Guard(),
                  "__functions__": SAFE_FUNCTIONS}
     try:  # one dict for globals and locals, so comprehensions see the case variables
-        return eval(code, namespace), namespace  # noqa: S307 - checked and rewritten
+        return eval(code, namespace), namespace  # checked and rewritten above
     except UnsafeExpression as exc:
         exc.source = source
         raise
@@ -305,5 +296,4 @@ def evaluate(source: str, names: Mapping[str, Any]) -> Any:
 
 def execute(source: str, names: dict[str, Any]) -> None:
     """Check, then run a script; its assignments are written back into `names`."""
-    namespace = _run(source, "exec", names)[1]
-    names.update({k: v for k, v in namespace.items() if not k.startswith("_")})
+    names.update({k: v for k, v in _run(source, "exec", names)[1].items() if k[:1] != "_"})

@@ -73,7 +73,8 @@ def dump_state(workflow: BpmnWorkflow) -> str:
         _STATE.registry._encoder_mode = False
     dct["format"] = STATE_FORMAT
     dct["serializer_version"] = _STATE.VERSION
-    return json.dumps(dct, ensure_ascii=False, sort_keys=True, default=str)
+    # key order matters: tasks are restored in order and a child needs its parent first
+    return json.dumps(dct, ensure_ascii=False, default=str)
 
 
 def load_state(text: str, spec: Any, subprocess_specs: Mapping[str, Any]) -> BpmnWorkflow:

@@ -1,0 +1,106 @@
+"""Deploying diagrams: versions by content, and every bad input refused with where and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from service.config import PROJECT_ROOT
+from service.engine.problems import DefinitionInvalid
+from service.operations import deploy
+from service.persistence.models import ProcessDefinition
+from tests.support.cli import cli_env, run_cli
+
+SOURCE = (PROJECT_ROOT / "processes" / "technical_support.bpmn").read_text(encoding="utf-8")
+FORMS = PROJECT_ROOT / "forms"
+
+
+def _bundle(text: str | bytes) -> deploy.Bundle:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    real = deploy.bundle_from_path(PROJECT_ROOT / "processes" / "technical_support.bpmn", FORMS)
+    return deploy.Bundle("technical_support", {"technical_support.bpmn": data}, real.forms, real.form_sources)
+
+
+def _versions(ctx) -> int:
+    with ctx.db.reading() as session:
+        return session.execute(select(func.count()).select_from(ProcessDefinition)).scalar()
+
+
+def _problems(ctx, text: str | bytes) -> str:
+    before = _versions(ctx)
+    with pytest.raises(DefinitionInvalid) as err:
+        deploy.deploy_bundle(ctx, _bundle(text), actor="process_owner1")
+    assert _versions(ctx) == before  # nothing changes
+    return str(err.value)
+
+
+def test_same_content_is_not_a_new_version_and_a_change_is(ctx):
+    unchanged = deploy.deploy_bundle(ctx, _bundle(SOURCE), actor="process_owner1")
+    assert (unchanged.version, unchanged.created) == (1, False)
+    changed = deploy.deploy_bundle(ctx, _bundle(SOURCE.replace("技术总监确认申请", "技术总监确认技术支持申请")),
+                                   actor="process_owner1")
+    assert (changed.version, changed.created) == (2, True)
+
+
+def test_malformed_xml_names_the_line(ctx):
+    broken = SOURCE.replace("</bpmn:process>", "</bpmn:proces>", 1)
+    message = _problems(ctx, broken)
+    assert message.startswith("technical_support.bpmn:")
+    line = int(message.split(":")[1])
+    assert line == SOURCE[: SOURCE.index("</bpmn:process>")].count("\n") + 1
+
+
+def test_external_entity_is_refused(ctx):
+    hostile = SOURCE.replace('<?xml version="1.0" encoding="UTF-8"?>',
+                             '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1)
+    hostile = hostile.replace('name="技术支持"', 'name="&xxe;"', 1)
+    message = _problems(ctx, hostile)
+    assert "DOCTYPE" in message and "root:" not in message
+
+
+def test_billion_laughs_is_refused(ctx):
+    lol = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    hostile = f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{lol}]><d>&l9;</d>'
+    assert "DOCTYPE" in _problems(ctx, hostile)
+
+
+def test_fifty_megabytes_is_refused_before_parsing(ctx):
+    huge = SOURCE.replace("</bpmn:definitions>", "<!--" + "x" * (50 * 1024 * 1024) + "--></bpmn:definitions>")
+    assert "limit" in _problems(ctx, huge)
+
+
+def test_unknown_service_operation_names_the_element(ctx):
+    message = _problems(ctx, SOURCE.replace('id="send_application_mail"', 'id="send_fax"', 1))
+    assert "send_application" in message and "unknown service operation 'send_fax'" in message
+
+
+def test_unknown_lane_is_refused(ctx):
+    message = _problems(ctx, SOURCE.replace('name="engineer"', 'name="工程部"', 1))
+    assert "'工程部' is not a known role" in message
+
+
+def test_escaping_condition_is_refused_with_its_flow(ctx):
+    message = _problems(ctx, SOURCE.replace("accepted == 'no'", "__import__('os').system('id')", 1))
+    assert "flow_refused" in message and "refused" in message
+
+
+def test_missing_form_is_refused(ctx):
+    message = _problems(ctx, SOURCE.replace('value="engineer_work"', 'value="no_such_form"', 1))
+    assert "engineer_work" in message and "form 'no_such_form' not found" in message
+
+
+def test_validate_command_prints_file_line_element(tmp_path: Path, database_url, home):
+    bad = tmp_path / "processes" / "technical_support.bpmn"
+    bad.parent.mkdir()
+    bad.write_text(SOURCE.replace('id="send_application_mail"', 'id="send_fax"', 1), encoding="utf-8")
+    (tmp_path / "forms").symlink_to(FORMS)
+    result = run_cli(cli_env(database_url, home), "validate", str(bad.parent))
+    assert result.returncode == 1
+    first = result.stdout.splitlines()[0]
+    file, line, element, message = (part.strip() for part in first.split(":", 3))
+    assert file == "technical_support.bpmn" and int(line) > 0 and element == "send_application"
+    assert "send_fax" in message
+    good = run_cli(cli_env(database_url, home), "validate", str(PROJECT_ROOT / "processes"))
+    assert good.returncode == 0, good.stdout + good.stderr
