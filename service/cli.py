@@ -71,6 +71,8 @@ def init(demo: bool) -> None:
     click.echo(f"database ready: {ctx.db.engine.url.render_as_string(hide_password=True)}")
     added = calendar.seed_calendar(ctx)
     click.echo(f"calendar: {added} days added")
+    for warning in calendar.coverage_warnings(ctx):
+        click.echo(f"warning: {warning}", err=True)
     for bundle in deploy.bundles_from_paths([ctx.settings.processes_dir], ctx.settings.forms_dir):
         result = deploy.deploy_bundle(ctx, bundle, actor="system")
         click.echo(f"deployed {result.process_id} v{result.version}{'' if result.created else ' (unchanged)'}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,7 +76,9 @@ def _outgoing(row: OutboxMail) -> OutgoingMail:
 def send_next_mail(ctx: AppContext, sender: MailSender, now: datetime) -> bool | None:
     """Deliver one pending mail. True sent, False failed (will retry), None nothing to send."""
     with ctx.db.transaction() as session:
-        row = _claim(session, select(OutboxMail).where(OutboxMail.status == "pending").order_by(OutboxMail.id))
+        row = _claim(session, select(OutboxMail).where(
+            OutboxMail.status == "pending",
+            (OutboxMail.next_attempt_at.is_(None)) | (OutboxMail.next_attempt_at <= now)).order_by(OutboxMail.id))
         if row is None:
             return None
         row.attempts += 1
@@ -84,6 +86,7 @@ def send_next_mail(ctx: AppContext, sender: MailSender, now: datetime) -> bool |
             sender.send(_outgoing(row))
         except Exception as exc:  # delivery problems are retried, then parked as failed
             row.last_error = f"{exc.__class__.__name__}: {exc}"
+            row.next_attempt_at = now + timedelta(minutes=2 ** row.attempts)  # 2, 4, 8, 16 minutes
             if row.attempts >= MAX_MAIL_ATTEMPTS:
                 row.status = "failed"
             log.warning("mail %s not sent (attempt %s): %s", row.message_id, row.attempts, exc)

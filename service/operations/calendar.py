@@ -57,3 +57,12 @@ def set_day(ctx: AppContext, *, day: date, is_workday: bool, name: str, actor: s
         row.updated_at, row.updated_by = ctx.now(), actor
         append_event(session, type="calendar_day_set", actor=actor, at=ctx.now(),
                      payload={"day": day.isoformat(), "is_workday": is_workday, "name": name, "before": before})
+
+
+def coverage_warnings(ctx: AppContext) -> list[str]:
+    """This year and next must be in the table; otherwise deadlines fall back to Mon–Fri."""
+    today = ctx.now().astimezone(ctx.tz).date()
+    with ctx.db.reading() as session:
+        cal = load_calendar(session, ctx)
+    years = cal.uncovered_years(date(today.year, 1, 1), date(today.year + 1, 12, 31))
+    return [w for w in (cal.warning_for(date(y, 1, 1)) for y in years) if w]

@@ -144,6 +144,7 @@ class OutboxMail(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
