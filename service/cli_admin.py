@@ -95,3 +95,18 @@ def list_operations() -> None:
 
 
 COMMANDS = [serve, users_group, calendar_group, list_operations]
+
+
+@click.command(name="bench")
+@click.option("--quick", is_flag=True, help="fewer repetitions")
+@click.option("--postgres-url", envvar="GUICHENG_BENCH_POSTGRES_URL", default=None,
+              help="PostgreSQL server to create a scratch database on")
+def bench(quick: bool, postgres_url: str | None) -> None:
+    """Benchmarks: bare engine vs. the full stack on SQLite and PostgreSQL."""
+    from service.config import PROJECT_ROOT, load_settings
+    sys.path.insert(0, str(PROJECT_ROOT))  # bench/ lives beside the package, in the checkout
+    from bench.run import run_all
+    run_all(PROJECT_ROOT, quick, load_settings().home / "bench" / "results.json", postgres_url)
+
+
+COMMANDS.append(bench)

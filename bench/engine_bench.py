@@ -1,0 +1,54 @@
+"""The bare engine, in memory and with a state round trip per step: the floor we compare with."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from service.domain.roles import role_for_lane
+from service.engine import runner, serializer
+from service.engine.definitions import parse_bundle
+from service.operations.deploy import bundle_from_path
+from service.service_tasks.registry import signatures
+
+from .scenario import APPLICATION, STEPS
+from .timing import Result, measure
+
+NOW = datetime(2026, 9, 30, 3, 0, tzinfo=timezone.utc)
+
+
+def _stub_services(operation: str, params: dict[str, Any], _data: Any, _task: Any) -> Any:
+    if operation == "working_day_deadline":
+        return "2026-10-08T18:00:00+08:00"
+    return {"message_id": "<bench@guicheng.local>", "subject": "技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"}
+
+
+def _spec(root: Path):  # type: ignore[no-untyped-def]
+    bundle = bundle_from_path(root / "processes" / "technical_support.bpmn", root / "forms")
+    return parse_bundle("technical_support", bundle.files, operations=signatures(), resolve_role=role_for_lane)
+
+
+def _one_case(spec: Any, subs: Any, round_trip: bool) -> int:
+    data = {**APPLICATION, "received_at": "2026-09-30T11:00:00+08:00"}
+    workflow = runner.start(spec, subs, data, now=NOW, service_handler=_stub_services)
+    for element_id, _actor, values in STEPS:
+        if round_trip:
+            workflow = serializer.load_state(serializer.dump_state(workflow), spec, subs)
+        task = next(t for t in runner.ready_user_tasks(workflow) if t.element_id == element_id)
+        runner.complete_user_task(workflow, task.task_id, values, now=NOW, service_handler=_stub_services)
+    assert runner.is_completed(workflow)
+    return 1
+
+
+def run(root: Path, repeat: int) -> list[Result]:
+    parsed = _spec(root)
+    spec, subs = parsed.spec, parsed.subprocess_specs
+    steps = len(STEPS)
+    return [
+        measure("engine: whole case in memory", "case", lambda: _one_case(spec, subs, False), repeat),
+        measure("engine: per step in memory", "step",
+                lambda: _one_case(spec, subs, False) * steps, repeat),
+        measure("engine: per step with state round trip", "step",
+                lambda: _one_case(spec, subs, True) * steps, repeat),
+    ]

@@ -1,0 +1,43 @@
+"""`guicheng bench`: run every benchmark, print a table with ratios, write JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import case_bench, engine_bench
+from .timing import Result
+
+
+def run_all(root: Path, quick: bool, out: Path, postgres_url: str | None) -> list[Result]:
+    repeat = 5 if quick else 30
+    click.echo(f"[1/3] bare engine ({repeat} cases)…", err=True)
+    results = engine_bench.run(root, repeat)
+    click.echo(f"[2/3] SQLite ({repeat} cases)…", err=True)
+    results += case_bench.run(root, repeat, "sqlite", None)
+    if postgres_url:
+        click.echo(f"[3/3] PostgreSQL ({repeat} cases)…", err=True)
+        results += case_bench.run(root, repeat, "postgresql", postgres_url)
+    else:
+        click.echo("[3/3] PostgreSQL skipped: set GUICHENG_BENCH_POSTGRES_URL", err=True)
+    _report(results, out)
+    return results
+
+
+def _report(results: list[Result], out: Path) -> None:
+    floor = next(r for r in results if r.name == "engine: per step in memory").median
+    click.echo(f"{'benchmark':<46} {'unit':>6} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'× engine step':>14}")
+    for r in results:
+        ratio = f"{r.median / floor:.1f}" if r.unit == "step" else ""
+        click.echo(f"{r.name:<46} {r.unit:>6} {len(r.samples):>5} {r.median:>10.3f} {r.p95:>9.3f} {ratio:>14}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "at": datetime.now(timezone.utc).isoformat(), "python": platform.python_version(),
+        "machine": platform.machine(), "cpus": os.cpu_count(), "results": [r.as_dict() for r in results],
+    }, ensure_ascii=False, indent=2))
+    click.echo(f"written: {out}")
