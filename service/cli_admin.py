@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 
@@ -22,18 +23,25 @@ from service.service_tasks.registry import operations as registered_operations
 @click.option("--no-worker", is_flag=True, help="do not start the background worker")
 def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     """Run the web server (gunicorn) with a background worker beside it."""
-    background = None
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop(_signum: int, _frame: object) -> None:
+        for child in children:
+            child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     if not no_worker:
-        background = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ.copy())
-    try:
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-                   "--access-logfile", "-", "service.wsgi:app"]
-        click.echo(f"serving on http://{host}:{port}")
-        sys.exit(subprocess.call(command))
-    finally:
-        if background is not None:
-            background.terminate()
-            background.wait(timeout=10)
+        children.append(subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ.copy()))
+    children.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
+                                      str(workers), "--access-logfile", "-", "service.wsgi:app"]))
+    click.echo(f"serving on http://{host}:{port}")
+    code = children[-1].wait()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.wait(timeout=30)
+    sys.exit(code)
 
 
 @click.group(name="users")
