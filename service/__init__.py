@@ -10,7 +10,7 @@ from service.operations.context import AppContext, build_context
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> Flask:
     context = context or build_context(settings)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # static files are served by the web blueprint
     app.config["SECRET_KEY"] = context.settings.secret_key
     app.extensions["guicheng"] = context
 

@@ -55,6 +55,15 @@ def _lanes(tree: etree._ElementTree) -> dict[str, etree._Element]:
     return by_node
 
 
+def _lane_of(node: etree._Element, lanes: dict[str, etree._Element]) -> etree._Element | None:
+    """A node inside a subprocess belongs to the lane of the subprocess unless a lane lists it."""
+    while node is not None:
+        if node.get("id") in lanes:
+            return lanes[node.get("id")]
+        node = node.getparent()
+    return None
+
+
 class _Checker:
     def __init__(self, filename: str, operations: Mapping[str, OperationSignature],
                  resolve_role: Callable[[str | None], str | None]):
@@ -82,7 +91,7 @@ class _Checker:
         for node in process.iter(f"{{{BPMN}}}startEvent"):
             if node.getparent() is process:
                 start_form = _properties(node).get("formKey") or start_form
-                lane = lanes.get(node.get("id"))
+                lane = _lane_of(node, lanes)
                 start_role = self.resolve_role(lane.get("name")) if lane is not None else start_role
         for node in process.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
             tasks[node.get("id")] = self.user_task(node, lanes)
@@ -104,7 +113,7 @@ class _Checker:
         return {"start_form": start_form, "start_role": start_role, "tasks": tasks, "name": process.get("name") or process.get("id")}
 
     def user_task(self, node: etree._Element, lanes: dict[str, etree._Element]) -> dict[str, Any]:
-        lane = lanes.get(node.get("id"))
+        lane = _lane_of(node, lanes)
         lane_name = lane.get("name") if lane is not None else None
         role = self.resolve_role(lane_name)
         if lane is None:
