@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import os
 import signal
 import subprocess
@@ -118,3 +119,18 @@ def bench(quick: bool, postgres_url: str | None) -> None:
 
 
 COMMANDS.append(bench)
+
+
+@click.command(name="upload")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def upload(files: tuple[Path, ...]) -> None:
+    """Store documents; prints the reference to put in a form field (e.g. doc_service_sheet)."""
+    from service.adapters.archive_store import DocumentStore
+    from service.config import load_settings
+    store = DocumentStore(load_settings().home)
+    for path in files:
+        stored = store.store_upload(path.read_bytes(), path.name)
+        click.echo(stored.reference)
+
+
+COMMANDS.append(upload)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .errors import InputRejected
+
 APPLICATION_PREFIX = "技术支持申请"
 SEPARATOR = "--"
 APPLICATION_SUBJECT = re.compile(
@@ -19,7 +21,7 @@ APPLICATION_SUBJECT = re.compile(
 )
 
 
-class SubjectRejected(ValueError):
+class SubjectRejected(InputRejected):
     """The subject does not follow the procedure's format; the message says why."""
 
 
@@ -37,12 +39,14 @@ APPLICATION_RECIPIENTS = Recipients(
 
 def application_subject(customer: str, project: str, sales_name: str, received_on: date) -> str:
     parts = {"客户名称 (customer)": customer, "项目名称 (project)": project, "销售姓名 (sales name)": sales_name}
+    fields = dict(zip(parts, ("customer", "project", "sales_name")))
     for label, value in parts.items():
         text = (value or "").strip()
         if not text:
-            raise SubjectRejected(f"{label} 为空，无法生成邮件主题 (empty, cannot build the subject)")
+            raise SubjectRejected(f"{label} 为空，无法生成邮件主题 (empty, cannot build the subject)", fields[label])
         if "-" in text:
-            raise SubjectRejected(f"{label} 不能包含 '-' ('{text}' contains '-', the subject separator)")
+            raise SubjectRejected(f"{label} 不能包含 '-' ('{text}' contains '-', the subject separator)",
+                                  fields[label])
     subject = SEPARATOR.join([APPLICATION_PREFIX, customer.strip(), project.strip(), sales_name.strip(),
                               received_on.strftime("%m%d")])
     check_application_subject(subject)

@@ -87,12 +87,18 @@ class _Checker:
     def process(self, process: etree._Element, tree: etree._ElementTree) -> dict[str, Any]:
         lanes = _lanes(tree)
         tasks: dict[str, dict[str, Any]] = {}
-        start_form, start_role = None, None
+        start_form, start_role, start_roles = None, None, None
         for node in process.iter(f"{{{BPMN}}}startEvent"):
             if node.getparent() is process:
                 start_form = _properties(node).get("formKey") or start_form
                 lane = _lane_of(node, lanes)
                 start_role = self.resolve_role(lane.get("name")) if lane is not None else start_role
+                listed = _properties(node).get("startRoles")
+                if listed:
+                    start_roles = [r.strip() for r in listed.split(",") if r.strip()]
+                    for role in start_roles:
+                        if self.resolve_role(role) is None:
+                            self.problem(node, f"startRoles names '{role}', which is not a known role")
         for node in process.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
             tasks[node.get("id")] = self.user_task(node, lanes)
         flow_ids = {n.get("id") for n in process if n.get("id")}
@@ -110,7 +116,8 @@ class _Checker:
         for tag in ("timeDate", "timeDuration", "timeCycle"):
             for node in process.iter(f"{{{BPMN}}}{tag}"):
                 self.expression(node.getparent().getparent(), node.text, f"timer {tag}")
-        return {"start_form": start_form, "start_role": start_role, "tasks": tasks, "name": process.get("name") or process.get("id")}
+        return {"start_form": start_form, "start_roles": start_roles or ([start_role] if start_role else []),
+                "tasks": tasks, "name": process.get("name") or process.get("id")}
 
     def user_task(self, node: etree._Element, lanes: dict[str, etree._Element]) -> dict[str, Any]:
         lane = _lane_of(node, lanes)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
+from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import Address
 from service.engine import runner, serializer
@@ -62,7 +63,8 @@ class StepServices:
     context: ServiceContext
     calls: list[ServiceCall] = field(default_factory=list)
 
-    def __call__(self, operation: str, params: dict[str, Any], _data: Any, task: Any) -> Any:
+    def __call__(self, operation: str, params: dict[str, Any], data: Any, task: Any) -> Any:
+        self.context.data = dict(data)
         result = registry.call(operation, self.context, params)
         self.calls.append(ServiceCall(task.task_spec.bpmn_id, operation, _jsonable(params), _jsonable(result)))
         return result
@@ -73,13 +75,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def step_services(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> StepServices:
+    # a linked case (a deviation, a conflict) writes in the thread of the request it belongs to
+    thread_cases = [instance.id] + ([instance.parent_id] if instance.parent_id else [])
     thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(
-        select(OutboxMail).where(OutboxMail.instance_id == instance.id).order_by(OutboxMail.id)).scalars()]
+        select(OutboxMail).where(OutboxMail.instance_id.in_(thread_cases)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
     service_ctx = ServiceContext(
         now=now, calendar=load_calendar(session, ctx), instance_id=instance.id, process_id=instance.process_id,
         business_key=instance.business_key, people_with_role=lambda role: people_with_role(session, role),
-        sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread)
+        sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
+        documents=DocumentStore(settings.home))
     return StepServices(service_ctx)
 
 

@@ -15,6 +15,7 @@ from service.domain import forms as form_rules
 from service.domain.business_key import derive_business_key
 from service.engine import runner
 from service.engine.runner import EngineError, TaskNotReady
+from service.domain.errors import InputRejected
 from service.engine.scripting import ServiceCallFailed
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, User
@@ -61,7 +62,11 @@ def _pause_before_commit() -> None:
 def _engine_guard(action):  # type: ignore[no-untyped-def]
     try:
         return action()
-    except (EngineError, ServiceCallFailed) as exc:
+    except ServiceCallFailed as exc:
+        if isinstance(exc.cause, InputRejected):  # e.g. a subject off the format: the person's input, not a fault
+            raise ValidationFailed(f"{exc.element_id}: {exc.cause}", {exc.cause.field or exc.element_id: str(exc.cause)})
+        raise CaseFailed(str(exc)) from exc
+    except EngineError as exc:
         raise CaseFailed(str(exc)) from exc
     except Exception as exc:
         if exc.__class__.__module__.startswith("SpiffWorkflow"):
@@ -75,16 +80,19 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
     with ctx.db.transaction() as session:
         user = find_user(session, actor)
         definition = latest_definition(session, process_id)
-        start_role = definition.meta.get("start_role")
-        if start_role and start_role not in user.role_ids:
-            raise Forbidden(f"'{actor}' may not start {process_id}: role '{start_role}' required")
+        start_roles = set(definition.meta.get("start_roles") or [])
+        if start_roles and not start_roles & user.role_ids:
+            raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
         form = definition.forms.get(definition.meta.get("start_form") or "")
         values = _checked_form_data(form, data, "start")
-        key = business_key if business_key is not None else derive_business_key(values)
+        _check_acting_role(user, values)
+        parent = _parent_case(session, values)
+        key = business_key if business_key is not None else derive_business_key(
+            values if parent is None else {**parent.data, **values})
         values.update(received_at=now.astimezone(ctx.tz).isoformat(), started_by=actor, business_key=key)
         instance = ProcessInstance(definition_id=definition.id, process_id=process_id, business_key=key,
                                    status="running", state_json="{}", data={}, started_by=actor,
-                                   started_at=now, updated_at=now)
+                                   started_at=now, updated_at=now, parent_id=parent.id if parent else None)
         instance.definition = definition
         session.add(instance)
         session.flush()
@@ -97,6 +105,27 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
         save_step(ctx, session, instance, workflow, services, actor=actor, now=now)
         _pause_before_commit()
         return instance.id
+
+
+def _check_acting_role(user: User, values: Mapping[str, Any]) -> None:
+    """A form may say in which role the person acts (e.g. raising a conflict); it must be theirs."""
+    role = values.get("raised_by_role")
+    if role and role not in user.role_ids:
+        raise ValidationFailed("role not held", {"raised_by_role": f"您没有角色 '{role}' ('{user.username}' does not "
+                                                                  f"hold the role '{role}')"})
+
+
+def _parent_case(session: Session, values: Mapping[str, Any]) -> ProcessInstance | None:
+    """Deviations and conflicts belong to a running request, named by `parent_case`."""
+    if values.get("parent_case") in (None, ""):
+        return None
+    parent = session.get(ProcessInstance, int(values["parent_case"]))
+    if parent is None:
+        raise ValidationFailed("unknown case", {"parent_case": f"案例 {values['parent_case']} 不存在 (no such case)"})
+    if parent.status != "running":
+        raise ValidationFailed("case not running", {
+            "parent_case": f"案例 {parent.id} 已{parent.status} (the case is {parent.status}, not running)"})
+    return parent
 
 
 def _may_work_on(user: User, task: HumanTask) -> None:

@@ -75,11 +75,8 @@ def bundles_from_paths(paths: list[Path], forms_root: Path) -> list[Bundle]:
     found: list[Path] = []
     for p in paths:
         found.extend(sorted(p.glob("*.bpmn")) if p.is_dir() else [p])
-    called: set[str] = set()
-    for p in found:
-        called |= _called_processes(p.read_bytes(), p.name)
-    roots = [p for p in found if p.stem not in called] or found
-    return [bundle_from_path(p, _forms_root_for(p, forms_root)) for p in roots]
+    # every process is deployed on its own, called ones too: a proposal can be written without a request
+    return [bundle_from_path(p, _forms_root_for(p, forms_root)) for p in found]
 
 
 def _forms_root_for(path: Path, default: Path) -> Path:

@@ -61,6 +61,7 @@ class ProcessInstance(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(128), index=True)
     business_key: Mapped[str] = mapped_column(String(256), default="", index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     state_json: Mapped[str] = mapped_column(Text)
@@ -71,6 +72,7 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    parent: Mapped["ProcessInstance | None"] = relationship(remote_side="ProcessInstance.id", lazy="select")
     __mapper_args__ = {"version_id_col": revision}  # a stale writer gets StaleDataError, not a lost update
 
 

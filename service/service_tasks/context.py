@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from service.adapters.archive_store import DocumentStore
 from service.adapters.mailer import Address, OutgoingMail, make_message_id, reply_subject
 from service.domain.working_calendar import WorkingCalendar
 
@@ -34,6 +35,8 @@ class ServiceContext:
     mail_domain: str
     thread: list[ThreadMail] = field(default_factory=list)
     outgoing: list[OutgoingMail] = field(default_factory=list)
+    documents: DocumentStore | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)  # the calling task's variables, read only
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}

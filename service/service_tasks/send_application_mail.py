@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from service.adapters.clock import parse_instant
 from service.domain import notifications
 
 from .context import ServiceContext
+from .deadlines import received
 from .registry import operation
 
 
@@ -16,9 +16,7 @@ from .registry import operation
            optional=("received_at", "support_kind", "preparation", "document_contents"))
 def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, str]:
     """Mail the application to the technical director, Cc sales lead, directors and GXM."""
-    received = params.get("received_at")
-    received_at = parse_instant(str(received), ctx.now.tzinfo) if received else ctx.now  # type: ignore[arg-type]
-    received_local = received_at.astimezone(ctx.calendar.tz)
+    received_local = received(ctx, params).astimezone(ctx.calendar.tz)
     subject = notifications.application_subject(
         str(params["customer"]), str(params["project"]), str(params["sales_name"]), received_local.date()
     )

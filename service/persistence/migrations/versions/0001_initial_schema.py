@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 08:13:42.668212
+Create Date: 2026-11-29 08:23:51.255454
 """
 from alembic import op
 import sqlalchemy as sa
@@ -66,6 +66,7 @@ def upgrade() -> None:
     sa.Column('definition_id', sa.Integer(), nullable=False),
     sa.Column('process_id', sa.String(length=128), nullable=False),
     sa.Column('business_key', sa.String(length=256), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('state_json', sa.Text(), nullable=False),
@@ -76,11 +77,13 @@ def upgrade() -> None:
     sa.Column('updated_at', service.persistence.types.UtcDateTime(), nullable=False),
     sa.Column('completed_at', service.persistence.types.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], ),
+    sa.ForeignKeyConstraint(['parent_id'], ['process_instances.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('process_instances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_instances_business_key'), ['business_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instances_definition_id'), ['definition_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_process_instances_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instances_process_id'), ['process_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instances_status'), ['status'], unique=False)
 
@@ -205,6 +208,7 @@ def downgrade() -> None:
     with op.batch_alter_table('process_instances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_process_instances_status'))
         batch_op.drop_index(batch_op.f('ix_process_instances_process_id'))
+        batch_op.drop_index(batch_op.f('ix_process_instances_parent_id'))
         batch_op.drop_index(batch_op.f('ix_process_instances_definition_id'))
         batch_op.drop_index(batch_op.f('ix_process_instances_business_key'))
 

@@ -1,0 +1,98 @@
+"""Drive technical-support cases along their paths, step by step, through the use cases.
+
+Every step is a real transaction: the case is loaded from the database,
+advanced by the engine and saved again, so each path doubles as a
+save-and-reload test.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from service.adapters.archive_store import DocumentStore
+from service.operations import background, cases, queries
+from service.operations.context import AppContext
+from tests.conftest import SHANGHAI
+
+APPLICATION = {
+    "customer": "欧莱雅", "project": "CITRIX安装", "sales_name": "ZGH", "support_kind": "non_project",
+    "request_origin": "customer", "preparation_required": ["ppt"], "document_contents": "一、背景 二、方案",
+    "notify_sales_on_leaving": True, "emergency": False, "estimated_person_days": 2,
+}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def upload(ctx: AppContext, name: str, content: str = "内容") -> str:
+    return DocumentStore(ctx.settings.home).store_upload(content.encode("utf-8"), name).reference
+
+
+def happy_defaults(ctx: AppContext) -> dict[str, tuple[str, dict[str, Any]]]:
+    """element id → (who completes it, the form data a person would give)."""
+    return {
+        "confirm_request": ("tech_director1", {"accepted": "yes", "engineer": "engineer1"}),
+        "confirm_emergency": ("tech_director1", {"channel": "phone", "engineer": "engineer1"}),
+        "engineer_assessment": ("engineer1", {"assessment": "accept"}),
+        "communication": ("engineer1", {"customer_situation": "客户现有 CITRIX 6.5", "customer_preparation": "准备服务器",
+                                        "clear": "yes"}),
+        "planning_documents": ("engineer1", {"doc_implementation_plan": upload(ctx, "实施规划.docx"),
+                                             "estimated_person_days": 2}),
+        "work": ("engineer1", {"work_summary": "安装并测试", "person_days_spent": 2, "work_location": "onsite",
+                               "time_kind": "normal", "difficulty": "2"}),
+        "leave_site": ("engineer1", {"completion_state": "已完成安装", "leave_channel": "phone"}),
+        "customer_signoff": ("customer1", {"doc_service_sheet": upload(ctx, "技术支持服务单.pdf", "已签字"),
+                                           "signer": "王经理"}),
+        "completion_report": ("engineer1", {"completion_summary": "已完成，客户已签字"}),
+        "sales_confirmation": ("sales1", {"sales_confirmed": "yes"}),
+        "final_confirmation": ("tech_director1", {"completion_confirmed": True}),
+        "review_workload": ("tech_director1", {}),
+        "weekly_report": ("tech_director1", {"doc_weekly_report": upload(ctx, "技术周报.xlsx", "周报"),
+                                             "weekly_report_person_days": 2.5}),
+    }
+
+
+def start(ctx: AppContext, **overrides: Any) -> int:
+    return cases.start_case(ctx, process_id="technical_support", actor="sales1", data={**APPLICATION, **overrides})
+
+
+def open_elements(ctx: AppContext, instance_id: int) -> list[str]:
+    return sorted(t["element_id"] for t in queries.open_tasks(ctx, instance_id=instance_id))
+
+
+def task(ctx: AppContext, instance_id: int, element_id: str) -> dict[str, Any]:
+    found = [t for t in queries.open_tasks(ctx, instance_id=instance_id) if t["element_id"] == element_id]
+    assert found, f"{element_id} is not open; open: {open_elements(ctx, instance_id)}"
+    return found[0]
+
+
+def do(ctx: AppContext, instance_id: int, element_id: str, data: dict[str, Any] | None = None,
+       actor: str | None = None) -> None:
+    defaults = happy_defaults(ctx).get(element_id, ("", {}))
+    cases.complete_task(ctx, task_id=task(ctx, instance_id, element_id)["id"], actor=actor or defaults[0],
+                        data={**defaults[1], **(data or {})})
+
+
+def advance_to(ctx: AppContext, instance_id: int, target: str, overrides: dict[str, dict] | None = None) -> None:
+    """Complete open tasks with happy-path data until `target` is open."""
+    overrides = overrides or {}
+    defaults = happy_defaults(ctx)
+    for _ in range(30):
+        open_now = open_elements(ctx, instance_id)
+        if target in open_now:
+            return
+        step = next((e for e in open_now if e in defaults), None)
+        assert step, f"stuck before {target}; open: {open_now}"
+        do(ctx, instance_id, step, overrides.get(step))
+    raise AssertionError(f"{target} never opened")
+
+
+def mails(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
+    return queries.show_case(ctx, instance_id)["mails"]
+
+
+def run_worker_at(ctx: AppContext, clock: Any, when: str) -> background.WorkReport:
+    clock.set(at(when))
+    return background.run_once(ctx)
