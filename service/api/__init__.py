@@ -1,7 +1,7 @@
-"""JSON API under /api/v1."""
+"""JSON API under /api/v1 (CONTRACT.md); errors are problem+json (api/errors.py)."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from service.api import health  # noqa: E402,F401
+from service.api import errors, health, openapi, processes, tasks  # noqa: E402,F401

@@ -10,6 +10,7 @@ from service.api import bp
 
 @bp.get("/health")
 def health():  # type: ignore[no-untyped-def]
+    """200 when the database answers."""
     context = current_app.extensions["guicheng"]
     try:
         with context.db.reading() as session:

@@ -68,9 +68,29 @@ def _instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
-def show_case(ctx: AppContext, instance_id: int) -> dict[str, Any]:
+def may_see_case(session: Session, instance: ProcessInstance, username: str) -> bool:
+    """Read-all roles, the person who started it, and anyone whose roles or name appear on its tasks."""
+    user = find_user(session, username)
+    if user.role_ids & READ_ALL_ROLES or instance.started_by == username:
+        return True
+    case_ids = [instance.id] + ([instance.parent_id] if instance.parent_id else [])
+    involved = session.execute(select(HumanTask.id).where(
+        HumanTask.instance_id.in_(case_ids),
+        or_(HumanTask.role.in_(user.role_ids), HumanTask.assignee == username,
+            HumanTask.completed_by == username)).limit(1)).first()
+    return involved is not None
+
+
+def _visible_instance(session: Session, instance_id: int, actor: str | None) -> ProcessInstance:
+    instance = _instance(session, instance_id)
+    if actor is not None and not may_see_case(session, instance, actor):
+        raise Forbidden(f"case {instance_id} is not visible to '{actor}'")
+    return instance
+
+
+def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> dict[str, Any]:
     with ctx.db.reading() as session:
-        instance = _instance(session, instance_id)
+        instance = _visible_instance(session, instance_id, actor)
         tasks = session.execute(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                         HumanTask.status == "open")).scalars()
         mails = session.execute(select(OutboxMail).where(OutboxMail.instance_id == instance_id)
@@ -78,6 +98,7 @@ def show_case(ctx: AppContext, instance_id: int) -> dict[str, Any]:
         return {
             "id": instance.id, "process_id": instance.process_id, "version": instance.definition.version,
             "business_key": instance.business_key, "status": instance.status, "error": instance.error,
+            "parent_id": instance.parent_id, "name": instance.definition.name,
             "started_by": instance.started_by, "started_at": _iso(ctx, instance.started_at),
             "completed_at": _iso(ctx, instance.completed_at), "data": instance.data,
             "open_tasks": [task_dict(ctx, t) for t in tasks.unique()],
@@ -87,9 +108,9 @@ def show_case(ctx: AppContext, instance_id: int) -> dict[str, Any]:
         }
 
 
-def history(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
+def history(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> list[dict[str, Any]]:
     with ctx.db.reading() as session:
-        _instance(session, instance_id)
+        _visible_instance(session, instance_id, actor)
         events = session.execute(select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)).scalars()
         return [{"seq": e.seq, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
                  "payload": e.payload, "hash": e.hash} for e in events]

@@ -101,3 +101,8 @@ def user_for_token(ctx: AppContext, token: str) -> User | None:
             return find_user(session, payload.get("u", ""))
         except NotFound:
             return None
+
+
+def has_role(ctx: AppContext, username: str, role: str) -> bool:
+    with ctx.db.reading() as session:
+        return role in find_user(session, username).role_ids

@@ -1,0 +1,69 @@
+"""The OpenAPI document, built from the registered routes so it cannot drift from them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app, jsonify
+
+from service.api import bp
+
+PROBLEM = {"description": "problem+json", "content": {"application/problem+json": {
+    "schema": {"$ref": "#/components/schemas/Problem"}}}}
+TASK = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "process_id": {"type": "string"},
+    "instance_id": {"type": "integer"}, "role": {"type": "string"},
+    "due_at": {"type": "string", "format": "date-time", "nullable": True},
+    "form": {"type": "object", "description": "form-js definition", "nullable": True}}}
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/v1/process-instances"): {"type": "object", "required": ["process_id"], "properties": {
+        "process_id": {"type": "string"}, "data": {"type": "object"}, "business_key": {"type": "string"}}},
+    ("post", "/api/v1/tasks/{task_id}/complete"): {"type": "object", "properties": {"data": {"type": "object"}}},
+}
+STATUSES = {"get": ["200", "401", "403", "404"], "post": ["200", "400", "401", "403", "404", "409"]}
+
+
+def _path(rule: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = _path(rule.rule)
+        view = current_app.view_functions[rule.endpoint]
+        for method in sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}):
+            op: dict[str, Any] = {"operationId": rule.endpoint.replace("api.", ""),
+                                  "summary": (view.__doc__ or rule.endpoint).strip().splitlines()[0],
+                                  "responses": {s: ({"description": "OK"} if s == "200" else PROBLEM)
+                                                for s in STATUSES[method]}}
+            if "{" in path:
+                op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}}
+                                    for n in re.findall(r"{(\w+)}", path)]
+            if (method, path) in BODIES:
+                op["requestBody"] = {"required": True, "content": {"application/json": {
+                    "schema": BODIES[(method, path)]}}}
+            if path == "/api/v1/tasks" and method == "get":
+                op["responses"]["200"] = {"description": "the caller's open tasks", "content": {
+                    "application/json": {"schema": {"type": "array", "items": TASK}}}}
+            paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "规程 Guicheng API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": {"Problem": {"type": "object", "properties": {
+                "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+                "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    """This document."""
+    return jsonify(document())

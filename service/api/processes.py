@@ -1,0 +1,68 @@
+"""Process definitions and instances."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from service.api import bp
+from service.api.auth import caller, context, signed_in
+from service.api.errors import json_body
+from service.operations import cases, queries, users
+from service.operations.deploy import Bundle, deploy_bundle
+from service.operations.errors import Forbidden, ValidationFailed
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@bp.get("/process-definitions")
+@signed_in
+def list_definitions():  # type: ignore[no-untyped-def]
+    return jsonify(queries.definitions(context()))
+
+
+@bp.post("/process-definitions")
+@signed_in
+def upload_definition():  # type: ignore[no-untyped-def]
+    """multipart: `bpmn` (one .bpmn file), optional `dmn` files and `form` files (<formKey>.form)."""
+    actor = caller()
+    if not users.has_role(context(), actor, "process_owner"):
+        raise Forbidden("only process owners deploy diagrams")
+    bpmn = request.files.get("bpmn")
+    if bpmn is None or not bpmn.filename:
+        raise ValidationFailed("no diagram", {"bpmn": "upload the .bpmn file as field 'bpmn'"})
+    files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
+    for extra in request.files.getlist("dmn"):
+        files[extra.filename] = extra.read(MAX_UPLOAD + 1)
+    forms = {f.filename.rsplit(".", 1)[0]: f.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
+             for f in request.files.getlist("form")}
+    process_id = bpmn.filename.rsplit(".", 1)[0]
+    result = deploy_bundle(context(), Bundle(process_id, files, forms, {k: f"{k}.form" for k in forms}), actor=actor)
+    return jsonify({"process_id": result.process_id, "version": result.version, "created": result.created}), (
+        201 if result.created else 200)
+
+
+@bp.post("/process-instances")
+@signed_in
+def start_instance():  # type: ignore[no-untyped-def]
+    body = json_body()
+    process_id = body.get("process_id")
+    if not isinstance(process_id, str) or not process_id:
+        raise ValidationFailed("process_id missing", {"process_id": "required"})
+    data = body.get("data") or {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("data must be an object", {"data": "expected a JSON object"})
+    instance_id = cases.start_case(context(), process_id=process_id, actor=caller(), data=data,
+                                   business_key=body.get("business_key"))
+    return jsonify(queries.show_case(context(), instance_id)), 201
+
+
+@bp.get("/process-instances/<int:instance_id>")
+@signed_in
+def get_instance(instance_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(queries.show_case(context(), instance_id, actor=caller()))
+
+
+@bp.get("/process-instances/<int:instance_id>/events")
+@signed_in
+def get_events(instance_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(queries.history(context(), instance_id, actor=caller()))

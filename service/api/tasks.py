@@ -1,0 +1,46 @@
+"""The caller's tasks: list, read, complete, claim, release."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from service.api import bp
+from service.api.auth import caller, context, signed_in
+from service.api.errors import json_body
+from service.operations import cases, queries, task_claims
+from service.operations.errors import ValidationFailed
+
+
+@bp.get("/tasks")
+@signed_in
+def list_tasks():  # type: ignore[no-untyped-def]
+    return jsonify(queries.open_tasks(context(), actor=caller()))
+
+
+@bp.get("/tasks/<int:task_id>")
+@signed_in
+def get_task(task_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(queries.get_task(context(), task_id, actor=caller()))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@signed_in
+def complete_task(task_id: int):  # type: ignore[no-untyped-def]
+    data = json_body().get("data", {})
+    if not isinstance(data, dict):
+        raise ValidationFailed("data must be an object", {"data": "expected a JSON object"})
+    return jsonify(cases.complete_task(context(), task_id=task_id, actor=caller(), data=data))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@signed_in
+def claim(task_id: int):  # type: ignore[no-untyped-def]
+    task_claims.claim_task(context(), task_id=task_id, actor=caller())
+    return jsonify(queries.get_task(context(), task_id, actor=caller()))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@signed_in
+def release(task_id: int):  # type: ignore[no-untyped-def]
+    task_claims.release_task(context(), task_id=task_id, actor=caller())
+    return jsonify(queries.get_task(context(), task_id, actor=caller()))
