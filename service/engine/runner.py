@@ -61,6 +61,14 @@ def _all_workflows(workflow: BpmnWorkflow) -> list[Any]:
     return [workflow, *workflow.subprocesses.values()]
 
 
+def _unique(tasks: Any) -> list[Any]:
+    """A top workflow's task queries already include its subprocesses' tasks: keep each task once."""
+    seen: dict[Any, Any] = {}
+    for task in tasks:
+        seen.setdefault(task.id, task)
+    return list(seen.values())
+
+
 def _raw_ready(workflow: BpmnWorkflow) -> list[Any]:
     return [t for wf in _all_workflows(workflow) for t in wf.tasks.values() if t.state == TaskState.READY]
 
@@ -109,11 +117,11 @@ def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
     found = []
-    for wf in _all_workflows(workflow):
-        for task in wf.get_tasks(state=TaskState.READY, manual=True):
-            spec = task.task_spec
-            found.append(ReadyUserTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
-                                       getattr(spec, "lane", None), dict(task.data)))
+    ready = (t for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.READY, manual=True))
+    for task in _unique(ready):
+        spec = task.task_spec
+        found.append(ReadyUserTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                   getattr(spec, "lane", None), dict(task.data)))
     return found
 
 
@@ -135,18 +143,18 @@ def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, 
 def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
     """Timers the case waits on, with their due time (evaluated on first refresh)."""
     timers = []
-    for wf in _all_workflows(workflow):
-        for task in wf.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if not isinstance(definition, TimerEventDefinition):
-                continue
-            value = task._get_internal_data("event_value")
-            if isinstance(value, dict):
-                value = value.get("next")
-            if not value:
-                continue
-            due = TimerEventDefinition.get_datetime(value)
-            timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due))
+    waiting = (t for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.WAITING))
+    for task in _unique(waiting):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
+        if not value:
+            continue
+        due = TimerEventDefinition.get_datetime(value)
+        timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due))
     return timers
 
 

@@ -63,11 +63,15 @@ def bundle_from_path(path: Path, forms_root: Path) -> Bundle:
         if candidate.exists() and candidate.name not in files:
             files[candidate.name] = candidate.read_bytes()
             pending |= _called_processes(files[candidate.name], candidate.name)
-    forms, sources = {}, {}
-    folder = forms_root / process_id
-    for form_file in sorted(folder.glob("*.form")) if folder.is_dir() else []:
-        forms[form_file.stem] = form_file.read_text(encoding="utf-8")
-        sources[form_file.stem] = str(form_file)
+    forms: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    # the process's own forms first, then those of the processes it calls (same key: its own wins)
+    for folder_id in [process_id] + sorted(Path(name).stem for name in files if name.endswith(".bpmn")):
+        folder = forms_root / folder_id
+        for form_file in sorted(folder.glob("*.form")) if folder.is_dir() else []:
+            if form_file.stem not in forms:
+                forms[form_file.stem] = form_file.read_text(encoding="utf-8")
+                sources[form_file.stem] = str(form_file)
     return Bundle(process_id, files, forms, sources)
 
 
