@@ -75,10 +75,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def step_services(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> StepServices:
-    # a linked case (a deviation, a conflict) writes in the thread of the request it belongs to
-    thread_cases = [instance.id] + ([instance.parent_id] if instance.parent_id else [])
+    # linked cases (deviations, conflicts) write in the thread of the request they belong to
+    root = instance.parent_id or instance.id
+    linked = select(ProcessInstance.id).where(ProcessInstance.parent_id == root)
     thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(
-        select(OutboxMail).where(OutboxMail.instance_id.in_(thread_cases)).order_by(OutboxMail.id)).scalars()]
+        select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
+                                 OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
     service_ctx = ServiceContext(
         now=now, calendar=load_calendar(session, ctx), instance_id=instance.id, process_id=instance.process_id,
@@ -138,8 +140,9 @@ def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWork
 
 def _queue_mails(session: Session, instance: ProcessInstance, services: StepServices, now: datetime) -> None:
     thread = services.context.thread
-    root = thread[0].message_id if thread else None
+    members = {m.message_id for m in thread}
     for mail in services.context.outgoing:
+        root = thread[0].message_id if mail.message_id in members else None  # reminders stand alone
         session.add(OutboxMail(
             instance_id=instance.id, message_id=mail.message_id, thread_root=root, in_reply_to=mail.in_reply_to,
             references=list(mail.references), subject=mail.subject,

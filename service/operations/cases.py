@@ -48,8 +48,11 @@ def _checked_form_data(form: dict[str, Any] | None, data: Mapping[str, Any], wha
     errors = form_rules.validate_submission(form, data)
     if errors:
         raise ValidationFailed(f"{what}: 表单数据无效 (invalid form data)", errors)
-    keys = {f.key for f in form_rules.form_fields(form)}
-    return {k: v for k, v in data.items() if k in keys}
+    fields = {f.key: f for f in form_rules.form_fields(form) if "[" not in f.key and "." not in f.key}
+    # a field left out counts as the form would send it (unticked, empty): diagrams may test it
+    values = {key: (False if field.type == "checkbox" else None) for key, field in fields.items()}
+    values.update({k: v for k, v in data.items() if k in fields})
+    return values
 
 
 def _pause_before_commit() -> None:

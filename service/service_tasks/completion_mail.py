@@ -22,10 +22,11 @@ def send_completion_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict
     if ctx.thread:
         to = ctx.addresses(["sales"])
         cc = ctx.addresses(["sales_lead", "sales_director", "tech_director", "management"])
-        mail = ctx.send(subject="", to=to, cc=cc, body=template.body, reply_in_thread=True)
+        mail = ctx.send(subject="", to=to, cc=cc, body=template.body, reply_to_root=True)
         return {"message_id": mail.message_id, "subject": mail.subject, "reply": True}
     subject = notifications.application_subject(
         str(ctx.data.get("customer", "")), str(ctx.data.get("project", "")), str(ctx.data.get("sales_name", "")),
         ctx.now.astimezone(ctx.calendar.tz).date())
-    mail = ctx.send(subject=subject, to=ctx.addresses(list(COMPLETION_NEW_THREAD_ROLES)), cc=[], body=template.body)
+    mail = ctx.send(subject=subject, to=ctx.addresses(list(COMPLETION_NEW_THREAD_ROLES)), cc=[], body=template.body,
+                    starts_thread=True)
     return {"message_id": mail.message_id, "subject": subject, "reply": False}

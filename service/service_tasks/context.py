@@ -46,18 +46,20 @@ class ServiceContext:
         return list(seen.values())
 
     def send(self, *, subject: str, to: list[Address], cc: list[Address], body: str,
-             reply_in_thread: bool = False) -> OutgoingMail:
-        """Queue a mail; a reply goes under the latest mail of this case's thread."""
+             reply_in_thread: bool = False, reply_to_root: bool = False, starts_thread: bool = False) -> OutgoingMail:
+        """Queue a mail. The request's thread holds its application mail and the replies to it;
+        reminders and escalations stand alone, so nobody replies to a reminder by mistake."""
         in_reply_to, references = None, []
-        if reply_in_thread and self.thread:
-            in_reply_to = self.thread[-1].message_id
+        if (reply_in_thread or reply_to_root) and self.thread:
+            in_reply_to = self.thread[0 if reply_to_root else -1].message_id
             references = [m.message_id for m in self.thread]
             subject = reply_subject(self.thread[0].subject)
         mail = OutgoingMail(message_id=make_message_id(self.mail_domain), subject=subject, sender=self.sender,
                             to=to, cc=cc, body=body, in_reply_to=in_reply_to, references=references,
                             sent_at=None)
         self.outgoing.append(mail)
-        self.thread.append(ThreadMail(mail.message_id, subject))
+        if in_reply_to or starts_thread:
+            self.thread.append(ThreadMail(mail.message_id, subject))
         return mail
 
 

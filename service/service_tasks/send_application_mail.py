@@ -27,5 +27,6 @@ def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dic
         document_contents=str(params.get("document_contents") or ""),
         received_at=received_local.strftime("%Y-%m-%d %H:%M"),
     )
-    mail = ctx.send(subject=subject, to=ctx.addresses(rules.to_roles), cc=ctx.addresses(rules.cc_roles), body=body)
+    mail = ctx.send(subject=subject, to=ctx.addresses(rules.to_roles), cc=ctx.addresses(rules.cc_roles), body=body,
+                    starts_thread=True)
     return {"message_id": mail.message_id, "subject": subject}

@@ -10,6 +10,7 @@ from service.operations import background, cases, queries
 from service.operations.errors import Conflict, Forbidden, ValidationFailed
 from service.persistence.audit import verify_chain
 from tests.conftest import SHANGHAI
+from tests.processes import walk as paths
 from tests.support.walk import APPLICATION, complete, only_task, start_case, walk_to_sales_confirmation
 
 
@@ -44,14 +45,14 @@ def test_full_path_with_sales_confirming(ctx):
     walk_to_sales_confirmation(ctx, instance_id)
     task = only_task(ctx, instance_id, "sales_confirmation")
     assert task["due_at"] == "2026-09-30T18:00:00+08:00"
-    complete(ctx, instance_id, "sales_confirmation", "sales1", {"sales_confirmed": "yes"})
-    complete(ctx, instance_id, "final_confirmation", "tech_director1", {"completion_confirmed": True})
+    paths.advance_to(ctx, instance_id, "weekly_report")
+    paths.do(ctx, instance_id, "weekly_report")
     case = queries.show_case(ctx, instance_id)
     assert case["status"] == "completed"
     assert case["data"]["sales_confirmed"] == "yes"
     types = [e["type"] for e in queries.history(ctx, instance_id)]
     assert types[0] == "case_started" and types[-1] == "case_completed"
-    assert types.count("task_completed") == 5
+    assert types.count("task_completed") == 12
     with ctx.db.reading() as session:
         assert verify_chain(session).ok
 
@@ -111,12 +112,12 @@ def test_completing_twice_is_a_conflict(ctx):
 
 def test_invalid_task_data_is_rejected_per_field(ctx):
     instance_id = start_case(ctx)
-    complete(ctx, instance_id, "confirm_request", "tech_director1", {"accepted": "yes"})
-    task = only_task(ctx, instance_id, "engineer_work")
+    paths.advance_to(ctx, instance_id, "work")
+    task = only_task(ctx, instance_id, "work")
     with pytest.raises(ValidationFailed) as err:
-        cases.complete_task(ctx, task_id=task["id"], actor="engineer1", data={"person_days": -1})
-    assert set(err.value.errors) == {"work_summary", "person_days"}
-    assert only_task(ctx, instance_id, "engineer_work")["id"] == task["id"]
+        cases.complete_task(ctx, task_id=task["id"], actor="engineer1", data={"person_days_spent": -1})
+    assert set(err.value.errors) == {"work_summary", "person_days_spent", "work_location", "time_kind", "difficulty"}
+    assert only_task(ctx, instance_id, "work")["id"] == task["id"]
 
 
 def test_submission_cannot_overwrite_other_case_variables(ctx):

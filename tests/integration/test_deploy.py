@@ -20,7 +20,8 @@ FORMS = PROJECT_ROOT / "forms"
 def _bundle(text: str | bytes) -> deploy.Bundle:
     data = text.encode("utf-8") if isinstance(text, str) else text
     real = deploy.bundle_from_path(PROJECT_ROOT / "processes" / "technical_support.bpmn", FORMS)
-    return deploy.Bundle("technical_support", {"technical_support.bpmn": data}, real.forms, real.form_sources)
+    return deploy.Bundle("technical_support", {**real.files, "technical_support.bpmn": data}, real.forms,
+                         real.form_sources)
 
 
 def _versions(ctx) -> int:
@@ -77,18 +78,18 @@ def test_unknown_service_operation_names_the_element(ctx):
 
 
 def test_unknown_lane_is_refused(ctx):
-    message = _problems(ctx, SOURCE.replace('name="engineer"', 'name="工程部"', 1))
+    message = _problems(ctx, SOURCE.replace('name="工程师"', 'name="工程部"', 1))
     assert "'工程部' is not a known role" in message
 
 
 def test_escaping_condition_is_refused_with_its_flow(ctx):
     message = _problems(ctx, SOURCE.replace("accepted == 'no'", "__import__('os').system('id')", 1))
-    assert "flow_refused" in message and "refused" in message
+    assert "flow_confirm_gateway_to_notify_refusal" in message and "refused" in message
 
 
 def test_missing_form_is_refused(ctx):
-    message = _problems(ctx, SOURCE.replace('value="engineer_work"', 'value="no_such_form"', 1))
-    assert "engineer_work" in message and "form 'no_such_form' not found" in message
+    message = _problems(ctx, SOURCE.replace('name="formKey" value="work"', 'name="formKey" value="no_such_form"', 1))
+    assert ": work:" in message and "form 'no_such_form' not found" in message
 
 
 def test_validate_command_prints_file_line_element(tmp_path: Path, database_url, home):

@@ -30,7 +30,7 @@ def test_serve_answers_health_and_front_page(database_url, home):
                 time.sleep(0.3)
         assert status == 200 and '"status":"ok"' in body.replace(" ", "")
         status, page = _get(f"http://127.0.0.1:{port}/")
-        assert status == 200 and "技术支持" in page
+        assert status == 200 and "规程" in page
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -40,11 +40,12 @@ def test_project_support_cannot_move_on_until_each_document_is_attached_or_waive
     attached = {f"doc_{name}": upload(ctx, f"{name}.docx") for name in PROJECT_DOCS[:3]}
     do(ctx, case, "planning_documents", attached)
     assert queries.show_case(ctx, case)["data"]["documents_check"]["missing"] == list(PROJECT_DOCS[3:])
+    with pytest.raises(ValidationFailed) as err:  # a waiver needs its reason
+        do(ctx, case, "waive_documents", {"waived_documents": ["project_schedule"]}, actor="tech_director1")
+    assert "waiver_reason" in err.value.errors
     do(ctx, case, "waive_documents", {"waived_documents": ["project_schedule"], "waiver_reason": "客户已有计划"},
        actor="tech_director1")
     assert open_elements(ctx, case) == ["planning_documents"]  # the management plan is still missing
-    with pytest.raises(ValidationFailed):
-        do(ctx, case, "waive_documents", {}, actor="tech_director1")
     do(ctx, case, "planning_documents", {**attached, "doc_project_management_plan": upload(ctx, "管理计划.docx")})
     assert open_elements(ctx, case) == ["work"]
 
@@ -101,7 +102,7 @@ def test_full_request_is_archived_with_checksums_and_accounted(ctx):
     docs = {f"doc_{name}": upload(ctx, f"{name}.docx", f"{name} 内容") for name in PROJECT_DOCS}
     advance_to(ctx, case, "review_workload", {
         "planning_documents": docs,
-        "work": {"work_location": "onsite", "time_kind": "overtime", "difficulty": "2", "person_days_spent": 2}})
+        "work": {"work_location": "onsite", "time_kind": "overtime", "difficulty": 2, "person_days_spent": 2}})
     data = queries.show_case(ctx, case)["data"]
     assert data["workload"]["coefficient"] == pytest.approx(1.2 * 1.0 * 1.5 * 1.2)
     assert data["workload"]["accounted_person_days"] == pytest.approx(round(2 * 2.16, 2))

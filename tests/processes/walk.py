@@ -41,7 +41,7 @@ def happy_defaults(ctx: AppContext) -> dict[str, tuple[str, dict[str, Any]]]:
         "planning_documents": ("engineer1", {"doc_implementation_plan": upload(ctx, "实施规划.docx"),
                                              "estimated_person_days": 2}),
         "work": ("engineer1", {"work_summary": "安装并测试", "person_days_spent": 2, "work_location": "onsite",
-                               "time_kind": "normal", "difficulty": "2"}),
+                               "time_kind": "normal", "difficulty": 2}),
         "leave_site": ("engineer1", {"completion_state": "已完成安装", "leave_channel": "phone"}),
         "customer_signoff": ("customer1", {"doc_service_sheet": upload(ctx, "技术支持服务单.pdf", "已签字"),
                                            "signer": "王经理"}),

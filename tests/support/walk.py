@@ -1,4 +1,4 @@
-"""Helpers to drive a technical-support case through the use cases."""
+"""Shortcuts for integration tests that need a technical-support case at some step."""
 
 from __future__ import annotations
 
@@ -6,20 +6,13 @@ from typing import Any
 
 from service.operations import cases, queries
 from service.operations.context import AppContext
+from tests.processes import walk as paths
 
-APPLICATION = {
-    "customer": "欧莱雅",
-    "project": "CITRIX安装",
-    "sales_name": "ZGH",
-    "support_kind": "non_project",
-    "preparation": "PPT 与实施方案",
-    "document_contents": "一、背景 二、方案",
-}
+APPLICATION = paths.APPLICATION
 
 
 def start_case(ctx: AppContext, **overrides: Any) -> int:
-    return cases.start_case(ctx, process_id="technical_support", actor="sales1",
-                            data={**APPLICATION, **overrides})
+    return paths.start(ctx, **overrides)
 
 
 def only_task(ctx: AppContext, instance_id: int, element_id: str) -> dict[str, Any]:
@@ -34,6 +27,4 @@ def complete(ctx: AppContext, instance_id: int, element_id: str, actor: str, dat
 
 
 def walk_to_sales_confirmation(ctx: AppContext, instance_id: int) -> None:
-    complete(ctx, instance_id, "confirm_request", "tech_director1", {"accepted": "yes", "engineer": "engineer1"})
-    complete(ctx, instance_id, "engineer_work", "engineer1", {"work_summary": "安装 CITRIX 并测试", "person_days": 2})
-    complete(ctx, instance_id, "customer_signoff", "customer1", {"service_sheet_signed": True, "signer": "王经理"})
+    paths.advance_to(ctx, instance_id, "sales_confirmation")

@@ -39,9 +39,13 @@ def test_later_mails_reply_in_the_thread_of_the_application():
                          instance_id=1, process_id="technical_support", business_key="k",
                          people_with_role=lambda role: [Address(role, f"{role}@x")],
                          sender=Address("规程", "g@x"), mail_domain="x")
-    root = ctx.send(subject="技术支持申请--欧莱雅--CITRIX安装--ZGH--0930", to=[], cc=[], body="")
+    root = ctx.send(subject="技术支持申请--欧莱雅--CITRIX安装--ZGH--0930", to=[], cc=[], body="", starts_thread=True)
+    reminder = ctx.send(subject="【提醒】", to=[], cc=[], body="")
     reply = ctx.send(subject="ignored", to=[], cc=[], body="", reply_in_thread=True)
     second = ctx.send(subject="ignored", to=[], cc=[], body="", reply_in_thread=True)
+    completion = ctx.send(subject="ignored", to=[], cc=[], body="", reply_to_root=True)
+    assert reminder.in_reply_to is None and reminder.subject == "【提醒】"  # stands alone
     assert reply.subject == "回复: 技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"
     assert reply.in_reply_to == root.message_id and reply.references == [root.message_id]
     assert second.in_reply_to == reply.message_id and second.references == [root.message_id, reply.message_id]
+    assert completion.in_reply_to == root.message_id  # rule 9: reply to all on the original application

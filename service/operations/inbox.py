@@ -1,0 +1,299 @@
+"""Read models for the staff pages: inbox with filters and paging, completed work,
+start forms, a case with its timeline and diagram state, the mailbox, the user list.
+
+Everything here reads; the one write (editing a user without touching the
+password) sits at the end with its audit event.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.adapters.archive_store import DocumentStore, StoredFile
+from service.domain.roles import ROLES
+from service.engine import runner
+from service.engine.xml_safety import parse_xml
+from service.persistence.audit import append_event
+from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User, UserRole
+
+from . import queries
+from .calendar import load_calendar
+from .case_store import load_workflow
+from .context import AppContext
+from .errors import Forbidden, NotFound, ValidationFailed
+from .users import find_user
+
+PER_PAGE = 25
+MAIL_READERS = {"admin", "auditor"}
+SORTS = {
+    "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+    "created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
+    "name": (HumanTask.name, HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+}
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    process: str = ""
+    role: str = ""
+    overdue: bool = False
+    q: str = ""
+    sort: str = "due"
+    page: int = 1
+
+
+def _page(total: int, page: int, per_page: int) -> dict[str, int]:
+    pages = max(1, math.ceil(total / per_page)) if per_page else 1
+    return {"total": total, "page": min(max(page, 1), pages), "pages": pages}
+
+
+def whoami(ctx: AppContext, username: str) -> dict[str, Any] | None:
+    with ctx.db.reading() as session:
+        try:
+            user = find_user(session, username)
+        except NotFound:
+            return None
+        return {"username": user.username, "display_name": user.display_name, "email": user.email,
+                "roles": sorted(user.role_ids)}
+
+
+def due_state(ctx: AppContext, session: Session, due_at: datetime | None) -> dict[str, Any] | None:
+    """Where a deadline stands in working days: still N to go, due today, or overdue by N."""
+    if due_at is None:
+        return None
+    cal, now = load_calendar(session, ctx), ctx.now().astimezone(ctx.tz)
+    today, day = now.date(), due_at.astimezone(ctx.tz).date()
+    if due_at < now:
+        days = cal.working_days_between(day + timedelta(days=1), today) if today > day else 0
+        return {"kind": "overdue", "days": days}
+    if day == today:
+        return {"kind": "today", "days": 0}
+    return {"kind": "left", "days": cal.working_days_between(today + timedelta(days=1), day)}
+
+
+def _task_row(ctx: AppContext, session: Session, task: HumanTask) -> dict[str, Any]:
+    row = queries.task_dict(ctx, task)
+    row.pop("form", None)
+    row["process_name"] = task.instance.definition.name
+    row["due"] = due_state(ctx, session, task.due_at)
+    return row
+
+
+def inbox(ctx: AppContext, actor: str, flt: InboxFilter, *, per_page: int | None = PER_PAGE) -> dict[str, Any]:
+    """The actor's open tasks (their roles, unclaimed, or claimed by them), filtered, sorted, one page."""
+    with ctx.db.reading() as session:
+        user = find_user(session, actor)
+        conds = [HumanTask.status == "open",
+                 or_(HumanTask.assignee == actor, HumanTask.assignee.is_(None) & HumanTask.role.in_(user.role_ids))]
+        if flt.process:
+            conds.append(ProcessInstance.process_id == flt.process)
+        if flt.role:
+            conds.append(HumanTask.role == flt.role)
+        if flt.overdue:
+            conds.append(HumanTask.due_at < ctx.now())
+        if flt.q.strip():
+            conds.append(ProcessInstance.business_key.icontains(flt.q.strip(), autoescape=True))
+        joined = (HumanTask.instance_id == ProcessInstance.id)
+        total = session.execute(select(func.count(HumanTask.id)).join(ProcessInstance, joined).where(*conds)).scalar()
+        paging = _page(int(total or 0), flt.page, per_page or 0)
+        query = select(HumanTask).join(ProcessInstance, joined).where(*conds).order_by(*SORTS.get(flt.sort, SORTS["due"]))
+        if per_page:
+            query = query.limit(per_page).offset((paging["page"] - 1) * per_page)
+        rows = [_task_row(ctx, session, t) for t in session.execute(query).unique().scalars()]
+        return {"rows": rows, **paging, "roles": sorted(user.role_ids),
+                "processes": _process_names(session)}
+
+
+def _process_names(session: Session) -> list[tuple[str, str]]:
+    latest = {d.process_id: d.name for d in session.execute(
+        select(ProcessDefinition).order_by(ProcessDefinition.version)).scalars()}
+    return sorted(latest.items())
+
+
+def open_count(ctx: AppContext, actor: str) -> int:
+    return int(inbox(ctx, actor, InboxFilter(), per_page=1)["total"])
+
+
+def completed_by(ctx: AppContext, actor: str, page: int = 1) -> dict[str, Any]:
+    with ctx.db.reading() as session:
+        cond = HumanTask.completed_by == actor
+        paging = _page(int(session.execute(select(func.count(HumanTask.id)).where(cond)).scalar() or 0), page, PER_PAGE)
+        query = (select(HumanTask).where(cond).order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+                 .limit(PER_PAGE).offset((paging["page"] - 1) * PER_PAGE))
+        return {"rows": [_task_row(ctx, session, t) for t in session.execute(query).unique().scalars()], **paging}
+
+
+def _latest(session: Session) -> list[ProcessDefinition]:
+    found: dict[str, ProcessDefinition] = {}
+    for d in session.execute(select(ProcessDefinition).order_by(ProcessDefinition.version)).scalars():
+        found[d.process_id] = d
+    return [found[k] for k in sorted(found)]
+
+
+def startable(ctx: AppContext, actor: str) -> list[dict[str, Any]]:
+    """The processes the actor may start, latest version, each with its start form."""
+    with ctx.db.reading() as session:
+        roles = find_user(session, actor).role_ids
+        out = []
+        for d in _latest(session):
+            start_roles = set(d.meta.get("start_roles") or [])
+            if start_roles and not start_roles & roles:
+                continue
+            out.append({"process_id": d.process_id, "version": d.version, "name": d.name,
+                        "start_roles": sorted(start_roles), "form": d.forms.get(d.meta.get("start_form") or "")})
+        return out
+
+
+def _definition(session: Session, process_id: str, version: int) -> ProcessDefinition:
+    found = session.execute(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id,
+                                                            ProcessDefinition.version == version)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"process {process_id} v{version} is not deployed")
+    return found
+
+
+def definition_info(ctx: AppContext, process_id: str, version: int) -> dict[str, Any]:
+    """The forms of a version, and which task each deadline variable (`dueAt`) belongs to."""
+    with ctx.db.reading() as session:
+        d = _definition(session, process_id, version)
+        tasks = (d.meta or {}).get("tasks", {})
+        return {"forms": dict(d.forms), "due_of": {t["due"]: t.get("name") or e for e, t in tasks.items() if t.get("due")}}
+
+
+def diagram_xml(ctx: AppContext, process_id: str, version: int) -> str:
+    with ctx.db.reading() as session:
+        xml = _definition(session, process_id, version).files.get(f"{process_id}.bpmn")
+        if xml is None:
+            raise NotFound(f"no diagram for {process_id} v{version}")
+        return str(xml)
+
+
+@lru_cache(maxsize=64)
+def _names_in(xml: str) -> dict[str, str]:
+    tree = parse_xml(xml.encode("utf-8"), "diagram.bpmn")
+    return {el.get("id"): el.get("name") for el in tree.iter() if el.get("id") and el.get("name")}
+
+
+def element_names(ctx: AppContext, process_id: str, version: int) -> dict[str, str]:
+    return _names_in(diagram_xml(ctx, process_id, version))
+
+
+def diagram_state(ctx: AppContext, instance_id: int) -> dict[str, list[str]]:
+    """Element ids of the case's diagram that are done and that are waiting now."""
+    with ctx.db.reading() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound(f"no such case: {instance_id}")
+        workflow = load_workflow(ctx, instance)
+        active = {t.element_id for t in runner.ready_user_tasks(workflow)}
+        active |= {t.element_id for t in runner.pending_timers(workflow)}
+        return {"completed": sorted(set(runner.completed_elements(workflow)) - active), "active": sorted(active)}
+
+
+def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
+    task = queries.get_task(ctx, task_id, actor=actor)
+    with ctx.db.reading() as session:
+        row = session.get(HumanTask, task_id)
+        assert row is not None
+        task.update(process_name=row.instance.definition.name, due=due_state(ctx, session, row.due_at),
+                    may_work=task["status"] == "open" and (task["assignee"] == actor or (
+                        not task["assignee"] and task["role"] in find_user(session, actor).role_ids)))
+    task["diagram"] = diagram_state(ctx, task["instance_id"])
+    return task
+
+
+def linked_cases(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        rows = session.execute(select(ProcessInstance).where(ProcessInstance.parent_id == instance_id)
+                               .order_by(ProcessInstance.id)).unique().scalars()
+        return [{"id": c.id, "name": c.definition.name, "status": c.status, "business_key": c.business_key,
+                 "started_at": queries._iso(ctx, c.started_at), "started_by": c.started_by} for c in rows]
+
+
+def _mail_dict(ctx: AppContext, m: OutboxMail) -> dict[str, Any]:
+    return {"id": m.id, "instance_id": m.instance_id, "subject": m.subject, "sender": m.sender, "to": m.to,
+            "cc": m.cc, "body": m.body, "status": m.status, "created_at": queries._iso(ctx, m.created_at),
+            "sent_at": queries._iso(ctx, m.sent_at)}
+
+
+def case_mails(ctx: AppContext, case_ids: list[int]) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        rows = session.execute(select(OutboxMail).where(OutboxMail.instance_id.in_(case_ids))
+                               .order_by(OutboxMail.id)).scalars()
+        return [_mail_dict(ctx, m) for m in rows]
+
+
+def _addressed_to(mail: OutboxMail, email: str) -> bool:
+    return any(a.get("email") == email for a in list(mail.to) + list(mail.cc))
+
+
+def mailbox(ctx: AppContext, actor: str, page: int = 1) -> dict[str, Any]:
+    """Mails the system sent: every mail for admins and auditors, otherwise those to or cc the actor."""
+    with ctx.db.reading() as session:
+        user = find_user(session, actor)
+        query = select(OutboxMail).order_by(OutboxMail.id.desc())
+        if not user.role_ids & MAIL_READERS:
+            needle = f'"{user.email}"'
+            query = query.where(or_(cast(OutboxMail.to, String).contains(needle, autoescape=True),
+                                    cast(OutboxMail.cc, String).contains(needle, autoescape=True)))
+        rows = [m for m in session.execute(query).scalars()
+                if user.role_ids & MAIL_READERS or _addressed_to(m, user.email)]
+        paging = _page(len(rows), page, PER_PAGE)
+        start = (paging["page"] - 1) * PER_PAGE
+        return {"rows": [_mail_dict(ctx, m) for m in rows[start:start + PER_PAGE]], **paging}
+
+
+def mail(ctx: AppContext, mail_id: int, actor: str) -> dict[str, Any]:
+    with ctx.db.reading() as session:
+        user, row = find_user(session, actor), session.get(OutboxMail, mail_id)
+        if row is None:
+            raise NotFound(f"no such mail: {mail_id}")
+        if not (user.role_ids & MAIL_READERS or _addressed_to(row, user.email)):
+            raise Forbidden(f"mail {mail_id} is not addressed to '{actor}'")
+        return _mail_dict(ctx, row)
+
+
+def case_document(ctx: AppContext, instance_id: int, reference: str, actor: str) -> StoredFile:
+    """A file named by a document field of a case the actor may see."""
+    case = queries.show_case(ctx, instance_id, actor=actor)
+    known = {str(v) for k, v in case["data"].items() if k.startswith("doc_")}
+    if reference not in known:
+        raise NotFound(f"case {instance_id} has no document '{reference}'")
+    return DocumentStore(ctx.settings.home).resolve(reference)
+
+
+def user_list(ctx: AppContext) -> list[dict[str, Any]]:
+    with ctx.db.reading() as session:
+        rows = session.execute(select(User).order_by(User.username)).scalars()
+        return [{"username": u.username, "display_name": u.display_name, "email": u.email,
+                 "roles": sorted(u.role_ids), "active": u.active} for u in rows]
+
+
+def user_detail(ctx: AppContext, username: str) -> dict[str, Any]:
+    for user in user_list(ctx):
+        if user["username"] == username:
+            return user
+    raise NotFound(f"no such user: '{username}'")
+
+
+def update_user(ctx: AppContext, *, username: str, display_name: str, email: str, roles: list[str],
+                actor: str) -> None:
+    """Change name, mail address and roles of an existing user; the password stays as it is."""
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValidationFailed("unknown role", {"roles": f"unknown role(s): {', '.join(unknown)}"})
+    with ctx.db.transaction() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"no such user: '{username}'")
+        user.display_name, user.email = display_name, email
+        user.roles = [UserRole(role=r) for r in sorted(set(roles))]
+        append_event(session, type="user_saved", actor=actor, at=ctx.now(),
+                     payload={"username": username, "roles": sorted(set(roles))})
