@@ -19,7 +19,7 @@ from service.operations.context import AppContext
 from service.persistence.db import Database
 from service.persistence.migrate import upgrade
 
-from .scenario import APPLICATION, STEPS
+from .scenario import APPLICATION, steps
 from .timing import Result, measure
 
 NOW = datetime(2026, 9, 30, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -60,8 +60,10 @@ def _database(postgres_url: str | None, home: Path):  # type: ignore[no-untyped-
 
 def _one_case(ctx: AppContext, timings: list[float]) -> int:
     import time
+    from service.adapters.archive_store import DocumentStore
+    document = DocumentStore(ctx.settings.home).store_upload("基准".encode(), "bench.docx").reference
     instance_id = cases.start_case(ctx, process_id="technical_support", actor="sales1", data=APPLICATION)
-    for element_id, actor, values in STEPS:
+    for element_id, actor, values in steps(document):
         task = next(t for t in queries.open_tasks(ctx, instance_id=instance_id) if t["element_id"] == element_id)
         started = time.perf_counter()
         cases.complete_task(ctx, task_id=task["id"], actor=actor, data=values)
