@@ -37,11 +37,16 @@ def event_hash(*, seq: int, instance_id: int | None, type: str, actor: str, occu
 
 
 def _locked_head(session: Session) -> AuditHead:
+    """Lock the head once per transaction; later appends in the same transaction reuse it."""
+    head = session.info.get("audit_head")
+    if head is not None and head in session:
+        return head
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
+    session.info["audit_head"] = head
     return head
 
 

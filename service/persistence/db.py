@@ -54,8 +54,11 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         with self.sessions() as session:
-            with session.begin():
-                yield session
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.info.pop("audit_head", None)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
