@@ -12,6 +12,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     context = context or build_context(settings)
     app = Flask(__name__, static_folder=None)  # static files are served by the web blueprint
     app.config["SECRET_KEY"] = context.settings.secret_key
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_NAME="guicheng_session", MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.extensions["guicheng"] = context
 
     from service.api import bp as api_bp

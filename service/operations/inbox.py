@@ -1,9 +1,6 @@
-"""Read models for the staff pages: inbox with filters and paging, completed work,
-start forms, a case with its timeline and diagram state, the mailbox, the user list.
-
-Everything here reads; the one write (editing a user without touching the
-password) sits at the end with its audit event.
-"""
+"""Read models for the staff pages: inbox (filters, sort, paging), completed work, start
+forms, a case's diagram state, the mailbox, the users. The one write, editing a user
+without touching the password, sits at the end with its audit event."""
 
 from __future__ import annotations
 
@@ -14,10 +11,11 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, joinedload
 
 from service.adapters.archive_store import DocumentStore, StoredFile
 from service.domain.roles import ROLES
+from service.domain.working_calendar import WorkingCalendar
 from service.engine import runner
 from service.engine.xml_safety import parse_xml
 from service.persistence.audit import append_event
@@ -55,20 +53,16 @@ def _page(total: int, page: int, per_page: int) -> dict[str, int]:
 
 
 def whoami(ctx: AppContext, username: str) -> dict[str, Any] | None:
-    with ctx.db.reading() as session:
-        try:
-            user = find_user(session, username)
-        except NotFound:
-            return None
-        return {"username": user.username, "display_name": user.display_name, "email": user.email,
-                "roles": sorted(user.role_ids)}
+    """The signed-in person, or None when the account is gone or switched off."""
+    found = [u for u in user_list(ctx, username) if u["active"]]
+    return found[0] if found else None
 
 
-def due_state(ctx: AppContext, session: Session, due_at: datetime | None) -> dict[str, Any] | None:
+def due_state(ctx: AppContext, cal: WorkingCalendar, due_at: datetime | None) -> dict[str, Any] | None:
     """Where a deadline stands in working days: still N to go, due today, or overdue by N."""
     if due_at is None:
         return None
-    cal, now = load_calendar(session, ctx), ctx.now().astimezone(ctx.tz)
+    now = ctx.now().astimezone(ctx.tz)
     today, day = now.date(), due_at.astimezone(ctx.tz).date()
     if due_at < now:
         days = cal.working_days_between(day + timedelta(days=1), today) if today > day else 0
@@ -78,77 +72,91 @@ def due_state(ctx: AppContext, session: Session, due_at: datetime | None) -> dic
     return {"kind": "left", "days": cal.working_days_between(today + timedelta(days=1), day)}
 
 
-def _task_row(ctx: AppContext, session: Session, task: HumanTask) -> dict[str, Any]:
-    row = queries.task_dict(ctx, task)
-    row.pop("form", None)
-    row["process_name"] = task.instance.definition.name
-    row["due"] = due_state(ctx, session, task.due_at)
-    return row
+def _tasks():  # type: ignore[no-untyped-def]
+    """Task rows with their case and process, without the large serialized columns."""
+    return select(HumanTask).options(
+        joinedload(HumanTask.instance).options(defer(ProcessInstance.state_json)).joinedload(
+            ProcessInstance.definition).options(defer(ProcessDefinition.spec_json), defer(ProcessDefinition.files)))
+
+
+def _rows(ctx: AppContext, session: Session, query) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    cal = load_calendar(session, ctx)
+    out = []
+    for task in session.execute(query).unique().scalars():
+        row = queries.task_dict(ctx, task)
+        row.pop("form", None)
+        row.update(process_name=task.instance.definition.name, due=due_state(ctx, cal, task.due_at))
+        out.append(row)
+    return out
+
+
+def _open_conditions(ctx: AppContext, user: User, flt: InboxFilter) -> list[Any]:
+    conds = [HumanTask.status == "open", or_(HumanTask.assignee == user.username,
+                                             HumanTask.assignee.is_(None) & HumanTask.role.in_(user.role_ids))]
+    if flt.process:
+        conds.append(ProcessInstance.process_id == flt.process)
+    if flt.role:
+        conds.append(HumanTask.role == flt.role)
+    if flt.overdue:
+        conds.append(HumanTask.due_at < ctx.now())
+    if flt.q.strip():
+        conds.append(ProcessInstance.business_key.icontains(flt.q.strip(), autoescape=True))
+    return conds
+
+
+_JOIN = HumanTask.instance_id == ProcessInstance.id
+
+
+def _count(session: Session, conds: list[Any]) -> int:
+    return int(session.execute(select(func.count(HumanTask.id)).join(ProcessInstance, _JOIN).where(*conds))
+               .scalar() or 0)
 
 
 def inbox(ctx: AppContext, actor: str, flt: InboxFilter, *, per_page: int | None = PER_PAGE) -> dict[str, Any]:
     """The actor's open tasks (their roles, unclaimed, or claimed by them), filtered, sorted, one page."""
     with ctx.db.reading() as session:
         user = find_user(session, actor)
-        conds = [HumanTask.status == "open",
-                 or_(HumanTask.assignee == actor, HumanTask.assignee.is_(None) & HumanTask.role.in_(user.role_ids))]
-        if flt.process:
-            conds.append(ProcessInstance.process_id == flt.process)
-        if flt.role:
-            conds.append(HumanTask.role == flt.role)
-        if flt.overdue:
-            conds.append(HumanTask.due_at < ctx.now())
-        if flt.q.strip():
-            conds.append(ProcessInstance.business_key.icontains(flt.q.strip(), autoescape=True))
-        joined = (HumanTask.instance_id == ProcessInstance.id)
-        total = session.execute(select(func.count(HumanTask.id)).join(ProcessInstance, joined).where(*conds)).scalar()
-        paging = _page(int(total or 0), flt.page, per_page or 0)
-        query = select(HumanTask).join(ProcessInstance, joined).where(*conds).order_by(*SORTS.get(flt.sort, SORTS["due"]))
+        conds = _open_conditions(ctx, user, flt)
+        paging = _page(_count(session, conds), flt.page, per_page or 0)
+        query = _tasks().join(ProcessInstance, _JOIN).where(*conds).order_by(*SORTS.get(flt.sort, SORTS["due"]))
         if per_page:
             query = query.limit(per_page).offset((paging["page"] - 1) * per_page)
-        rows = [_task_row(ctx, session, t) for t in session.execute(query).unique().scalars()]
-        return {"rows": rows, **paging, "roles": sorted(user.role_ids),
+        return {"rows": _rows(ctx, session, query), **paging, "roles": sorted(user.role_ids),
                 "processes": _process_names(session)}
 
 
-def _process_names(session: Session) -> list[tuple[str, str]]:
-    latest = {d.process_id: d.name for d in session.execute(
-        select(ProcessDefinition).order_by(ProcessDefinition.version)).scalars()}
-    return sorted(latest.items())
-
-
 def open_count(ctx: AppContext, actor: str) -> int:
-    return int(inbox(ctx, actor, InboxFilter(), per_page=1)["total"])
+    with ctx.db.reading() as session:
+        return _count(session, _open_conditions(ctx, find_user(session, actor), InboxFilter()))
+
+
+def _process_names(session: Session) -> list[tuple[str, str]]:
+    latest = {pid: name for pid, name in session.execute(select(
+        ProcessDefinition.process_id, ProcessDefinition.name).order_by(ProcessDefinition.version))}
+    return sorted(latest.items())
 
 
 def completed_by(ctx: AppContext, actor: str, page: int = 1) -> dict[str, Any]:
     with ctx.db.reading() as session:
         cond = HumanTask.completed_by == actor
         paging = _page(int(session.execute(select(func.count(HumanTask.id)).where(cond)).scalar() or 0), page, PER_PAGE)
-        query = (select(HumanTask).where(cond).order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+        query = (_tasks().where(cond).order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
                  .limit(PER_PAGE).offset((paging["page"] - 1) * PER_PAGE))
-        return {"rows": [_task_row(ctx, session, t) for t in session.execute(query).unique().scalars()], **paging}
-
-
-def _latest(session: Session) -> list[ProcessDefinition]:
-    found: dict[str, ProcessDefinition] = {}
-    for d in session.execute(select(ProcessDefinition).order_by(ProcessDefinition.version)).scalars():
-        found[d.process_id] = d
-    return [found[k] for k in sorted(found)]
+        return {"rows": _rows(ctx, session, query), **paging}
 
 
 def startable(ctx: AppContext, actor: str) -> list[dict[str, Any]]:
     """The processes the actor may start, latest version, each with its start form."""
     with ctx.db.reading() as session:
         roles = find_user(session, actor).role_ids
-        out = []
-        for d in _latest(session):
-            start_roles = set(d.meta.get("start_roles") or [])
-            if start_roles and not start_roles & roles:
-                continue
-            out.append({"process_id": d.process_id, "version": d.version, "name": d.name,
-                        "start_roles": sorted(start_roles), "form": d.forms.get(d.meta.get("start_form") or "")})
-        return out
+        latest = {d.process_id: d for d in session.execute(select(ProcessDefinition).options(
+            defer(ProcessDefinition.spec_json), defer(ProcessDefinition.files)).order_by(ProcessDefinition.version))
+            .scalars()}
+        return [{"process_id": d.process_id, "version": d.version, "name": d.name,
+                 "start_roles": sorted(d.meta.get("start_roles") or []),
+                 "form": d.forms.get(d.meta.get("start_form") or "")}
+                for _, d in sorted(latest.items())
+                if not d.meta.get("start_roles") or set(d.meta["start_roles"]) & roles]
 
 
 def _definition(session: Session, process_id: str, version: int) -> ProcessDefinition:
@@ -168,11 +176,12 @@ def definition_info(ctx: AppContext, process_id: str, version: int) -> dict[str,
 
 
 def diagram_xml(ctx: AppContext, process_id: str, version: int) -> str:
+    """The main diagram of a version (`<process_id>.bpmn`), as deployed."""
     with ctx.db.reading() as session:
         xml = _definition(session, process_id, version).files.get(f"{process_id}.bpmn")
-        if xml is None:
-            raise NotFound(f"no diagram for {process_id} v{version}")
-        return str(xml)
+    if xml is None:
+        raise NotFound(f"no diagram for {process_id} v{version}")
+    return str(xml)
 
 
 @lru_cache(maxsize=64)
@@ -202,7 +211,8 @@ def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
     with ctx.db.reading() as session:
         row = session.get(HumanTask, task_id)
         assert row is not None
-        task.update(process_name=row.instance.definition.name, due=due_state(ctx, session, row.due_at),
+        task.update(process_name=row.instance.definition.name,
+                    due=due_state(ctx, load_calendar(session, ctx), row.due_at),
                     may_work=task["status"] == "open" and (task["assignee"] == actor or (
                         not task["assignee"] and task["role"] in find_user(session, actor).role_ids)))
     task["diagram"] = diagram_state(ctx, task["instance_id"])
@@ -231,7 +241,7 @@ def case_mails(ctx: AppContext, case_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _addressed_to(mail: OutboxMail, email: str) -> bool:
-    return any(a.get("email") == email for a in list(mail.to) + list(mail.cc))
+    return any(a.get("email") == email for a in [*mail.to, *mail.cc])
 
 
 def mailbox(ctx: AppContext, actor: str, page: int = 1) -> dict[str, Any]:
@@ -269,18 +279,19 @@ def case_document(ctx: AppContext, instance_id: int, reference: str, actor: str)
     return DocumentStore(ctx.settings.home).resolve(reference)
 
 
-def user_list(ctx: AppContext) -> list[dict[str, Any]]:
+def user_list(ctx: AppContext, username: str | None = None) -> list[dict[str, Any]]:
     with ctx.db.reading() as session:
-        rows = session.execute(select(User).order_by(User.username)).scalars()
+        query = select(User).order_by(User.username)
+        rows = session.execute(query if username is None else query.where(User.username == username)).scalars()
         return [{"username": u.username, "display_name": u.display_name, "email": u.email,
                  "roles": sorted(u.role_ids), "active": u.active} for u in rows]
 
 
 def user_detail(ctx: AppContext, username: str) -> dict[str, Any]:
-    for user in user_list(ctx):
-        if user["username"] == username:
-            return user
-    raise NotFound(f"no such user: '{username}'")
+    found = user_list(ctx, username)
+    if not found:
+        raise NotFound(f"no such user: '{username}'")
+    return found[0]
 
 
 def update_user(ctx: AppContext, *, username: str, display_name: str, email: str, roles: list[str],

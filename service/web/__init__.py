@@ -1,7 +1,14 @@
-"""Pages for people."""
+"""Pages for people: sign-in, inbox, tasks, start forms, cases, mailbox, user admin.
+
+Every page needs a signed-in user (else it redirects to the sign-in page) and
+every form post carries the session's CSRF token (hidden field `csrf_token`,
+or the `X-CSRF-Token` header for script requests).
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
-from service.web import home  # noqa: E402,F401
+from service.web import (  # noqa: E402,F401
+    admin_pages, case_pages, common, inbox_pages, mail_pages, session_pages, task_pages,
+)

@@ -76,6 +76,15 @@ def _confirm(staff, case_id: int) -> None:  # type: ignore[no-untyped-def]
     page.get_by_test_id("submit").click()
     page.wait_for_url(director.base + "/")
     expect(page.locator(".flash.success")).to_contain_text("技术总监确认申请")
+    page = director.go("/done")
+    page.get_by_role("link", name="技术总监确认申请").click()  # a completed task reads, it does not submit
+    page.wait_for_selector("body[data-form-ready=true]")
+    expect(page.locator(".flash.info")).to_contain_text("此任务已完成")
+    expect(page.get_by_test_id("submit")).to_have_count(0)
+    accepted = page.get_by_label("受理", exact=True)
+    expect(accepted).to_be_checked()
+    expect(accepted).to_have_attribute("readonly", "")
+    director.shot("06a-completed-task-read-only")
     assert not director.errors, director.errors
 
 
@@ -125,7 +134,7 @@ def test_a_request_goes_from_application_through_the_engineer(staff, ctx):
     assert not sales.errors, sales.errors
 
 
-def test_the_mailbox_shows_the_application_mail(staff, ctx):
+def test_the_mailbox_shows_the_application_mail_and_late_work_turns_red(staff, ctx, clock):
     cases.start_case(ctx, process_id="technical_support", actor="sales1",
                      data={**APPLICATION, "emergency": False, "notify_sales_on_leaving": False})
     director = staff("tech_director1")
@@ -139,6 +148,16 @@ def test_the_mailbox_shows_the_application_mail(staff, ctx):
     director.shot("12-mail")
     customer = staff("customer1")
     expect(customer.go("/mailbox").locator("[data-testid=mailbox]")).to_have_count(0)  # not addressed to them
+
+    clock.advance(days=9)  # 2026-10-09: the confirmation was due on 09-30, National Day in between
+    page = director.go("/")
+    row = page.locator("[data-testid=inbox] tbody tr.overdue")
+    expect(row).to_have_count(1)
+    expect(row.get_by_test_id("due")).to_have_text(re.compile(r"已逾期 \d+ 个工作日"))
+    director.shot("04b-inbox-overdue")
+    page = director.go("/lang/en")
+    expect(row.get_by_test_id("due")).to_have_text(re.compile(r"Overdue by \d+ working days"))
+    director.shot("04c-inbox-overdue-english")
 
 
 def test_english_switch_and_back(staff):

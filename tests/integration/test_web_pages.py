@@ -91,6 +91,7 @@ def test_posts_without_the_csrf_token_are_refused(ctx, client):
     (task,) = queries.open_tasks(ctx, actor="tech_director1")
     assert client.post(f"/tasks/{task['id']}/claim").status_code == 400
     assert client.post(f"/tasks/{task['id']}/claim", data={"csrf_token": "forged"}).status_code == 400
+    assert client.post(f"/tasks/{task['id']}/claim", data={"csrf_token": "伪造"}).status_code == 400
     assert client.post("/uploads", data={"file": (io.BytesIO(b"x"), "a.txt")}).status_code == 400
     api = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"accepted": "no"}})
     assert api.status_code == 401  # the API refuses a session write without X-CSRF-Token
@@ -134,6 +135,9 @@ def test_uploads_refuse_wrong_types_and_oversized_files(client):
                       data={"file": (io.BytesIO(b"0" * (MAX_UPLOAD_BYTES + 1)), "方案.pdf")})
     assert big.status_code == 400 and "超过上限" in big.json["error"]
     assert client.post("/uploads", headers=headers, data={}).status_code == 400
+    huge = client.post("/uploads", headers={**headers, "Accept": "application/json"},
+                       data={"file": (io.BytesIO(b"0" * (33 * 1024 * 1024)), "录像.zip")})
+    assert huge.status_code == 413 and huge.json["error"] == "文件太大"
     ok = client.post("/uploads", headers=headers, data={"file": (io.BytesIO(b"%PDF-1.4"), "方案.pdf")})
     assert ok.status_code == 201 and ok.json["name"] == "方案.pdf"
     assert re.fullmatch(r"upload:[0-9a-f]{64}/方案\.pdf", ok.json["reference"])
@@ -174,8 +178,12 @@ def test_csv_export_keeps_chinese_for_excel(ctx, client):
     assert rows[0][:5] == ["#", "流程", "案例", "任务", "角色"]
     assert {r[2] for r in rows[1:]} == {"欧莱雅 / CITRIX安装", "华为 / 桌面云"}
     assert all(r[3] == "技术总监确认申请" and r[4] == "技术总监" for r in rows[1:])
+    assert all(r[7] == "今天到期" for r in rows[1:])
     only = list(csv.reader(io.StringIO(client.get("/inbox.csv?q=华为").data.decode("utf-8-sig"))))
     assert [r[2] for r in only[1:]] == ["华为 / 桌面云"]
+    start(ctx, customer="=HYPERLINK(1)")
+    risky = list(csv.reader(io.StringIO(client.get("/inbox.csv?q=HYPERLINK").data.decode("utf-8-sig"))))
+    assert risky[1][2].startswith("'=HYPERLINK")
 
 
 def test_inbox_filters_sort_and_pages(ctx, client, clock):

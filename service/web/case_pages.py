@@ -1,0 +1,117 @@
+"""One case: status, data, open tasks, timeline, diagram, mail thread, documents, linked cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, send_file, url_for
+
+from service.operations import inbox, queries
+from service.web import bp
+from service.web.common import context, me, page, role_name, when
+from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
+from service.web.i18n import known, t
+
+
+@bp.get("/cases/<int:case_id>")
+def case_page(case_id: int):  # type: ignore[no-untyped-def]
+    ctx, actor = context(), me()["username"]
+    case = queries.show_case(ctx, case_id, actor=actor)
+    events = queries.history(ctx, case_id, actor=actor)
+    names = inbox.element_names(ctx, case["process_id"], case["version"])
+    people = {u["username"]: u["display_name"] for u in inbox.user_list(ctx)}
+    children = inbox.linked_cases(ctx, case_id)
+    info = inbox.definition_info(ctx, case["process_id"], case["version"])
+    field_labels, options = labels(info["forms"])
+    field_labels.update({k: t("var.due_of", task=name) for k, name in info["due_of"].items() if k not in field_labels})
+    return page(
+        "case.html", case=case, children=children,
+        rows=_data_rows(case["data"], field_labels, options, case_id, people),
+        timeline=[_sentence(e, names, people, field_labels, options) for e in events],
+        mails=inbox.case_mails(ctx, [case_id] + [c["id"] for c in children]),
+        raise_links=_raise_links(case),
+        diagram={"url": url_for("web.diagram", process_id=case["process_id"], version=case["version"]),
+                 "current": [], **inbox.diagram_state(ctx, case_id)},
+        people=people)
+
+
+@bp.get("/cases/<int:case_id>/documents")
+def case_document(case_id: int):  # type: ignore[no-untyped-def]
+    stored = inbox.case_document(context(), case_id, request.args.get("ref", ""), me()["username"])
+    return send_file(stored.path, as_attachment=True, download_name=stored.name)
+
+
+def _raise_links(case: dict[str, Any]) -> list[dict[str, str]]:
+    """Linked processes this user may start for a running case (their start form asks for `parent_case`)."""
+    if case["status"] != "running" or case["parent_id"]:
+        return []
+    found = []
+    for process in inbox.startable(context(), me()["username"]):
+        keys = {c.get("key") for c in (process["form"] or {}).get("components", []) if isinstance(c, dict)}
+        if "parent_case" in keys:
+            found.append({"name": process["name"],
+                          "url": url_for("web.start_form", process_id=process["process_id"], parent_case=case["id"])})
+    return found
+
+
+def _show(value: Any, choices: dict[str, str]) -> str:
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, list):
+        return "、".join(_show(v, choices) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_show(v, {})}" for k, v in value.items())
+    if value is None:
+        return ""
+    return choices.get(str(value), str(value))
+
+
+def _data_rows(data: dict[str, Any], field_labels: dict[str, str], options: dict[str, dict[str, str]],
+               case_id: int, people: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for key, value in data.items():
+        if key.endswith("_mail") and isinstance(value, dict):
+            continue  # a sent mail's id and subject: the mails are listed below
+        if value in (None, "", []):
+            continue
+        label = field_labels.get(key) or (t(f"var.{key}") if known(f"var.{key}") else key)
+        row: dict[str, Any] = {"key": key, "label": label, "value": _show(value, options.get(key, {})),
+                               "internal": label == key}
+        if key.endswith("_at") or key.endswith("_due"):
+            row["value"] = _time_or_text(value)
+        elif isinstance(value, str) and value in people:  # a user name: say who it is
+            row["value"] = f"{people[value]} ({value})"
+        if key.startswith(DOCUMENT_PREFIX) and str(value).startswith("upload:"):
+            row["document"] = {"name": upload_name(value),
+                               "url": url_for("web.case_document", case_id=case_id, ref=value)}
+        rows.append(row)
+    return rows
+
+
+def _time_or_text(value: Any) -> str:
+    try:
+        return when(str(value))
+    except ValueError:
+        return str(value)
+
+
+def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, str], field_labels: dict[str, str],
+              options: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """One audit event as a sentence: who did what, when."""
+    p, kind = event["payload"] or {}, event["type"]
+    actor = {"system": t("ev.system"), "worker": t("ev.worker")}.get(event["actor"]) or people.get(
+        event["actor"], event["actor"])
+    element = p.get("element_id") or ""
+    name = p.get("name") or names.get(element) or p.get("operation") or element
+    values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
+              "error": p.get("error", ""), "type": kind}
+    key = f"ev.{kind}"
+    text = t(key, **values) if known(key) else t("ev.other", **values)
+    detail = ""
+    if kind == "task_created" and p.get("due_at"):
+        detail = t("ev.due", due=when(p["due_at"]))
+    elif kind in ("task_completed", "case_started") and p.get("data"):
+        shown = [(k, v) for k, v in p["data"].items() if k in field_labels and v not in (None, "")]
+        detail = "；".join(f"{field_labels[k]}：{_show(v, options.get(k, {}))}" for k, v in shown[:8])
+    return {"at": when(event["at"]), "actor": actor, "text": text, "detail": detail, "kind": kind,
+            "seq": event["seq"]}

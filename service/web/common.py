@@ -1,0 +1,144 @@
+"""What every page shares: the sign-in guard, the CSRF check, template helpers, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from service.api.auth import csrf_token
+from service.domain.roles import ROLES, role_label
+from service.operations import inbox
+from service.operations.context import AppContext
+from service.operations.errors import OperationError
+from service.web import bp
+from service.web.i18n import known, language, t
+
+PUBLIC = {"web.login", "web.static", "web.set_language"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class CsrfRefused(Exception):
+    pass
+
+
+def context() -> AppContext:
+    return current_app.extensions["guicheng"]
+
+
+def me() -> dict[str, Any]:
+    return g.me
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/uploads") or request.accept_mimetypes.best == "application/json"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: no scheme, no host, no `//`."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.before_request
+def _guard():  # type: ignore[no-untyped-def]
+    if request.method not in SAFE_METHODS and request.endpoint != "web.static":
+        sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
+        expected = str(session.get("csrf", ""))
+        if not sent or not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
+            raise CsrfRefused()
+    if request.endpoint in PUBLIC:
+        return None
+    username = session.get("user")
+    found = inbox.whoami(context(), username) if username else None
+    if found is None:
+        session.pop("user", None)
+        if wants_json():
+            return jsonify({"error": t("login.required")}), 401
+        return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+    g.me = found
+    return None
+
+
+def when(value: str | datetime | None, with_time: bool = True) -> str:
+    """An ISO timestamp as people read it: 2026-09-30 18:00 (local time of the server)."""
+    if not value:
+        return ""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    moment = moment.astimezone(context().tz)
+    return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def due_text(due: dict[str, Any] | None) -> str:
+    if not due:
+        return t("due.none")
+    days = due["days"]
+    if due["kind"] == "today":
+        return t("due.today")
+    if due["kind"] == "overdue" and not days:
+        return t("due.overdue_today")
+    key = "due.overdue" if due["kind"] == "overdue" else "due.left"
+    return t(key + ".one") if days == 1 else t(key, n=days)
+
+
+def role_name(role_id: str | None) -> str:
+    return role_label(role_id or "", language()) if role_id else ""
+
+
+@bp.app_template_global()
+def page_url(**changes: Any) -> str:
+    """The current page with some query arguments changed (filters keep their values)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items()})
+    args = {k: v for k, v in args.items() if v not in (None, "", False)}
+    return url_for(request.endpoint or "web.inbox", **(request.view_args or {}), **args)
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    current = g.get("me")
+    return {"t": t, "lang": language(), "me": current, "csrf_token": csrf_token, "when": when,
+            "due_text": due_text, "role_name": role_name, "all_roles": list(ROLES),
+            "is_admin": bool(current and "admin" in current["roles"]),
+            "open_count": lambda: inbox.open_count(context(), current["username"]) if current else 0}
+
+
+def page(template: str, status: int = 200, **values: Any):  # type: ignore[no-untyped-def]
+    return render_template(template, **values), status
+
+
+def _error_page(status: int, detail: str):  # type: ignore[no-untyped-def]
+    if wants_json():
+        return jsonify({"error": detail, "status": status}), status
+    return page("error.html", status, code=status, detail=detail,
+                message=t(f"err.{status}") if known(f"err.{status}") else t("err.title"))
+
+
+@bp.errorhandler(CsrfRefused)
+def _csrf(_exc: CsrfRefused):  # type: ignore[no-untyped-def]
+    return _error_page(400, t("err.csrf"))
+
+
+@bp.errorhandler(OperationError)
+def _operation_error(exc: OperationError):  # type: ignore[no-untyped-def]
+    return _error_page(exc.status, str(exc))
+
+
+@bp.errorhandler(413)
+def _too_large(_exc: HTTPException):  # type: ignore[no-untyped-def]
+    return _error_page(413, t("err.413"))
+
+
+@bp.app_errorhandler(404)
+def _not_found(exc: HTTPException):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return exc
+    return _error_page(404, str(exc.description or ""))
