@@ -10,31 +10,35 @@ from pathlib import Path
 
 import click
 
-from . import case_bench, engine_bench
+from . import case_bench, engine_bench, http_bench
 from .timing import Result
 
 
 def run_all(root: Path, quick: bool, out: Path, postgres_url: str | None) -> list[Result]:
     repeat = 5 if quick else 30
-    click.echo(f"[1/3] bare engine ({repeat} cases)…", err=True)
+    click.echo(f"[1/4] bare engine ({repeat} cases)…", err=True)
     results = engine_bench.run(root, repeat)
-    click.echo(f"[2/3] SQLite ({repeat} cases)…", err=True)
+    click.echo(f"[2/4] SQLite ({repeat} cases)…", err=True)
     results += case_bench.run(root, repeat, "sqlite", None)
     if postgres_url:
-        click.echo(f"[3/3] PostgreSQL ({repeat} cases)…", err=True)
+        click.echo(f"[3/4] PostgreSQL ({repeat} cases)…", err=True)
         results += case_bench.run(root, repeat, "postgresql", postgres_url)
     else:
-        click.echo("[3/3] PostgreSQL skipped: set GUICHENG_BENCH_POSTGRES_URL", err=True)
+        click.echo("[3/4] PostgreSQL skipped: set GUICHENG_BENCH_POSTGRES_URL", err=True)
+    click.echo(f"[4/4] HTTP under load ({repeat * 2} requests per endpoint)…", err=True)
+    results += http_bench.run(root, repeat * 2, "sqlite", None)
+    if postgres_url:
+        results += http_bench.run(root, repeat * 2, "postgresql", postgres_url)
     _report(results, out)
     return results
 
 
 def _report(results: list[Result], out: Path) -> None:
     floor = next(r for r in results if r.name == "engine: per step in memory").median
-    click.echo(f"{'benchmark':<46} {'unit':>6} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'× engine step':>14}")
+    click.echo(f"{'benchmark':<58} {'unit':>6} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'× engine step':>14}")
     for r in results:
         ratio = f"{r.median / floor:.1f}" if r.unit == "step" else ""
-        click.echo(f"{r.name:<46} {r.unit:>6} {len(r.samples):>5} {r.median:>10.3f} {r.p95:>9.3f} {ratio:>14}")
+        click.echo(f"{r.name:<58} {r.unit:>6} {len(r.samples):>5} {r.median:>10.3f} {r.p95:>9.3f} {ratio:>14}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "at": datetime.now(timezone.utc).isoformat(), "python": platform.python_version(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.config import Settings, load_settings
+from service.config import Settings
 from service.operations.context import AppContext, build_context
 
 

@@ -168,6 +168,8 @@ def _value_schema(component: Mapping[str, Any]) -> dict[str, Any]:
         patterns = [p for p in [rules.get("pattern")] if isinstance(p, str) and p] + extra
         if patterns:
             schema["allOf"] = [{"pattern": p} for p in patterns]
+            if isinstance(rules.get("patternErrorMessage"), str) and rules.get("pattern"):
+                schema["allOf"][0]["patternErrorMessage"] = rules["patternErrorMessage"]  # the form's own words
         return schema
     if kind == "number":
         if component.get("serializeToString"):
@@ -238,6 +240,8 @@ def _message(error: ValidationError) -> str:
         types = value if isinstance(value, list) else [value]
         return "应为" + " / ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
     if rule == "pattern":
+        if isinstance(error.schema, dict) and error.schema.get("patternErrorMessage"):
+            return str(error.schema["patternErrorMessage"])
         known = [m for key, m in _MESSAGES.items() if _PATTERNS[key][0] == value]
         return known[0] if known else f"格式不正确 (must match {value})"
     if rule == "enum":

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from service.adapters.archive_store import DocumentStore
@@ -35,7 +35,7 @@ def load_specs(ctx: AppContext, definition: ProcessDefinition) -> tuple[Any, dic
 
 def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     instance = session.execute(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        select(ProcessInstance).where(ProcessInstance.id == instance_id).options(undefer(ProcessInstance.state_json))
         .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
     ).unique().scalar_one_or_none()
     if instance is None:

@@ -86,7 +86,7 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
         start_roles = set(definition.meta.get("start_roles") or [])
         if start_roles and not start_roles & user.role_ids:
             raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
-        form = definition.forms.get(definition.meta.get("start_form") or "")
+        form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
         values = _checked_form_data(form, data, "start")
         _check_acting_role(user, values)
         parent = _parent_case(session, values)
@@ -158,7 +158,8 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
                                + (f" by '{task.completed_by}'" if task.completed_by else ""))
             _may_work_on(user, task)
             instance = lock_instance(session, task.instance_id)
-            values = _checked_form_data(instance.definition.forms.get(task.form_key or ""), data, task.name)
+            values = _checked_form_data(ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
+                                        task.name)
             workflow = load_workflow(ctx, instance)
             services = step_services(ctx, session, instance, now)
             try:

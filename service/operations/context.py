@@ -19,6 +19,7 @@ class AppContext:
     db: Database
     clock: Clock
     _specs: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
+    _forms: dict[int, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -27,6 +28,13 @@ class AppContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def cached_forms(self, definition: Any) -> dict[str, Any]:
+        """A version's forms never change: read them once per process."""
+        with self._lock:
+            if definition.id not in self._forms:
+                self._forms[definition.id] = definition.forms
+            return self._forms[definition.id]
 
     def cached_spec(self, definition_id: int, loader) -> tuple[Any, dict[str, Any]]:  # type: ignore[no-untyped-def]
         """Parsed specs are immutable per version: deserialize each once per process."""

@@ -171,9 +171,3 @@ def validate_paths(paths: list[Path], forms_root: Path) -> list[Problem]:
         except DefinitionInvalid as exc:
             problems.extend(exc.problems)
     return problems
-
-
-def form_json(definition: ProcessDefinition, key: str | None) -> dict[str, Any] | None:
-    return definition.forms.get(key) if key else None
-
-

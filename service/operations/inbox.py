@@ -14,18 +14,16 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from service.adapters.archive_store import DocumentStore, StoredFile
-from service.domain.roles import ROLES
 from service.domain.working_calendar import WorkingCalendar
 from service.engine import runner
 from service.engine.xml_safety import parse_xml
-from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User, UserRole
+from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
 
 from . import queries
 from .calendar import load_calendar
 from .case_store import load_workflow
 from .context import AppContext
-from .errors import Forbidden, NotFound, ValidationFailed
+from .errors import Forbidden, NotFound
 from .users import find_user
 
 PER_PAGE = 25
@@ -292,19 +290,3 @@ def user_detail(ctx: AppContext, username: str) -> dict[str, Any]:
     if not found:
         raise NotFound(f"no such user: '{username}'")
     return found[0]
-
-
-def update_user(ctx: AppContext, *, username: str, display_name: str, email: str, roles: list[str],
-                actor: str) -> None:
-    """Change name, mail address and roles of an existing user; the password stays as it is."""
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise ValidationFailed("unknown role", {"roles": f"unknown role(s): {', '.join(unknown)}"})
-    with ctx.db.transaction() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise NotFound(f"no such user: '{username}'")
-        user.display_name, user.email = display_name, email
-        user.roles = [UserRole(role=r) for r in sorted(set(roles))]
-        append_event(session, type="user_saved", actor=actor, at=ctx.now(),
-                     payload={"username": username, "roles": sorted(set(roles))})

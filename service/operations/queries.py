@@ -29,7 +29,7 @@ def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> d
         "role": task.role, "assignee": task.assignee, "status": task.status, "due_at": _iso(ctx, task.due_at),
         "created_at": _iso(ctx, task.created_at), "completed_at": _iso(ctx, task.completed_at),
         "completed_by": task.completed_by, "form_key": task.form_key,
-        "form": instance.definition.forms.get(task.form_key or ""),
+        "form": ctx.cached_forms(instance.definition).get(task.form_key or ""),
     }
     if with_data:
         out["data"] = instance.data

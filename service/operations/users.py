@@ -28,17 +28,21 @@ def find_user(session: Session, username: str) -> User:
 
 
 def save_user(ctx: AppContext, *, username: str, display_name: str, email: str, roles: list[str],
-              password: str, actor: str) -> User:
+              password: str | None, actor: str) -> User:
+    """Create or update; `password=None` keeps an existing user's password."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise ValidationFailed("unknown role", {"roles": f"unknown role(s): {', '.join(unknown)}"})
     with ctx.db.transaction() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
+            if not password:
+                raise ValidationFailed("password required", {"password": "新用户必须设置密码 (a new user needs a password)"})
             user = User(username=username, created_at=ctx.now(), active=True)
             session.add(user)
         user.display_name, user.email = display_name, email
-        user.password_hash = _hasher.hash(password)
+        if password:
+            user.password_hash = _hasher.hash(password)
         user.roles = [UserRole(role=r) for r in sorted(set(roles))]
         session.flush()
         append_event(session, type="user_saved", actor=actor, at=ctx.now(),

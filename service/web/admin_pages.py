@@ -51,10 +51,7 @@ def _edit(username: str | None):  # type: ignore[no-untyped-def]
     errors = _check(user, password, new=existing is None)
     if errors:
         return page("admin_user.html", 400, user=user, new=existing is None, errors=errors)
-    if password:
-        users.save_user(context(), password=password, actor=me()["username"], **user)
-    else:
-        inbox.update_user(context(), actor=me()["username"], **user)
+    users.save_user(context(), password=password or None, actor=me()["username"], **user)
     flash(t("admin.saved", u=user["username"]), "success")
     return redirect(url_for("web.admin_users"))
 
