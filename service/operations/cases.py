@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.adapters.archive_store import DocumentRejected, DocumentStore
 from service.domain import forms as form_rules
 from service.domain.business_key import derive_business_key
 from service.engine import runner
@@ -41,11 +42,24 @@ def latest_definition(session: Session, process_id: str) -> ProcessDefinition:
         ProcessDefinition.process_id == process_id, ProcessDefinition.version == version)).scalar_one()
 
 
-def _checked_form_data(form: dict[str, Any] | None, data: Mapping[str, Any], what: str) -> dict[str, Any]:
+def _document_errors(ctx: AppContext, values: Mapping[str, Any]) -> dict[str, str]:
+    """A `doc_*` field must name a file that was really uploaded, or a later step could not archive it."""
+    store, errors = DocumentStore(ctx.settings.home), {}
+    for key, value in values.items():
+        if key.startswith("doc_") and value not in (None, ""):
+            try:
+                store.resolve(str(value), key)
+            except DocumentRejected as exc:
+                errors[key] = str(exc)
+    return errors
+
+
+def _checked_form_data(ctx: AppContext, form: dict[str, Any] | None, data: Mapping[str, Any],
+                       what: str) -> dict[str, Any]:
     """Validate against the form and keep only its fields: a submission cannot set other case variables."""
     if form is None:
         return {}
-    errors = form_rules.validate_submission(form, data)
+    errors = form_rules.validate_submission(form, data) or _document_errors(ctx, data)
     if errors:
         raise ValidationFailed(f"{what}: 表单数据无效 (invalid form data)", errors)
     fields = {f.key: f for f in form_rules.form_fields(form) if "[" not in f.key and "." not in f.key}
@@ -87,7 +101,7 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
         if start_roles and not start_roles & user.role_ids:
             raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
         form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
-        values = _checked_form_data(form, data, "start")
+        values = _checked_form_data(ctx, form, data, "start")
         _check_acting_role(user, values)
         parent = _parent_case(session, values)
         key = business_key if business_key is not None else derive_business_key(
@@ -158,7 +172,7 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
                                + (f" by '{task.completed_by}'" if task.completed_by else ""))
             _may_work_on(user, task)
             instance = lock_instance(session, task.instance_id)
-            values = _checked_form_data(ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
+            values = _checked_form_data(ctx, ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
                                         task.name)
             workflow = load_workflow(ctx, instance)
             services = step_services(ctx, session, instance, now)

@@ -95,6 +95,11 @@ def _time_or_text(value: Any) -> str:
         return str(value)
 
 
+def _shown_value(key: str, value: Any, options: dict[str, dict[str, str]]) -> str:
+    """A document is named by its file, not by its upload reference."""
+    return upload_name(value) if key.startswith(DOCUMENT_PREFIX) else _show(value, options.get(key, {}))
+
+
 def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, str], field_labels: dict[str, str],
               options: dict[str, dict[str, str]]) -> dict[str, Any]:
     """One audit event as a sentence: who did what, when."""
@@ -112,6 +117,6 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
         detail = t("ev.due", due=when(p["due_at"]))
     elif kind in ("task_completed", "case_started") and p.get("data"):
         shown = [(k, v) for k, v in p["data"].items() if k in field_labels and v not in (None, "")]
-        detail = "；".join(f"{field_labels[k]}：{_show(v, options.get(k, {}))}" for k, v in shown[:8])
+        detail = "；".join(f"{field_labels[k]}：{_shown_value(k, v, options)}" for k, v in shown[:8])
     return {"at": when(event["at"]), "actor": actor, "text": text, "detail": detail, "kind": kind,
             "seq": event["seq"]}

@@ -31,6 +31,26 @@ def document_fields(form: dict[str, Any] | None) -> list[dict[str, str]]:
             if str(c["key"]).startswith(DOCUMENT_PREFIX) and c.get("type") == "textfield"]
 
 
+def upload_only(form: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of the form whose document fields only the upload control fills: typed text is no upload reference."""
+    if not form:
+        return form
+
+    def mark(components: list[Any]) -> list[Any]:
+        marked = []
+        for c in components or []:
+            if isinstance(c, dict):
+                c = dict(c)
+                if str(c.get("key") or "").startswith(DOCUMENT_PREFIX) and c.get("type") == "textfield":
+                    c["readonly"] = True
+                if c.get("components"):
+                    c["components"] = mark(c["components"])
+            marked.append(c)
+        return marked
+
+    return {**form, "components": mark(form.get("components", []))}
+
+
 def labels(forms: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Across all forms of a process: key → label, and key → {value → option label}."""
     names: dict[str, str] = {}

@@ -9,7 +9,7 @@ from service.operations import inbox, queries
 from service.operations.errors import NotFound
 from service.web import bp
 from service.web.common import context, me, page
-from service.web.form_view import document_fields, field_ids
+from service.web.form_view import document_fields, field_ids, upload_only
 from service.web.i18n import t
 
 NUMBER_TYPES = ("number",)
@@ -20,7 +20,7 @@ def task_page(task_id: int):  # type: ignore[no-untyped-def]
     task = inbox.task_page(context(), task_id, me()["username"])
     form = task.get("form")
     config = {
-        "mode": "task", "schema": form, "data": task["data"], "fieldIds": field_ids(form),
+        "mode": "task", "schema": upload_only(form), "data": task["data"], "fieldIds": field_ids(form),
         "submitUrl": url_for("api.complete_task", task_id=task_id),
         "successUrl": url_for("web.task_submitted", task_id=task_id),
         "readOnly": not task["may_work"],
@@ -59,7 +59,7 @@ def start_form(process_id: str):  # type: ignore[no-untyped-def]
         raise NotFound(f"process '{process_id}' is not one you may start")
     process = found[0]
     form = process["form"]
-    config = {"mode": "start", "schema": form, "data": _prefill(form), "fieldIds": field_ids(form),
+    config = {"mode": "start", "schema": upload_only(form), "data": _prefill(form), "fieldIds": field_ids(form),
               "processId": process_id, "submitUrl": url_for("api.start_instance"),
               "successUrl": url_for("web.case_started", case_id=0).replace("/0/", "/{id}/"), "readOnly": False}
     return page("start_form.html", process=process, config=config, docs=document_fields(form),

@@ -48,8 +48,8 @@ def fill_form(page: Page, values: dict[str, Any] | None = None, *, uploads: dict
                 page.locator(f'[data-testid="upload-{key}"]').set_input_files(str(uploads[key]))
                 page.locator(f'.upload-row[data-key="{key}"] .status.ok').wait_for()
                 continue
-            if key not in values and not required:
-                continue
+            if component.get("readonly") or (key not in values and not required):
+                continue  # a document field takes an upload, nothing typed
             _fill_one(page, component, values.get(key))
 
 
@@ -62,7 +62,7 @@ def _fill_one(page: Page, component: dict[str, Any], value: Any) -> None:
             if box.count() and box.is_visible():
                 box.check()
         return
-    target = _field(page, component)
+    target = _field(page, component, "-display" if kind == "select" else "")  # a select's input is hidden
     if not target.count() or not target.is_visible():
         return  # hidden by a condition
     if kind == "checkbox":

@@ -122,3 +122,12 @@ def test_full_request_is_archived_with_checksums_and_accounted(ctx):
     assert final["data"]["workload_final"]["assessed_person_days"] == 4
     history = [e["type"] for e in queries.history(ctx, case)]
     assert "service_task" in history and history[-1] == "case_completed"
+
+
+def test_a_document_field_must_hold_an_uploaded_file_on_every_form(ctx):
+    case = start(ctx)
+    advance_to(ctx, case, "customer_signoff")
+    with pytest.raises(ValidationFailed) as err:
+        do(ctx, case, "customer_signoff", {"doc_service_sheet": "已签字，见纸质版"})
+    assert "doc_service_sheet" in err.value.errors
+    assert open_elements(ctx, case) == ["customer_signoff"]

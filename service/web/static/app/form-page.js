@@ -136,16 +136,16 @@
     }
   }
 
-  function fillField(fieldId, value) {
-    const input = host.querySelector(`[id$="-${CSS.escape(fieldId)}"]`);
-    if (!input) return;
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    input.dispatchEvent(new Event('blur', { bubbles: true }));
+  // document fields are read-only (typed text is no upload): the upload sets the value through the form
+  function fillField(form, fieldId, value) {
+    if (!form) return;
+    const instance = form.get('formFieldInstanceRegistry').getAllKeyed().find((i) => i.id === fieldId);
+    if (!instance) return;
+    form._update({ field: form.get('formFieldRegistry').get(fieldId), indexes: instance.indexes,
+      fieldInstance: instance, value });
   }
 
-  function setupUploads() {
+  function setupUploads(form) {
     for (const row of document.querySelectorAll('.upload-row')) {
       const input = row.querySelector('input[type=file]');
       const status = row.querySelector('.status');
@@ -164,7 +164,7 @@
           const answer = await response.json();
           if (!response.ok) throw new Error(answer.error || response.status);
           uploaded[row.dataset.key] = answer.reference;
-          fillField(row.dataset.fieldId, answer.reference);
+          fillField(form, row.dataset.fieldId, answer.reference);
           status.className = 'status ok';
           status.textContent = text.uploadDone.replace('{name}', answer.name);
         } catch (e) {
@@ -190,7 +190,7 @@
     } else {
       host.textContent = text.noForm;
     }
-    setupUploads();
+    setupUploads(form);
     if (submitButton) submitButton.addEventListener('click', () => submit(form));
     document.body.dataset.formReady = 'true';
   }
