@@ -35,13 +35,13 @@ def seed_calendar(ctx: AppContext) -> int:
 def load_calendar(session: Session, ctx: AppContext) -> WorkingCalendar:
     marker = session.execute(select(func.count(), func.max(CalendarDayRow.updated_at))).one()
     key = (marker[0], marker[1])
-    cached = getattr(ctx, "_calendar_cache", None)
+    cached = ctx.calendar_cache
     if cached is not None and cached[0] == key:
         return cached[1]
     days = [CalendarDay(r.day, r.is_workday, r.name, r.source)
             for r in session.execute(select(CalendarDayRow)).scalars()]
     calendar = WorkingCalendar(days, tz=ctx.settings.timezone)
-    ctx._calendar_cache = (key, calendar)  # type: ignore[attr-defined]
+    ctx.calendar_cache = (key, calendar)  # rebuilt only when the table changes
     return calendar
 
 

@@ -20,6 +20,7 @@ class AppContext:
     clock: Clock
     _specs: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     _forms: dict[int, dict[str, Any]] = field(default_factory=dict)
+    calendar_cache: tuple[Any, Any] | None = None  # (table marker, WorkingCalendar)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
