@@ -126,3 +126,18 @@ def test_openapi_lists_exactly_the_real_endpoints(client):
     listed = {(re.sub(r"{(\w+)}", r"<int:\1>", p), m.upper()) for p, ops in document["paths"].items() for m in ops}
     normalised = {(re.sub(r"<int:(\w+)>", r"<int:\1>", r), m) for r, m in rules}
     assert listed == normalised
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_claim_release_and_deploy_by_role(ctx, client, tokens, role):
+    from io import BytesIO
+    start_case(ctx)
+    (task,) = client.get("/api/v1/tasks", headers=tokens["tech_director"]).json
+    claimed = client.post(f"/api/v1/tasks/{task['id']}/claim", headers=tokens[role])
+    assert claimed.status_code == (200 if role == "tech_director" else 403)
+    released = client.post(f"/api/v1/tasks/{task['id']}/release", headers=tokens[role])
+    assert released.status_code == (200 if role in {"tech_director", "admin"} else 403)
+    assert client.post("/api/v1/tasks/9999/claim", headers=tokens[role]).status_code == 404
+    deployed = client.post("/api/v1/process-definitions", headers=tokens[role], content_type="multipart/form-data",
+                           data={"bpmn": (BytesIO(b"<not-bpmn/>"), "x.bpmn")})
+    assert deployed.status_code == (400 if role == "process_owner" else 403)
