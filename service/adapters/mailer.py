@@ -60,13 +60,13 @@ _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _REPLY_PREFIX_RE = re.compile(r"^\s*(?:回复|答复|re)\s*[:：]\s*", re.IGNORECASE)
 
 
-def make_message_id(domain: str = "guicheng.local") -> str:
+def make_message_id(domain: str = "guicheng.local", now: datetime | None = None) -> str:
     """A short id such as `<20260930110000.ab12cd34@guicheng.local>`.
 
     Kept short on purpose: a long Message-ID gets folded onto a continuation line
     and then parses back with a leading space, which breaks thread matching.
     """
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
     return f"<{stamp}.{secrets.token_hex(4)}@{domain}>"
 
 

@@ -54,7 +54,7 @@ class ServiceContext:
             in_reply_to = self.thread[0 if reply_to_root else -1].message_id
             references = [m.message_id for m in self.thread]
             subject = reply_subject(self.thread[0].subject)
-        mail = OutgoingMail(message_id=make_message_id(self.mail_domain), subject=subject, sender=self.sender,
+        mail = OutgoingMail(message_id=make_message_id(self.mail_domain, self.now), subject=subject, sender=self.sender,
                             to=to, cc=cc, body=body, in_reply_to=in_reply_to, references=references,
                             sent_at=None)
         self.outgoing.append(mail)

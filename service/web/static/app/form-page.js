@@ -44,6 +44,20 @@
     return text.lang === 'zh' ? m[1] : m[2];
   }
 
+  // form-js's dropdown placeholder is English; keep it in the page's language
+  function translatePlaceholders() {
+    if (text.lang !== 'zh') return;
+    const swap = () => {
+      const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.nodeValue.trim() === 'Select') node.nodeValue = '请选择';
+      }
+      for (const input of host.querySelectorAll('input[placeholder="Select"]')) input.placeholder = '请选择';
+    };
+    swap();
+    new MutationObserver(swap).observe(host, { childList: true, subtree: true, characterData: true });
+  }
+
   function showSummary(title, items) {
     summary.textContent = '';
     if (!title) { summary.hidden = true; return; }
@@ -183,6 +197,7 @@
       const check = validator.validateFieldInstance.bind(validator);
       validator.validateFieldInstance = (...args) => check(...args).map(localMessage);
       await form.importSchema(config.schema, config.data || {});
+      translatePlaceholders();
       form.on('changed', (state) => {  // all marked fields corrected: the summary has done its job
         if (!summary.hidden && !Object.keys(state.errors || {}).length) showSummary(null, []);
       });
