@@ -207,7 +207,14 @@ def worker(once: bool, interval: float) -> None:
     """Fire due timers and send the mail outbox."""
     ctx = _ctx()
     while True:
-        report = background.run_once(ctx)
+        try:
+            report = background.run_once(ctx)
+        except Exception as exc:  # a lost database connection must not end the worker
+            if once:
+                raise
+            click.echo(f"worker round failed, retrying: {exc.__class__.__name__}: {exc}", err=True)
+            time.sleep(interval)
+            continue
         if once or report.timers_fired or report.mails_sent or report.failures:
             click.echo(f"timers fired: {report.timers_fired}, mails sent: {report.mails_sent}, "
                        f"failed: {report.failures}")
