@@ -106,6 +106,7 @@ def _sync_tasks(ctx: AppContext, session: Session, instance: ProcessInstance, wo
     ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
     open_rows = session.execute(select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.status == "open")).scalars().all()
+    open_rows = [row for row in open_rows if row.status == "open"]  # not the one completed in this step
     for row in open_rows:
         if row.engine_task_id not in ready:
             row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a boundary timer
@@ -126,8 +127,9 @@ def _sync_tasks(ctx: AppContext, session: Session, instance: ProcessInstance, wo
 
 def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     waiting = {t.task_id: t for t in runner.pending_timers(workflow)}
-    rows = session.execute(select(Timer).where(Timer.instance_id == instance.id,
-                                               Timer.status == "pending")).scalars().all()
+    rows = [row for row in session.execute(select(Timer).where(Timer.instance_id == instance.id,
+                                                               Timer.status == "pending")).scalars()
+            if row.status == "pending"]  # not the one fired in this step
     for row in rows:
         if row.engine_task_id not in waiting:
             row.status = "cancelled"

@@ -49,7 +49,9 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # no autoflush: a step's writes go out together at commit (fewer round trips); code that needs
+        # an id or a constraint checked early flushes explicitly
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
