@@ -46,3 +46,11 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ValidationFailed("request body must be a JSON object", {"": "expected a JSON object"})
     return data
+
+
+def object_field(body: dict, key: str) -> dict:
+    """A member of the body that must be a JSON object (absent means empty)."""
+    value = body.get(key) or {}
+    if not isinstance(value, dict):
+        raise ValidationFailed(f"{key} must be an object", {key: "expected a JSON object"})
+    return value

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from service.api import bp
 from service.api.auth import caller, context, signed_in
-from service.api.errors import json_body
+from service.api.errors import json_body, object_field
 from service.operations import cases, queries, users
 from service.operations.deploy import Bundle, deploy_bundle
 from service.operations.errors import Forbidden, ValidationFailed
@@ -48,9 +48,7 @@ def start_instance():  # type: ignore[no-untyped-def]
     process_id = body.get("process_id")
     if not isinstance(process_id, str) or not process_id:
         raise ValidationFailed("process_id missing", {"process_id": "required"})
-    data = body.get("data") or {}
-    if not isinstance(data, dict):
-        raise ValidationFailed("data must be an object", {"data": "expected a JSON object"})
+    data = object_field(body, "data")
     instance_id = cases.start_case(context(), process_id=process_id, actor=caller(), data=data,
                                    business_key=body.get("business_key"))
     return jsonify(queries.show_case(context(), instance_id)), 201

@@ -6,9 +6,8 @@ from flask import jsonify
 
 from service.api import bp
 from service.api.auth import caller, context, signed_in
-from service.api.errors import json_body
+from service.api.errors import json_body, object_field
 from service.operations import cases, queries, task_claims
-from service.operations.errors import ValidationFailed
 
 
 @bp.get("/tasks")
@@ -26,9 +25,7 @@ def get_task(task_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/tasks/<int:task_id>/complete")
 @signed_in
 def complete_task(task_id: int):  # type: ignore[no-untyped-def]
-    data = json_body().get("data", {})
-    if not isinstance(data, dict):
-        raise ValidationFailed("data must be an object", {"data": "expected a JSON object"})
+    data = object_field(json_body(), "data")
     return jsonify(cases.complete_task(context(), task_id=task_id, actor=caller(), data=data))
 
 

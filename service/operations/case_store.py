@@ -6,6 +6,7 @@ the caller's single transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -58,10 +59,25 @@ class ServiceCall:
 
 @dataclass
 class StepServices:
-    """The service handler for one engine step; remembers each call for the audit log."""
+    """The service handler for one engine step; remembers each call for the audit log.
 
-    context: ServiceContext
+    The context (calendar, mail thread) is read only when a service task actually runs:
+    most steps call none and should not pay for those queries.
+    """
+
+    build: Callable[[], ServiceContext]
     calls: list[ServiceCall] = field(default_factory=list)
+    _context: ServiceContext | None = None
+
+    @property
+    def context(self) -> ServiceContext:
+        if self._context is None:
+            self._context = self.build()
+        return self._context
+
+    @property
+    def used(self) -> bool:
+        return self._context is not None
 
     def __call__(self, operation: str, params: dict[str, Any], data: Any, task: Any) -> Any:
         self.context.data = dict(data)
@@ -75,6 +91,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def step_services(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> StepServices:
+    return StepServices(lambda: _service_context(ctx, session, instance, now))
+
+
+def _service_context(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> ServiceContext:
     # linked cases (deviations, conflicts) write in the thread of the request they belong to
     root = instance.parent_id or instance.id
     linked = select(ProcessInstance.id).where(ProcessInstance.parent_id == root)
@@ -82,12 +102,11 @@ def step_services(ctx: AppContext, session: Session, instance: ProcessInstance, 
         select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
                                  OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
-    service_ctx = ServiceContext(
+    return ServiceContext(
         now=now, calendar=load_calendar(session, ctx), instance_id=instance.id, process_id=instance.process_id,
         business_key=instance.business_key, people_with_role=lambda role: people_with_role(session, role),
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
         documents=DocumentStore(settings.home))
-    return StepServices(service_ctx)
 
 
 def _due_at(ctx: AppContext, meta: dict[str, Any], data: dict[str, Any]) -> datetime | None:
@@ -141,6 +160,8 @@ def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWork
 
 
 def _queue_mails(session: Session, instance: ProcessInstance, services: StepServices, now: datetime) -> None:
+    if not services.used:
+        return
     thread = services.context.thread
     members = {m.message_id for m in thread}
     for mail in services.context.outgoing:
