@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export GUICHENG_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install worker bench clean
+.PHONY: run test lint install worker bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ run: install            ## database, processes, demo users, server + worker on h
 	$(BIN)/guicheng init --demo
 	$(BIN)/guicheng serve --host 127.0.0.1 --port 8000
 
-test: install           ## installs system packages when missing, starts a throwaway PostgreSQL, runs everything
+lint: install           ## ruff and mypy (settings and caches: pyproject.toml)
+	$(BIN)/ruff check --quiet
+	$(BIN)/mypy
+
+test: install lint      ## installs system packages when missing, starts a throwaway PostgreSQL, runs everything
 	scripts/system-deps.sh
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 

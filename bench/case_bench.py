@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from service.adapters.clock import FrozenClock
 from service.config import Settings
-from service.operations import calendar, cases, deploy, queries, users
+from service.operations import calendar, cases, demo_org, deploy, queries
 from service.operations.context import AppContext
 from service.persistence.db import Database
 from service.persistence.migrate import upgrade
@@ -34,7 +34,7 @@ def prepared_context(root: Path, database_url: str | None) -> Iterator[AppContex
         try:
             upgrade(ctx.db.engine)
             calendar.seed_calendar(ctx)
-            users.ensure_demo_users(ctx)
+            demo_org.ensure_demo_organisation(ctx)
             for bundle in deploy.bundles_from_paths([root / "processes"], root / "forms"):
                 deploy.deploy_bundle(ctx, bundle, actor="bench")
             yield ctx
@@ -60,6 +60,7 @@ def _database(postgres_url: str | None, home: Path):  # type: ignore[no-untyped-
 
 def _one_case(ctx: AppContext, timings: list[float]) -> int:
     import time
+
     from service.adapters.archive_store import DocumentStore
     document = DocumentStore(ctx.settings.home).store_upload("基准".encode(), "bench.docx").reference
     instance_id = cases.start_case(ctx, process_id="technical_support", actor="sales1", data=APPLICATION)

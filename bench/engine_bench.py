@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,11 @@ from service.operations.deploy import bundle_from_path
 from service.service_tasks.registry import signatures
 
 from .scenario import APPLICATION, steps
-
-STEPS = steps("upload:" + "0" * 64 + "/bench.docx")
 from .timing import Result, measure
 
-NOW = datetime(2026, 9, 30, 3, 0, tzinfo=timezone.utc)
+STEPS = steps("upload:" + "0" * 64 + "/bench.docx")
+
+NOW = datetime(2026, 9, 30, 3, 0, tzinfo=UTC)
 
 
 STUB_RESULTS: dict[str, Any] = {

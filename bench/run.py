@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -41,7 +41,7 @@ def _report(results: list[Result], out: Path) -> None:
         click.echo(f"{r.name:<58} {r.unit:>6} {len(r.samples):>5} {r.median:>10.3f} {r.p95:>9.3f} {ratio:>14}")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
-        "at": datetime.now(timezone.utc).isoformat(), "python": platform.python_version(),
+        "at": datetime.now(UTC).isoformat(), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "results": [r.as_dict() for r in results],
     }, ensure_ascii=False, indent=2))
     click.echo(f"written: {out}")

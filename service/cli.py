@@ -12,8 +12,9 @@ import click
 
 from service import cli_admin
 from service.config import PROJECT_ROOT
+from service.domain.input_limits import InputRejected, parse_json
 from service.engine.problems import DefinitionInvalid
-from service.operations import background, calendar, cases, deploy, queries, users
+from service.operations import background, calendar, cases, demo_org, deploy, queries, tokens
 from service.operations.context import AppContext, build_context
 from service.operations.errors import OperationError
 from service.persistence.audit import verify_chain
@@ -30,12 +31,13 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _json_arg(text: str | None, what: str) -> dict[str, Any]:
+    """A JSON object from the command line, inside the same input limits as the API."""
     if not text:
         return {}
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"{what}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        value = parse_json(text)
+    except InputRejected as exc:
+        _fail("\n".join(f"{what}: {path or '(document)'}: {message}" for path, message in exc.errors.items()))
     if not isinstance(value, dict):
         _fail(f"{what}: expected a JSON object, got {type(value).__name__}")
     return value
@@ -77,7 +79,7 @@ def init(demo: bool) -> None:
         result = deploy.deploy_bundle(ctx, bundle, actor="system")
         click.echo(f"deployed {result.process_id} v{result.version}{'' if result.created else ' (unchanged)'}")
     if demo:
-        created = users.ensure_demo_users(ctx)
+        created = demo_org.ensure_demo_organisation(ctx)
         click.echo(f"demo users: {len(created)} added (user name = role id + 1, password: demo)")
 
 
@@ -183,21 +185,31 @@ def audit() -> None:
 
 @audit.command()
 def verify() -> None:
-    """Exit 0 if the event hash chain is intact."""
+    """Exit 0 if every case's hash chain is intact and no checkpointed case is missing."""
     ctx = _ctx()
     with ctx.db.reading() as session:
         report = verify_chain(session)
     if not report.ok:
-        _fail(f"audit chain broken at event {report.first_bad_seq}: {report.reason} "
+        _fail(f"audit chain broken at {report.first_bad}: {report.reason} "
               f"({report.checked} events verified before it)")
-    click.echo(f"audit chain intact: {report.checked} events")
+    click.echo(f"audit chain intact: {report.checked} events, {report.checkpoints} checkpoints")
+
+
+@audit.command()
+def checkpoint() -> None:
+    """Hash all chain heads together now (the worker does this every 10 minutes)."""
+    written = background.checkpoint_if_due(_ctx(), force=True)
+    click.echo("checkpoint written" if written else "nothing changed since the last checkpoint")
 
 
 @main.command()
 @click.argument("username")
-def token(username: str) -> None:
-    """Print an API token for the user."""
-    click.echo(users.issue_token(_ctx(), username))
+@click.option("--days", default=tokens.DEFAULT_DAYS, show_default=True, type=click.IntRange(1, tokens.MAX_DAYS),
+              help="days until the token expires")
+@click.option("--name", default="", help="what the token is for (shown in the token list)")
+def token(username: str, days: int, name: str) -> None:
+    """Print a new API token for the user (`guicheng tokens list` / `revoke` manage them)."""
+    click.echo(tokens.issue_token(_ctx(), username, days=days, name=name or "guicheng token"))
 
 
 @main.command()

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import json
 import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
+from service.config import load_settings
 from service.domain.roles import ROLES
-from service.operations import calendar, users
+from service.operations import calendar, tokens, users
 from service.operations.context import build_context
 from service.service_tasks.registry import operations as registered_operations
+
+SOCKET_PATH_LIMIT = 100  # bytes; a Unix socket path must fit in sun_path (108 on Linux)
+
+
+def _control_socket(home: Path) -> list[str]:
+    """gunicorn's control socket (`gunicornc -s PATH`) in this instance's home, not the shared ~/.gunicorn.
+
+    Every instance of the user would otherwise share one socket, and the last one started would
+    take it over from the others. A home too deep for a socket path gets none.
+    """
+    path = home / "gunicorn.ctl"
+    if len(os.fsencode(path)) > SOCKET_PATH_LIMIT:
+        click.echo(f"{path}: too long for a Unix socket path; gunicorn runs without a control socket", err=True)
+        return ["--no-control-socket"]
+    return ["--control-socket", str(path)]
 
 
 @click.command()
@@ -32,10 +49,12 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    home = load_settings().home  # created private before the children write into it
     if not no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ.copy()))
     children.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
-                                      str(workers), "--access-logfile", "-", "service.wsgi:app"]))
+                                      str(workers), "--access-logfile", "-", *_control_socket(home),
+                                      "service.wsgi:app"]))
     click.echo(f"serving on http://{host}:{port}")
     code = children[-1].wait()
     for child in children:
@@ -134,3 +153,32 @@ def upload(files: tuple[Path, ...]) -> None:
 
 
 COMMANDS.append(upload)
+
+
+@click.group(name="tokens")
+def tokens_group() -> None:
+    """List and revoke API tokens (`guicheng token USER` issues one)."""
+
+
+@tokens_group.command(name="list")
+@click.argument("username", required=False)
+@click.option("--json", "as_json", is_flag=True)
+def list_tokens(username: str | None, as_json: bool) -> None:
+    """Every token, or one user's: id, user, name, expiry, state (valid / expired / ended)."""
+    found = tokens.list_tokens(build_context(), actor=tokens.OPERATOR, owner=username)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for t in found:
+        click.echo(f"{t['id']:>5}  {t['username']:<16} {t['state']:<8} expires {t['expires_at']}  {t['name']}")
+
+
+@tokens_group.command(name="revoke")
+@click.argument("token_id", type=click.IntRange(0, 2**63 - 1))
+def revoke_token(token_id: int) -> None:
+    """Revoke a token by its id (as `guicheng tokens list` shows it)."""
+    tokens.revoke_token(build_context(), token_id=token_id, actor=tokens.OPERATOR)
+    click.echo(f"revoked token {token_id}")
+
+
+COMMANDS.append(tokens_group)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,11 @@ class Settings:
     mail_sender: str = "guicheng@guicheng.local"
     processes_dir: Path = field(default=PROJECT_ROOT / "processes")
     forms_dir: Path = field(default=PROJECT_ROOT / "forms")
+    # served over HTTPS: session cookies only travel encrypted (Secure) and browsers are told
+    # to keep using HTTPS (Strict-Transport-Security)
+    secure_cookies: bool = False
+    # how long a browser sign-in lasts at most (the cookie itself ends when the browser closes)
+    sign_in_days: int = 14
 
     @property
     def mail_dir(self) -> Path:
@@ -35,27 +43,72 @@ class Settings:
     def archive_dir(self) -> Path:
         return self.home / "archive"
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+
+
+def protect_home(home: Path, database_url: str) -> None:
+    """Make the home (database, mail, documents, secret key) readable by the service's own user only.
+
+    The umask keeps everything this process creates private — SQLite's database and its -wal and
+    -shm files, mails, archived documents; the chmods tighten what an earlier version left readable.
+    """
+    os.umask(0o077)
+    home.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    _tighten(home, PRIVATE_FOLDER)
+    for path in [home / "secret_key", *_sqlite_files(database_url)]:
+        _tighten(path, PRIVATE_FILE)
+
+
+def _sqlite_files(database_url: str) -> list[Path]:
+    if not database_url.startswith("sqlite"):
+        return []
+    database = make_url(database_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return []
+    return [Path(database + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+def _tighten(path: Path, allowed: int) -> None:
+    """Drop the group and other permissions of a path this user owns (someone else's is left alone)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    mode = stat.S_IMODE(status.st_mode)
+    if status.st_uid == os.getuid() and mode & ~allowed:
+        path.chmod(mode & allowed)
+
+
 def _secret_key(home: Path) -> str:
-    """A key generated once into the home folder, so sessions survive restarts."""
+    """A key generated once into the home folder, so sessions survive restarts.
+
+    Written whole under a private name and linked into place: the web workers and the
+    background worker start together, and all of them must end up with the same key.
+    """
     path = home / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    home.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        draft = home / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     home = Path(env.get("GUICHENG_HOME") or "var").resolve()
-    home.mkdir(parents=True, exist_ok=True)
     database_url = env.get("GUICHENG_DATABASE_URL") or f"sqlite:///{home / 'guicheng.db'}"
+    protect_home(home, database_url)
     return Settings(
         home=home,
         database_url=database_url,
@@ -63,4 +116,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         clock=env.get("GUICHENG_CLOCK") or None,
         timezone=env.get("GUICHENG_TIMEZONE") or "Asia/Shanghai",
         secret_key=env.get("GUICHENG_SECRET_KEY") or _secret_key(home),
+        secure_cookies=_flag(env.get("GUICHENG_SECURE_COOKIES")),
+        sign_in_days=_days(env.get("GUICHENG_SIGN_IN_DAYS")),
     )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _days(value: str | None) -> int:
+    if not value:
+        return Settings.sign_in_days
+    try:
+        days = int(value)
+    except ValueError:
+        raise ValueError(f"GUICHENG_SIGN_IN_DAYS: expected a whole number of days, got {value!r}") from None
+    if not 1 <= days <= 365:
+        raise ValueError(f"GUICHENG_SIGN_IN_DAYS: {days} is outside 1…365 days")
+    return days

@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 from flask import current_app, jsonify
+from werkzeug.routing import IntegerConverter, Rule
 
 from service.api import bp
+from service.domain.input_limits import INT64_MAX
 
 PROBLEM = {"description": "problem+json", "content": {"application/problem+json": {
     "schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -18,14 +20,28 @@ TASK = {"type": "object", "properties": {
     "form": {"type": "object", "description": "form-js definition", "nullable": True}}}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/process-instances"): {"type": "object", "required": ["process_id"], "properties": {
-        "process_id": {"type": "string"}, "data": {"type": "object"}, "business_key": {"type": "string"}}},
+        "process_id": {"type": "string"}, "data": {"type": "object"},
+        "business_key": {"type": "string", "maxLength": 256}}},
     ("post", "/api/v1/tasks/{task_id}/complete"): {"type": "object", "properties": {"data": {"type": "object"}}},
+    ("post", "/api/v1/tokens"): {"type": "object", "properties": {
+        "name": {"type": "string", "maxLength": 128},
+        "days": {"type": "integer", "minimum": 1, "maximum": 3650, "default": 90}}},
 }
-STATUSES = {"get": ["200", "401", "403", "404"], "post": ["200", "400", "401", "403", "404", "409"]}
+STATUSES = {"get": ["200", "401", "403", "404", "500"], "post": ["200", "400", "401", "403", "404", "409", "500"],
+            "delete": ["204", "401", "403", "404", "500"]}
+DATABASE_ID = {"type": "integer", "format": "int64", "minimum": 0, "maximum": INT64_MAX}
 
 
 def _path(rule: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def _schema(rule: Rule, name: str) -> dict[str, Any]:
+    return dict(DATABASE_ID) if isinstance(rule._converters.get(name), IntegerConverter) else {"type": "string"}
+
+
+def _ok(status: str) -> dict[str, Any]:
+    return {"description": "OK"} if status.startswith("2") else PROBLEM
 
 
 def document() -> dict[str, Any]:
@@ -38,10 +54,9 @@ def document() -> dict[str, Any]:
         for method in sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}):
             op: dict[str, Any] = {"operationId": rule.endpoint.replace("api.", ""),
                                   "summary": (view.__doc__ or rule.endpoint).strip().splitlines()[0],
-                                  "responses": {s: ({"description": "OK"} if s == "200" else PROBLEM)
-                                                for s in STATUSES[method]}}
+                                  "responses": {s: _ok(s) for s in STATUSES.get(method, STATUSES["post"])}}
             if "{" in path:
-                op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}}
+                op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": _schema(rule, n)}
                                     for n in re.findall(r"{(\w+)}", path)]
             if (method, path) in BODIES:
                 op["requestBody"] = {"required": True, "content": {"application/json": {
@@ -57,7 +72,9 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": {"Problem": {"type": "object", "properties": {
                 "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
-                "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+                "errors": {"type": "object", "description": "per field (JSON path of the member): message",
+                           "additionalProperties": {"type": "string"}},
+                "log_id": {"type": "string", "description": "500 only: the id the server logged the error under"}}}},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     }

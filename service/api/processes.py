@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import jsonify, request
+from werkzeug.datastructures import FileStorage
 
 from service.api import bp
 from service.api.auth import caller, context, signed_in
 from service.api.errors import json_body, object_field
+from service.domain.input_limits import business_key_problem
 from service.operations import cases, queries, users
 from service.operations.deploy import Bundle, deploy_bundle
 from service.operations.errors import Forbidden, ValidationFailed
 
 MAX_UPLOAD = 5 * 1024 * 1024
+FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 
 
 @bp.get("/process-definitions")
@@ -30,6 +35,7 @@ def upload_definition():  # type: ignore[no-untyped-def]
     bpmn = request.files.get("bpmn")
     if bpmn is None or not bpmn.filename:
         raise ValidationFailed("no diagram", {"bpmn": "upload the .bpmn file as field 'bpmn'"})
+    _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"))
     files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
     for extra in request.files.getlist("dmn"):
         files[extra.filename] = extra.read(MAX_UPLOAD + 1)
@@ -41,6 +47,20 @@ def upload_definition():  # type: ignore[no-untyped-def]
         201 if result.created else 200)
 
 
+def _check_file_names(bpmn: str, dmns: list[FileStorage], forms: list[FileStorage]) -> None:
+    """File names become process ids and form keys: plain names with the right extension."""
+    errors = {}
+    if not FILE_NAME.fullmatch(bpmn) or not bpmn.endswith(".bpmn"):
+        errors["bpmn"] = f"'{bpmn[:80]}': a file name like <process_id>.bpmn (letters, digits, _ . -)"
+    for field, uploads, ext in (("dmn", dmns, ".dmn"), ("form", forms, ".form")):
+        for upload in uploads:
+            name = upload.filename or ""
+            if not FILE_NAME.fullmatch(name) or not name.endswith(ext):
+                errors[field] = f"'{name[:80]}': a file name like <id>{ext} (letters, digits, _ . -)"
+    if errors:
+        raise ValidationFailed("file names refused", errors)
+
+
 @bp.post("/process-instances")
 @signed_in
 def start_instance():  # type: ignore[no-untyped-def]
@@ -49,8 +69,12 @@ def start_instance():  # type: ignore[no-untyped-def]
     if not isinstance(process_id, str) or not process_id:
         raise ValidationFailed("process_id missing", {"process_id": "required"})
     data = object_field(body, "data")
+    business_key = body.get("business_key")
+    problem = business_key_problem(business_key)
+    if problem:
+        raise ValidationFailed("business_key refused", {"business_key": problem})
     instance_id = cases.start_case(context(), process_id=process_id, actor=caller(), data=data,
-                                   business_key=body.get("business_key"))
+                                   business_key=business_key)
     return jsonify(queries.show_case(context(), instance_id)), 201
 
 

@@ -5,7 +5,10 @@ server checks every submission against the same form file. The form is turned in
 JSON Schema (validated with `jsonschema`) and the errors are turned back into messages
 keyed by field, Chinese first, that a member of staff can act on. Like form-js, value
 constraints apply only to non-empty values, and `required` treats null, "", blanks, []
-and an unticked checkbox as missing.
+and an unticked checkbox as missing. A key the form does not declare is an error, not
+silently dropped: the sender would otherwise believe it was recorded. Single-line values
+refuse control characters (a CR/LF in a name ends up in a mail header); a textarea takes
+line breaks and tabs only.
 """
 
 from __future__ import annotations
@@ -41,6 +44,17 @@ _TYPE_NAMES = {"string": "文本 (text)", "number": "数字 (a number)", "intege
                "number)", "boolean": "是/否 (true or false)", "array": "列表 (a list)",
                "object": "对象 (an object)", "null": "空 (empty)"}
 REQUIRED_MESSAGE = "必填 (required)"
+UNKNOWN_MESSAGE = "未知字段，表单中没有这一项 (unknown field: this form has no input of that name)"
+MULTI_LINE_TYPES = frozenset({"textarea"})
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls except \t \n \r
+_CONTROL_RULES = {  # a string with any of these characters is refused
+    "single": {"not": {"type": "string", "pattern": f"[\t\n\r{_CONTROL}\u2028\u2029]"}},
+    "multi": {"not": {"type": "string", "pattern": f"[{_CONTROL}]"}},
+}
+_CONTROL_MESSAGES = {  # Chinese, English
+    "single": ("单行字段不能包含换行或控制字符", "a single-line field takes no line breaks or control characters"),
+    "multi": ("不能包含除换行和制表符以外的控制字符", "no control characters other than line breaks and tabs"),
+}
 
 
 class FormError(ValueError):
@@ -157,7 +171,22 @@ def _number(value: Any) -> bool:
 
 
 def _value_schema(component: Mapping[str, Any]) -> dict[str, Any]:
-    """What a non-empty value of this component must look like."""
+    """What a non-empty value of this component must look like, control characters included."""
+    kind = component["type"]
+    schema = _typed_value_schema(component)
+    if kind not in INPUT_TYPES or kind in ("checkbox", "expression"):
+        return schema  # custom and computed values are not typed text
+    rule = _CONTROL_RULES["multi" if kind in MULTI_LINE_TYPES else "single"]
+    if kind in ("checklist", "taglist", "filepicker"):  # a list of strings (a filepicker: or one string)
+        items = schema["items"]
+        schema = schema if "enum" in items else {**schema, "items": {**items, **rule}}
+        return {**schema, **rule} if kind == "filepicker" else schema
+    if "enum" in schema or schema.get("type") in ("number", "integer"):
+        return schema  # exact options and numbers hold no stray characters
+    return {**schema, **rule}
+
+
+def _typed_value_schema(component: Mapping[str, Any]) -> dict[str, Any]:
     kind, rules = component["type"], component.get("validate") or {}
     if kind in ("textfield", "textarea"):
         schema: dict[str, Any] = {"type": "string"}
@@ -222,18 +251,36 @@ def _object_schema(components: list[Any]) -> dict[str, Any]:
                 schema["not"] = empty
             properties[key] = {**schema, "if": {"not": empty}, "then": _value_schema(component)}
     return {"type": "object", "properties": properties, "required": required,
-            "additionalProperties": True}
+            "additionalProperties": False}
 
 
 def json_schema(form: Mapping[str, Any]) -> dict[str, Any]:
-    """A JSON Schema (2020-12) for a submission; other case variables may ride along."""
+    """A JSON Schema (2020-12) for a submission: the form's inputs and nothing else."""
     schema = _object_schema(form.get("components", []))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": str(form.get("id") or "form"), **schema}
 
 
+def _control_message(error: ValidationError) -> str | None:
+    """The control-character rule broken, with the first offending character and where it is."""
+    if error.validator != "not" or not isinstance(error.instance, str):
+        return None
+    for kind, rule in _CONTROL_RULES.items():
+        if error.validator_value == rule["not"]:
+            found = re.search(rule["not"]["pattern"], error.instance)
+            if found is None:
+                return None
+            zh, en = _CONTROL_MESSAGES[kind]
+            place, code = found.start() + 1, f"U+{ord(found.group()):04X}"
+            return f"{zh}：第 {place} 个字符是 {code} ({en}; character {place} is {code})"
+    return None
+
+
 def _message(error: ValidationError) -> str:
     rule, value = error.validator, error.validator_value
+    control = _control_message(error)
+    if control:
+        return control
     if rule in ("required", "not") or (rule == "type" and error.instance is None):
         return REQUIRED_MESSAGE
     if rule == "type":
@@ -254,6 +301,11 @@ def _message(error: ValidationError) -> str:
     return texts.get(str(rule), f"无效 (invalid: {error.message})")
 
 
+def _unknown_keys(error: ValidationError) -> list[str]:
+    declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    return [str(key) for key in error.instance if key not in declared]
+
+
 def _key(parts: list[Any], generic: bool) -> str:
     text = ""
     for part in parts:
@@ -272,6 +324,11 @@ def validate_submission(form: Mapping[str, Any], data: Mapping[str, Any]) -> dic
         paths = [list(error.absolute_path)]
         if error.validator == "required" and isinstance(error.instance, dict):
             paths = [paths[0] + [k] for k in error.validator_value if k not in error.instance]
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            for extra in _unknown_keys(error):
+                key = _key(paths[0] + [extra], False)
+                errors.setdefault(key, f"{key}: {UNKNOWN_MESSAGE}")
+            continue
         for path in paths:
             while path and _key(path, True) not in labels:
                 path = path[:-1]  # an item of a checklist reports on the checklist

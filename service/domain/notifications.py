@@ -39,7 +39,7 @@ APPLICATION_RECIPIENTS = Recipients(
 
 def application_subject(customer: str, project: str, sales_name: str, received_on: date) -> str:
     parts = {"客户名称 (customer)": customer, "项目名称 (project)": project, "销售姓名 (sales name)": sales_name}
-    fields = dict(zip(parts, ("customer", "project", "sales_name")))
+    fields = dict(zip(parts, ("customer", "project", "sales_name"), strict=True))
     for label, value in parts.items():
         text = (value or "").strip()
         if not text:

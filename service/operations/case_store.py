@@ -1,6 +1,9 @@
-"""Load a case under its lock, run the engine with services, and write back
-everything the step changed — state, inbox rows, timers, mails, events — in
-the caller's single transaction.
+"""A case step in three phases: read a snapshot, run the engine with no lock held, write the outcome.
+
+Why three phases: diagram scripts and service tasks may take their whole budget; run inside a write
+transaction they would hold the case row (PostgreSQL) or the whole database (SQLite) meanwhile. So the
+engine runs on a snapshot, and the write phase — case row locked first, then its rows — checks that the
+case is still at the snapshot's revision before it writes state, inbox rows, timers, mails and events.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import parse_instant
-from service.adapters.mailer import Address
-from service.engine import runner, serializer
+from service.adapters.mailer import Address, OutgoingMail
+from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer
 from service.service_tasks import registry
@@ -30,13 +33,24 @@ from .errors import NotFound
 from .users import people_with_role
 
 
+class CaseChanged(Exception):
+    """The case moved on between the snapshot and the write: the unit of work starts again."""
+
+
 def load_specs(ctx: AppContext, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:
-    return ctx.cached_spec(definition.id, lambda: serializer.load_specs(definition.spec_json))
+    """The parsed specs of a version, deserialized once per process (read in a session of their own)."""
+    def load() -> tuple[Any, dict[str, Any]]:
+        with ctx.db.reading() as session:
+            spec_json = session.execute(select(ProcessDefinition.spec_json).where(
+                ProcessDefinition.id == definition.id)).scalar_one()
+        return serializer.load_specs(spec_json)
+    return ctx.cached_spec(definition.id, load)
 
 
 def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The first lock of every case step: the case row (then its task, timer and mail rows)."""
     instance = session.execute(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id).options(undefer(ProcessInstance.state_json))
+        select(ProcessInstance).where(ProcessInstance.id == instance_id)
         .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
     ).unique().scalar_one_or_none()
     if instance is None:
@@ -44,9 +58,39 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
-def load_workflow(ctx: AppContext, instance: ProcessInstance) -> BpmnWorkflow:
-    spec, subs = load_specs(ctx, instance.definition)
-    return serializer.load_state(instance.state_json, spec, subs)
+def lock_snapshot(session: Session, instance_id: int, revision: int) -> ProcessInstance:
+    instance = lock_instance(session, instance_id)
+    if instance.revision != revision:
+        raise CaseChanged(f"case {instance_id} changed (revision {revision} → {instance.revision})")
+    return instance
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """A case as read before the engine runs; the definition is immutable, so sharing it is safe."""
+
+    id: int
+    revision: int
+    state_json: str
+    definition: ProcessDefinition
+    process_id: str
+    business_key: str
+    parent_id: int | None
+    status: str
+
+
+def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
+    instance = session.execute(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                               .options(undefer(ProcessInstance.state_json))).unique().scalar_one_or_none()
+    if instance is None:
+        raise NotFound(f"no such case: {instance_id}")
+    return CaseSnapshot(instance.id, instance.revision, instance.state_json, instance.definition,
+                        instance.process_id, instance.business_key, instance.parent_id, instance.status)
+
+
+def load_workflow(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> BpmnWorkflow:
+    spec, subs = load_specs(ctx, snapshot.definition)
+    return serializer.load_state(snapshot.state_json, spec, subs)
 
 
 @dataclass
@@ -59,25 +103,33 @@ class ServiceCall:
 
 @dataclass
 class StepServices:
-    """The service handler for one engine step; remembers each call for the audit log.
+    """The service handler for one engine run; remembers each call for the audit log.
 
-    The context (calendar, mail thread) is read only when a service task actually runs:
-    most steps call none and should not pay for those queries.
+    The context (calendar, mail thread, people) is read only when a service task actually runs, in a
+    read-only session of its own: most steps call none and should not pay for those queries.
     """
 
-    build: Callable[[], ServiceContext]
+    build: Callable[[Session], ServiceContext]
+    open_session: Callable[[], Session]
     calls: list[ServiceCall] = field(default_factory=list)
     _context: ServiceContext | None = None
+    _session: Session | None = None
 
     @property
     def context(self) -> ServiceContext:
         if self._context is None:
-            self._context = self.build()
+            self._session = self.open_session()
+            self._context = self.build(self._session)
         return self._context
 
     @property
     def used(self) -> bool:
         return self._context is not None
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def __call__(self, operation: str, params: dict[str, Any], data: Any, task: Any) -> Any:
         self.context.data = dict(data)
@@ -90,23 +142,61 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def step_services(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> StepServices:
-    return StepServices(lambda: _service_context(ctx, session, instance, now))
+@dataclass(frozen=True)
+class CaseIdentity:
+    """What services need to know of the case they run for."""
+
+    id: int
+    process_id: str
+    business_key: str
+    parent_id: int | None
 
 
-def _service_context(ctx: AppContext, session: Session, instance: ProcessInstance, now: datetime) -> ServiceContext:
+def step_services(ctx: AppContext, case: CaseIdentity, now: datetime) -> StepServices:
+    return StepServices(lambda session: _service_context(ctx, session, case, now), ctx.db.sessions)
+
+
+def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now: datetime) -> ServiceContext:
     # linked cases (deviations, conflicts) write in the thread of the request they belong to
-    root = instance.parent_id or instance.id
+    root = case.parent_id or case.id
     linked = select(ProcessInstance.id).where(ProcessInstance.parent_id == root)
     thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(
         select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
                                  OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
     return ServiceContext(
-        now=now, calendar=load_calendar(session, ctx), instance_id=instance.id, process_id=instance.process_id,
-        business_key=instance.business_key, people_with_role=lambda role: people_with_role(session, role),
+        now=now, calendar=load_calendar(session, ctx), instance_id=case.id, process_id=case.process_id,
+        business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
         documents=DocumentStore(settings.home))
+
+
+# --- the outcome of one engine run, computed before any lock is taken ---------------------------
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str
+    element_id: str
+    name: str
+    role: str
+    form_key: str | None
+    due_at: datetime | None
+    assignee: str | None
+    assignee_problem: str | None = None
+
+
+@dataclass
+class StepOutcome:
+    state_json: str
+    data: dict[str, Any]
+    completed: bool
+    ready: list[ReadyTask]
+    timers: list[runner.PendingTimer]
+    calls: list[ServiceCall]
+    mails: list[OutgoingMail]
+    thread: list[str]  # Message-IDs of the request's thread, oldest first
+    customer: str | None
 
 
 def _due_at(ctx: AppContext, meta: dict[str, Any], data: dict[str, Any]) -> datetime | None:
@@ -120,32 +210,73 @@ def _due_at(ctx: AppContext, meta: dict[str, Any], data: dict[str, Any]) -> date
         return None
 
 
-def _sync_tasks(ctx: AppContext, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-                now: datetime) -> list[HumanTask]:
-    ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
-    open_rows = session.execute(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == "open")).scalars().all()
-    open_rows = [row for row in open_rows if row.status == "open"]  # not the one completed in this step
+def _assignee(meta: dict[str, Any], data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The person the diagram names for the task (`assignee` property), or (None, why not)."""
+    expression = meta.get("assignee")
+    if not expression:
+        return None, None
+    try:
+        value = safe_eval.evaluate(expression, data)
+    except Exception as exc:  # a diagram problem must not lose the step: the task stays with the role
+        return None, f"assignee '{expression}': {exc}"
+    if value in (None, ""):
+        return None, None
+    return str(value).strip()[:64] or None, None
+
+
+def _ready_tasks(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow) -> list[ReadyTask]:
+    tasks_meta = definition.meta.get("tasks", {})
+    found = []
+    for task in runner.ready_user_tasks(workflow):
+        meta = tasks_meta.get(task.element_id, {})
+        assignee, problem = _assignee(meta, task.data)
+        found.append(ReadyTask(task.task_id, task.element_id, task.name, meta.get("role") or "", meta.get("form"),
+                               _due_at(ctx, meta, task.data), assignee, problem))
+    return found
+
+
+def _customer(data: dict[str, Any], fallback: str | None) -> str | None:
+    value = data.get("customer")
+    return str(value).strip()[:128] if isinstance(value, str) and value.strip() else fallback
+
+
+def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow, services: StepServices,
+               customer: str | None = None) -> StepOutcome:
+    data = _jsonable(runner.case_data(workflow))
+    context = services.context if services.used else None
+    return StepOutcome(
+        state_json=serializer.dump_state(workflow), data=data, completed=runner.is_completed(workflow),
+        ready=_ready_tasks(ctx, definition, workflow), timers=runner.pending_timers(workflow),
+        calls=list(services.calls), mails=list(context.outgoing) if context else [],
+        thread=[m.message_id for m in context.thread] if context else [],
+        customer=_customer(data, customer))
+
+
+# --- the write phase ------------------------------------------------------------------------------
+
+
+def _sync_tasks(session: Session, instance: ProcessInstance, ready: list[ReadyTask], now: datetime) -> list[HumanTask]:
+    by_id = {t.task_id: t for t in ready}
+    open_rows = [row for row in session.execute(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == "open")).scalars() if row.status == "open"]
     for row in open_rows:
-        if row.engine_task_id not in ready:
+        if row.engine_task_id not in by_id:
             row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a boundary timer
     known = {row.engine_task_id for row in open_rows}
     created = []
-    tasks_meta = instance.definition.meta.get("tasks", {})
-    for task_id, task in ready.items():
-        if task_id in known:
+    for task in ready:
+        if task.task_id in known:
             continue
-        meta = tasks_meta.get(task.element_id, {})
-        row = HumanTask(instance_id=instance.id, engine_task_id=task_id, element_id=task.element_id,
-                        name=task.name, role=meta.get("role") or "", form_key=meta.get("form"),
-                        due_at=_due_at(ctx, meta, task.data), status="open", created_at=now)
+        row = HumanTask(instance_id=instance.id, engine_task_id=task.task_id, element_id=task.element_id,
+                        name=task.name, role=task.role, form_key=task.form_key, due_at=task.due_at,
+                        assignee=task.assignee, status="open", created_at=now)
         session.add(row)
         created.append(row)
     return created
 
 
-def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    waiting = {t.task_id: t for t in runner.pending_timers(workflow)}
+def _sync_timers(session: Session, instance: ProcessInstance, timers: list[runner.PendingTimer]) -> None:
+    waiting = {t.task_id: t for t in timers}
     rows = [row for row in session.execute(select(Timer).where(Timer.instance_id == instance.id,
                                                                Timer.status == "pending")).scalars()
             if row.status == "pending"]  # not the one fired in this step
@@ -159,13 +290,10 @@ def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWork
                               due_at=timer.due_at, status="pending"))
 
 
-def _queue_mails(session: Session, instance: ProcessInstance, services: StepServices, now: datetime) -> None:
-    if not services.used:
-        return
-    thread = services.context.thread
-    members = {m.message_id for m in thread}
-    for mail in services.context.outgoing:
-        root = thread[0].message_id if mail.message_id in members else None  # reminders stand alone
+def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutcome, now: datetime) -> None:
+    members = set(outcome.thread)
+    for mail in outcome.mails:
+        root = outcome.thread[0] if mail.message_id in members else None  # reminders stand alone
         session.add(OutboxMail(
             instance_id=instance.id, message_id=mail.message_id, thread_root=root, in_reply_to=mail.in_reply_to,
             references=list(mail.references), subject=mail.subject,
@@ -175,25 +303,27 @@ def _queue_mails(session: Session, instance: ProcessInstance, services: StepServ
             body=mail.body, status="pending", attempts=0, created_at=now))
 
 
-def save_step(ctx: AppContext, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-              services: StepServices, *, actor: str, now: datetime) -> None:
-    """Write the step's consequences and its service results to the log, after the caller's own event."""
-    for call in services.calls:
-        append_event(session, type="service_task", actor="system", at=now, instance_id=instance.id,
+def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutcome, *, actor: str,
+                  now: datetime) -> None:
+    """Write a step's consequences to the locked case, after the caller's own event."""
+    for call in outcome.calls:
+        append_event(session, type="service_task", actor="system", at=now, case=instance,
                      payload={"element_id": call.element_id, "operation": call.operation,
                               "params": call.params, "result": call.result})
-    instance.state_json = serializer.dump_state(workflow)
-    instance.data = _jsonable(runner.case_data(workflow))
-    instance.updated_at = now
-    created = _sync_tasks(ctx, session, instance, workflow, now)
-    _sync_timers(session, instance, workflow)
-    _queue_mails(session, instance, services, now)
-    if runner.is_completed(workflow) and instance.status != "completed":
+    instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
+    instance.customer = outcome.customer
+    created = _sync_tasks(session, instance, outcome.ready, now)
+    _sync_timers(session, instance, outcome.timers)
+    _queue_mails(session, instance, outcome, now)
+    if outcome.completed and instance.status != "completed":
         instance.status, instance.completed_at = "completed", now
-        append_event(session, type="case_completed", actor=actor, at=now, instance_id=instance.id,
+        append_event(session, type="case_completed", actor=actor, at=now, case=instance,
                      payload={"data": instance.data})
-    session.flush()
+    session.flush()  # the new task rows' ids go into their events
+    problems = {t.task_id: t.assignee_problem for t in outcome.ready if t.assignee_problem}
     for row in created:
-        append_event(session, type="task_created", actor="system", at=now, instance_id=instance.id,
-                     payload={"task_id": row.id, "element_id": row.element_id, "name": row.name, "role": row.role,
-                              "due_at": row.due_at.isoformat() if row.due_at else None})
+        payload = {"task_id": row.id, "element_id": row.element_id, "name": row.name, "role": row.role,
+                   "assignee": row.assignee, "due_at": row.due_at.isoformat() if row.due_at else None}
+        if row.engine_task_id in problems:
+            payload["assignee_problem"] = problems[row.engine_task_id]
+        append_event(session, type="task_created", actor="system", at=now, case=instance, payload=payload)

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from service.adapters.archive_store import DocumentRejected, DocumentStore
 from service.domain import forms as form_rules
 from service.domain.business_key import derive_business_key
 from service.engine import runner
-from service.engine.runner import EngineError, TaskNotReady
-from service.domain.errors import InputRejected
-from service.engine.scripting import ServiceCallFailed
+from service.engine.runner import TaskNotReady
 from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from service.persistence.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, User
 
-from .case_store import load_specs, load_workflow, lock_instance, save_step, step_services
+from .access import check_may_work, viewer_for
+from .case_store import (CaseChanged, CaseIdentity, StepOutcome, load_specs, load_workflow, lock_instance,
+                         lock_snapshot, outcome_of, read_snapshot, step_services, write_outcome)
 from .context import AppContext
-from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
+from .timers import real_now
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .unit_of_work import CaseFailed, engine_guard, run_step
 from .users import find_user
 
-
-class CaseFailed(OperationError):
-    """The engine could not go on (a service failed, a loop, a stall); nothing was changed."""
-
-    status = 422
+__all__ = ["CaseFailed", "complete_task", "latest_definition", "lock_task", "start_case"]
 
 
 def latest_definition(session: Session, process_id: str) -> ProcessDefinition:
@@ -69,59 +65,88 @@ def _checked_form_data(ctx: AppContext, form: dict[str, Any] | None, data: Mappi
     return values
 
 
-def _pause_before_commit() -> None:
-    """Fault injection for crash tests: hold the transaction open so a kill lands inside it."""
-    delay = os.environ.get("GUICHENG_FAULT_PAUSE_BEFORE_COMMIT")
-    if delay:
-        time.sleep(float(delay))
+@dataclass(frozen=True)
+class _StartRequest:
+    definition: ProcessDefinition
+    values: dict[str, Any]
+    business_key: str
+    parent_id: int | None
+    customer: str | None
 
 
-def _engine_guard(action):  # type: ignore[no-untyped-def]
-    try:
-        return action()
-    except ServiceCallFailed as exc:
-        if isinstance(exc.cause, InputRejected):  # e.g. a subject off the format: the person's input, not a fault
-            raise ValidationFailed(f"{exc.element_id}: {exc.cause}", {exc.cause.field or exc.element_id: str(exc.cause)})
-        raise CaseFailed(str(exc)) from exc
-    except EngineError as exc:
-        raise CaseFailed(str(exc)) from exc
-    except Exception as exc:
-        if exc.__class__.__module__.startswith("SpiffWorkflow"):
-            raise CaseFailed(f"{exc.__class__.__name__}: {exc}") from exc
-        raise
+def _read_start(ctx: AppContext, session: Session, process_id: str, actor: str, data: Mapping[str, Any],
+                business_key: str | None) -> _StartRequest:
+    user = find_user(session, actor)
+    definition = latest_definition(session, process_id)
+    start_roles = set(definition.meta.get("start_roles") or [])
+    if start_roles and not start_roles & user.role_ids:
+        raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
+    form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
+    values = _checked_form_data(ctx, form, data, "start")
+    _check_acting_role(user, values)
+    parent = _parent_case(session, values)
+    key = business_key if business_key is not None else derive_business_key(
+        values if parent is None else {**parent.data, **values})
+    return _StartRequest(definition, values, key, parent.id if parent else None,
+                         parent.customer if parent else None)
+
+
+def _reserve_case(ctx: AppContext, request: _StartRequest, process_id: str, actor: str) -> int:
+    """A row in state `starting` gives the new case its id (archive folders and mails need it) before
+    the engine runs; it holds no events, and a crash leaves only a row the worker clears away."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        instance = ProcessInstance(definition_id=request.definition.id, process_id=process_id,
+                                   business_key=request.business_key, status="starting", state_json="{}", data={},
+                                   started_by=actor, started_at=now, updated_at=real_now(),  # for the cleanup
+                                   parent_id=request.parent_id)
+        session.add(instance)
+        session.flush()
+        return instance.id
+
+
+def _forget_reserved(ctx: AppContext, instance_id: int) -> None:
+    with ctx.db.transaction() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is not None and instance.status == "starting":
+            session.delete(instance)
 
 
 def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[str, Any],
                business_key: str | None = None) -> int:
     now = ctx.now()
-    with ctx.db.transaction() as session:
-        user = find_user(session, actor)
-        definition = latest_definition(session, process_id)
-        start_roles = set(definition.meta.get("start_roles") or [])
-        if start_roles and not start_roles & user.role_ids:
-            raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
-        form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
-        values = _checked_form_data(ctx, form, data, "start")
-        _check_acting_role(user, values)
-        parent = _parent_case(session, values)
-        key = business_key if business_key is not None else derive_business_key(
-            values if parent is None else {**parent.data, **values})
-        values.update(received_at=now.astimezone(ctx.tz).isoformat(), started_by=actor, business_key=key)
-        instance = ProcessInstance(definition_id=definition.id, process_id=process_id, business_key=key,
-                                   status="running", state_json="{}", data={}, started_by=actor,
-                                   started_at=now, updated_at=now, parent_id=parent.id if parent else None)
-        instance.definition = definition
-        session.add(instance)
-        session.flush()
-        append_event(session, type="case_started", actor=actor, at=now, instance_id=instance.id, payload={
-            "process_id": process_id, "version": definition.version, "content_hash": definition.content_hash,
-            "business_key": key, "data": values})
-        services = step_services(ctx, session, instance, now)
-        spec, subs = load_specs(ctx, definition)
-        workflow = _engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services))
-        save_step(ctx, session, instance, workflow, services, actor=actor, now=now)
-        _pause_before_commit()
-        return instance.id
+    with ctx.db.reading() as session:
+        request = _read_start(ctx, session, process_id, actor, data, business_key)
+    values = {**request.values, "received_at": now.astimezone(ctx.tz).isoformat(), "started_by": actor,
+              "business_key": request.business_key}
+    instance_id = _reserve_case(ctx, request, process_id, actor)
+    try:
+        outcome = _run_start(ctx, request, instance_id, values)
+        with ctx.db.transaction() as session:
+            instance = lock_instance(session, instance_id)
+            instance.status, instance.customer = "running", outcome.customer
+            append_event(session, type="case_started", actor=actor, at=now, case=instance, payload={
+                "process_id": process_id, "version": request.definition.version,
+                "content_hash": request.definition.content_hash, "business_key": request.business_key,
+                "data": values})
+            write_outcome(session, instance, outcome, actor=actor, now=now)
+            ctx.hooks.fire_before_commit("start")
+    except BaseException:
+        _forget_reserved(ctx, instance_id)
+        raise
+    return instance_id
+
+
+def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values: dict[str, Any]) -> StepOutcome:
+    now = ctx.now()
+    case = CaseIdentity(instance_id, request.definition.process_id, request.business_key, request.parent_id)
+    services = step_services(ctx, case, now)
+    try:
+        spec, subs = load_specs(ctx, request.definition)
+        workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services))
+        return outcome_of(ctx, request.definition, workflow, services, request.customer)
+    finally:
+        services.close()
 
 
 def _check_acting_role(user: User, values: Mapping[str, Any]) -> None:
@@ -145,14 +170,6 @@ def _parent_case(session: Session, values: Mapping[str, Any]) -> ProcessInstance
     return parent
 
 
-def _may_work_on(user: User, task: HumanTask) -> None:
-    if task.assignee and task.assignee != user.username:
-        raise Forbidden(f"task {task.id} is claimed by '{task.assignee}'")
-    if not task.assignee and task.role not in user.role_ids:
-        raise Forbidden(f"task {task.id} ({task.name}) is for role '{task.role}'; "
-                        f"'{user.username}' has {sorted(user.role_ids) or 'no roles'}")
-
-
 def lock_task(session: Session, task_id: int) -> HumanTask:
     task = session.execute(select(HumanTask).where(HumanTask.id == task_id).with_for_update(of=HumanTask)
                            .execution_options(populate_existing=True)).unique().scalar_one_or_none()
@@ -161,32 +178,75 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     return task
 
 
-def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def _open_task(session: Session, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id, populate_existing=True)
+    if task is None:
+        raise NotFound(f"no such task: {task_id}")
+    if task.status != "open":
+        raise Conflict(f"task {task_id} ({task.name}) is already {task.status}"
+                       + (f" by '{task.completed_by}'" if task.completed_by else ""))
+    return task
+
+
+def check_no_incident(session: Session, instance_id: int) -> None:
+    incident = session.execute(select(Incident).where(Incident.instance_id == instance_id,
+                                                      Incident.status == "open")).scalars().first()
+    if incident is not None:
+        raise Conflict(f"case {instance_id} waits on incident {incident.id} at {incident.element_id}: "
+                       f"{incident.message} — an administrator must retry or cancel it first")
+
+
+@dataclass(frozen=True)
+class _Completion:
+    snapshot: Any
+    task_id: int
+    engine_task_id: str
+    values: dict[str, Any]
+    user: User
+
+
+def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> _Completion:
+    with ctx.db.reading() as session:
+        user = find_user(session, actor)
+        task = _open_task(session, task_id)
+        instance = task.instance
+        check_may_work(session, viewer_for(user), instance, task)
+        check_no_incident(session, instance.id)
+        values = _checked_form_data(ctx, ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
+                                    task.name)
+        return _Completion(read_snapshot(session, instance.id), task.id, task.engine_task_id, values, user)
+
+
+def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
     now = ctx.now()
+    step = _read_completion(ctx, task_id, actor, data)
+    snapshot = step.snapshot
+    workflow = load_workflow(ctx, snapshot)
+    services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
+                                               snapshot.parent_id), now)
     try:
-        with ctx.db.transaction() as session:
-            user = find_user(session, actor)
-            task = lock_task(session, task_id)
-            if task.status != "open":
-                raise Conflict(f"task {task_id} ({task.name}) is already {task.status}"
-                               + (f" by '{task.completed_by}'" if task.completed_by else ""))
-            _may_work_on(user, task)
-            instance = lock_instance(session, task.instance_id)
-            values = _checked_form_data(ctx, ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
-                                        task.name)
-            workflow = load_workflow(ctx, instance)
-            services = step_services(ctx, session, instance, now)
-            try:
-                _engine_guard(lambda: runner.complete_user_task(workflow, task.engine_task_id, values, now=now,
-                                                                service_handler=services))
-            except TaskNotReady as exc:
-                raise Conflict(str(exc)) from exc
-            task.status, task.completed_by, task.completed_at = "completed", actor, now
-            append_event(session, type="task_completed", actor=actor, at=now, instance_id=instance.id, payload={
-                "task_id": task.id, "element_id": task.element_id, "name": task.name, "role": task.role,
-                "data": values})
-            save_step(ctx, session, instance, workflow, services, actor=actor, now=now)
-            _pause_before_commit()
-            return {"task_id": task.id, "instance_id": instance.id, "status": instance.status}
-    except StaleDataError as exc:
-        raise Conflict(f"case changed while task {task_id} was being completed; reload and try again") from exc
+        try:
+            engine_guard(lambda: runner.complete_user_task(workflow, step.engine_task_id, step.values, now=now,
+                                                           service_handler=services))
+        except TaskNotReady as exc:
+            raise Conflict(str(exc)) from exc
+        outcome = outcome_of(ctx, snapshot.definition, workflow, services)
+    finally:
+        services.close()
+    with ctx.db.transaction() as session:
+        instance = lock_snapshot(session, snapshot.id, snapshot.revision)
+        task = lock_task(session, task_id)
+        if task.status != "open" or task.engine_task_id != step.engine_task_id:
+            raise CaseChanged(f"task {task_id} changed")
+        check_may_work(session, viewer_for(find_user(session, actor)), instance, task)
+        task.status, task.completed_by, task.completed_at = "completed", actor, now
+        append_event(session, type="task_completed", actor=actor, at=now, case=instance, payload={
+            "task_id": task.id, "element_id": task.element_id, "name": task.name, "role": task.role,
+            "data": step.values})
+        write_outcome(session, instance, outcome, actor=actor, now=now)
+        ctx.hooks.fire_before_commit("complete")
+        return {"task_id": task.id, "instance_id": instance.id, "status": instance.status}
+
+
+def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return run_step(lambda: _complete_once(ctx, task_id, actor, data), what=f"completing task {task_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,17 @@ from service.persistence.db import Database
 
 
 @dataclass
+class StepHooks:
+    """Points where tests reach into a running unit of work (e.g. to kill a process mid-commit)."""
+
+    before_commit: Callable[[str], None] | None = None  # called with the step's name
+
+    def fire_before_commit(self, step: str) -> None:
+        if self.before_commit is not None:
+            self.before_commit(step)
+
+
+@dataclass
 class AppContext:
     settings: Settings
     db: Database
@@ -22,6 +34,7 @@ class AppContext:
     _forms: dict[int, dict[str, Any]] = field(default_factory=dict)
     calendar_cache: tuple[Any, Any] | None = None  # (table marker, WorkingCalendar)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    hooks: StepHooks = field(default_factory=StepHooks)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -14,12 +14,14 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from service.adapters.archive_store import DocumentStore, StoredFile
+from service.domain.access import refusal_to_work
 from service.domain.working_calendar import WorkingCalendar
 from service.engine import runner
 from service.engine.xml_safety import parse_xml
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
 
 from . import queries
+from .access import case_facts, task_facts, viewer_for, workable_tasks
 from .calendar import load_calendar
 from .case_store import load_workflow
 from .context import AppContext
@@ -89,8 +91,7 @@ def _rows(ctx: AppContext, session: Session, query) -> list[dict[str, Any]]:  # 
 
 
 def _open_conditions(ctx: AppContext, user: User, flt: InboxFilter) -> list[Any]:
-    conds = [HumanTask.status == "open", or_(HumanTask.assignee == user.username,
-                                             HumanTask.assignee.is_(None) & HumanTask.role.in_(user.role_ids))]
+    conds = [workable_tasks(viewer_for(user))]
     if flt.process:
         conds.append(ProcessInstance.process_id == flt.process)
     if flt.role:
@@ -209,10 +210,11 @@ def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
     with ctx.db.reading() as session:
         row = session.get(HumanTask, task_id)
         assert row is not None
+        refusal = refusal_to_work(viewer_for(find_user(session, actor)), case_facts(session, row.instance),
+                                  task_facts(row), task["name"])
         task.update(process_name=row.instance.definition.name,
                     due=due_state(ctx, load_calendar(session, ctx), row.due_at),
-                    may_work=task["status"] == "open" and (task["assignee"] == actor or (
-                        not task["assignee"] and task["role"] in find_user(session, actor).role_ids)))
+                    may_work=task["status"] == "open" and refusal is None)
     task["diagram"] = diagram_state(ctx, task["instance_id"])
     return task
 

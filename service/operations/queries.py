@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.persistence.models import Event, HumanTask, OutboxMail, ProcessDefinition, ProcessInstance
+from service.persistence.models import Event, HumanTask, Incident, OutboxMail, ProcessDefinition, ProcessInstance
 
+from .access import check_may_see, load_viewer, workable_tasks
 from .context import AppContext
-from .errors import Forbidden, NotFound
-from .users import find_user
-
-READ_ALL_ROLES = {"auditor", "admin", "process_owner"}
+from .incidents import incident_dict
+from .errors import NotFound
 
 
 def _iso(ctx: AppContext, value: datetime | None) -> str | None:
@@ -38,11 +37,9 @@ def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> d
 
 def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | None = None) -> list[dict[str, Any]]:
     with ctx.db.reading() as session:
-        query = select(HumanTask).where(HumanTask.status == "open")
+        query = select(HumanTask).join(HumanTask.instance).where(HumanTask.status == "open")
         if actor is not None:
-            user = find_user(session, actor)
-            query = query.where(or_(HumanTask.assignee == actor,
-                                    (HumanTask.assignee.is_(None)) & HumanTask.role.in_(user.role_ids)))
+            query = query.where(workable_tasks(load_viewer(session, actor)))
         if instance_id is not None:
             query = query.where(HumanTask.instance_id == instance_id)
         rows = session.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)).scalars()
@@ -50,47 +47,33 @@ def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | 
 
 
 def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    """One task: for whoever may see its case (the policy of domain.access)."""
     with ctx.db.reading() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(f"no such task: {task_id}")
         if actor is not None:
-            user = find_user(session, actor)
-            if not (user.role_ids & READ_ALL_ROLES or task.role in user.role_ids or task.assignee == actor):
-                raise Forbidden(f"task {task_id} is for role '{task.role}'")
+            check_may_see(session, load_viewer(session, actor), task.instance)
         return task_dict(ctx, task, with_data=True)
 
 
 def _instance(session: Session, instance_id: int) -> ProcessInstance:
     instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
+    if instance is None or instance.status == "starting":
         raise NotFound(f"no such case: {instance_id}")
     return instance
 
 
-def may_see_case(session: Session, instance: ProcessInstance, username: str) -> bool:
-    """Read-all roles, the person who started it, and anyone whose roles or name appear on its tasks."""
-    user = find_user(session, username)
-    if user.role_ids & READ_ALL_ROLES or instance.started_by == username:
-        return True
-    case_ids = [instance.id] + ([instance.parent_id] if instance.parent_id else [])
-    involved = session.execute(select(HumanTask.id).where(
-        HumanTask.instance_id.in_(case_ids),
-        or_(HumanTask.role.in_(user.role_ids), HumanTask.assignee == username,
-            HumanTask.completed_by == username)).limit(1)).first()
-    return involved is not None
-
-
-def _visible_instance(session: Session, instance_id: int, actor: str | None) -> ProcessInstance:
+def visible_instance(session: Session, instance_id: int, actor: str | None) -> ProcessInstance:
     instance = _instance(session, instance_id)
-    if actor is not None and not may_see_case(session, instance, actor):
-        raise Forbidden(f"case {instance_id} is not visible to '{actor}'")
+    if actor is not None:
+        check_may_see(session, load_viewer(session, actor), instance)
     return instance
 
 
 def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> dict[str, Any]:
     with ctx.db.reading() as session:
-        instance = _visible_instance(session, instance_id, actor)
+        instance = visible_instance(session, instance_id, actor)
         tasks = session.execute(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                         HumanTask.status == "open")).scalars()
         mails = session.execute(select(OutboxMail).where(OutboxMail.instance_id == instance_id)
@@ -102,6 +85,8 @@ def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) ->
             "started_by": instance.started_by, "started_at": _iso(ctx, instance.started_at),
             "completed_at": _iso(ctx, instance.completed_at), "data": instance.data,
             "open_tasks": [task_dict(ctx, t) for t in tasks.unique()],
+            "incidents": [incident_dict(ctx, i) for i in session.execute(
+                select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)).scalars()],
             "mails": [{"message_id": m.message_id, "subject": m.subject, "status": m.status,
                        "to": [a["email"] for a in m.to], "cc": [a["email"] for a in m.cc],
                        "in_reply_to": m.in_reply_to} for m in mails],
@@ -110,9 +95,9 @@ def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) ->
 
 def history(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> list[dict[str, Any]]:
     with ctx.db.reading() as session:
-        _visible_instance(session, instance_id, actor)
+        visible_instance(session, instance_id, actor)
         events = session.execute(select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)).scalars()
-        return [{"seq": e.seq, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
+        return [{"seq": e.seq, "id": e.id, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
                  "payload": e.payload, "hash": e.hash} for e in events]
 
 

@@ -1,48 +1,61 @@
-"""Claim and release: a task of a role becomes one person's, and back."""
+"""Claim and release: a task of a role becomes one person's, and back.
+
+The same unit of work as any case step: the case row is locked first, then the task row, and the
+event goes onto the case's chain.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, User
+from service.persistence.models import HumanTask, ProcessInstance, User
 
+from .access import check_may_work, viewer_for
+from .case_store import lock_instance
 from .cases import lock_task
 from .context import AppContext
-from .errors import Conflict, Forbidden
+from .errors import Conflict, Forbidden, NotFound
+from .unit_of_work import run_step
 from .users import find_user
 
 
-def _open_task(session: Session, task_id: int, actor: str) -> tuple[User, HumanTask]:
-    user = find_user(session, actor)
-    task = lock_task(session, task_id)
-    if task.status != "open":
-        raise Conflict(f"task {task_id} is already {task.status}")
-    return user, task
-
-
-def _record(ctx: AppContext, session: Session, task: HumanTask, kind: str, actor: str) -> None:
-    append_event(session, type=kind, actor=actor, at=ctx.now(), instance_id=task.instance_id,
-                 payload={"task_id": task.id, "element_id": task.element_id})
+def _task_step(ctx: AppContext, task_id: int, actor: str, kind: str,
+               change: Callable[[Session, User, ProcessInstance, HumanTask], bool]) -> None:
+    def attempt() -> None:
+        with ctx.db.transaction() as session:
+            user = find_user(session, actor)
+            peek = session.get(HumanTask, task_id)
+            if peek is None:
+                raise NotFound(f"no such task: {task_id}")
+            instance = lock_instance(session, peek.instance_id)
+            task = lock_task(session, task_id)
+            if task.status != "open":
+                raise Conflict(f"task {task_id} is already {task.status}")
+            if change(session, user, instance, task):
+                append_event(session, type=kind, actor=actor, at=ctx.now(), case=instance,
+                             payload={"task_id": task.id, "element_id": task.element_id})
+    run_step(attempt, what=f"{kind} on task {task_id}")
 
 
 def claim_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
-    with ctx.db.transaction() as session:
-        user, task = _open_task(session, task_id, actor)
+    def claim(session: Session, user: User, instance: ProcessInstance, task: HumanTask) -> bool:
         if task.assignee == actor:
-            return
+            return False
         if task.assignee:
             raise Conflict(f"task {task_id} is already claimed by '{task.assignee}'")
-        if task.role not in user.role_ids:
-            raise Forbidden(f"task {task_id} is for role '{task.role}'")
+        check_may_work(session, viewer_for(user), instance, task)
         task.assignee = actor
-        _record(ctx, session, task, "task_claimed", actor)
+        return True
+    _task_step(ctx, task_id, actor, "task_claimed", claim)
 
 
 def release_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
-    with ctx.db.transaction() as session:
-        user, task = _open_task(session, task_id, actor)
+    def release(_session: Session, user: User, _instance: ProcessInstance, task: HumanTask) -> bool:
         if task.assignee != actor and "admin" not in user.role_ids:
             raise Forbidden(f"task {task_id} is not claimed by '{actor}'")
         task.assignee = None
-        _record(ctx, session, task, "task_released", actor)
+        return True
+    _task_step(ctx, task_id, actor, "task_released", release)

@@ -1,23 +1,31 @@
-"""People and their roles; passwords hashed with argon2; API tokens signed."""
+"""People and their roles; passwords hashed with argon2.
+
+Sign-ins live in sessions.py and API tokens in tokens.py; `issue_token` and
+`user_for_token` stay importable from here for existing callers.
+"""
 
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError, InvalidHashError
-from itsdangerous import BadSignature, URLSafeSerializer
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.adapters.mailer import Address
-from service.domain.roles import ROLES, role_label
+from service.domain.roles import ROLES
 from service.persistence.audit import append_event
 from service.persistence.models import User, UserRole
 
+from . import sign_in_limits
 from .context import AppContext
 from .errors import NotFound, ValidationFailed
+from .tokens import issue_token, user_for_token  # noqa: F401  (callers import them from here)
 
+MAX_PASSWORD = 1024  # longer is no password anyone types; refusing it keeps hashing cheap
 _hasher = PasswordHasher()
-DEMO_PASSWORD = "demo"
 
 
 def find_user(session: Session, username: str) -> User:
@@ -28,7 +36,7 @@ def find_user(session: Session, username: str) -> User:
 
 
 def save_user(ctx: AppContext, *, username: str, display_name: str, email: str, roles: list[str],
-              password: str | None, actor: str) -> User:
+              password: str | None, actor: str, company: str | None = None) -> User:
     """Create or update; `password=None` keeps an existing user's password."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
@@ -37,45 +45,49 @@ def save_user(ctx: AppContext, *, username: str, display_name: str, email: str, 
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
             if not password:
-                raise ValidationFailed("password required", {"password": "新用户必须设置密码 (a new user needs a password)"})
+                raise ValidationFailed("password required",
+                                       {"password": "新用户必须设置密码 (a new user needs a password)"})
             user = User(username=username, created_at=ctx.now(), active=True)
             session.add(user)
-        user.display_name, user.email = display_name, email
+        user.display_name, user.email, user.company = display_name, email, company or None
         if password:
-            user.password_hash = _hasher.hash(password)
+            user.password_hash = _hasher.hash(password)  # ends the user's sign-ins and tokens
+            sign_in_limits.forget_account(session, username)
         user.roles = [UserRole(role=r) for r in sorted(set(roles))]
         session.flush()
         append_event(session, type="user_saved", actor=actor, at=ctx.now(),
-                     payload={"username": username, "roles": sorted(set(roles))})
+                     payload={"username": username, "roles": sorted(set(roles)), "company": company or None})
         return user
 
 
-def ensure_demo_users(ctx: AppContext) -> list[str]:
-    """One user per role: `<role>1` / password `demo` (CONTRACT.md)."""
-    created = []
-    with ctx.db.reading() as session:
-        existing = set(session.execute(select(User.username)).scalars())
-    for role_id in ROLES:
-        username = f"{role_id}1"
-        if username in existing:
-            continue
-        save_user(ctx, username=username, display_name=f"{role_label(role_id)}1",
-                  email=f"{username}@demo.guicheng.local", roles=[role_id], password=DEMO_PASSWORD,
-                  actor="system")
-        created.append(username)
-    return created
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def check_password(ctx: AppContext, username: str, password: str) -> User | None:
+    """The user when the password is right. An unknown or inactive user costs the same argon2
+    check as a known one, so the answer's timing does not tell which user names exist."""
     with ctx.db.reading() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not user.active:
-            return None
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        return user
+    known = user if user is not None and user.active else None
+    try:
+        _hasher.verify(known.password_hash if known else _unknown_user_hash(), password[:MAX_PASSWORD + 1])
+    except (VerificationError, InvalidHashError):
+        return None
+    return known if len(password) <= MAX_PASSWORD else None
+
+
+def set_active(ctx: AppContext, *, username: str, active: bool, actor: str) -> None:
+    """Switch an account on or off; switching it off ends its sign-ins and tokens."""
+    with ctx.db.transaction() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"no such user: '{username}'")
+        if user.active != active:
+            user.active = active
+            append_event(session, type="user_saved", actor=actor, at=ctx.now(),
+                         payload={"username": username, "active": active})
 
 
 def people_with_role(session: Session, role: str) -> list[Address]:
@@ -83,28 +95,6 @@ def people_with_role(session: Session, role: str) -> list[Address]:
         select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
     ).scalars()
     return [Address(u.display_name, u.email) for u in rows]
-
-
-def _token_serializer(ctx: AppContext) -> URLSafeSerializer:
-    return URLSafeSerializer(ctx.settings.secret_key, salt="guicheng-api-token")
-
-
-def issue_token(ctx: AppContext, username: str) -> str:
-    with ctx.db.reading() as session:
-        user = find_user(session, username)
-        return _token_serializer(ctx).dumps({"u": user.username})
-
-
-def user_for_token(ctx: AppContext, token: str) -> User | None:
-    try:
-        payload = _token_serializer(ctx).loads(token)
-    except BadSignature:
-        return None
-    with ctx.db.reading() as session:
-        try:
-            return find_user(session, payload.get("u", ""))
-        except NotFound:
-            return None
 
 
 def has_role(ctx: AppContext, username: str, role: str) -> bool:

@@ -1,0 +1,7 @@
+"""Tables, transactions, the audit log and the schema migrations.
+
+The sign-in and token tables live in their own module; importing it here puts them
+(and the listeners that end sign-ins when a password changes) wherever the models are.
+"""
+
+from service.persistence import auth_models  # noqa: F401

@@ -1,7 +1,11 @@
-"""The hash-chained event log: append under the head lock, verify end to end.
+"""The hash-chained event log: one chain per case, checkpoints over all chains, verified end to end.
 
-Each event's hash covers its own content and the previous event's hash, so
-editing, deleting or reordering any row breaks every hash after it.
+Why per case: the case row is already locked by every step of that case, so its chain head lives on
+that row and writers of different cases never wait for one another (a single global head serialised
+the whole system). Each event's hash covers its content and the previous event's hash in its chain, so
+editing, deleting or reordering an event breaks its chain. A case deleted as a whole — row and events —
+leaves no broken link, which is why checkpoints hash every chain head together at intervals: the
+verifier rebuilds the heads a checkpoint recorded and finds the chain that is gone or shorter.
 """
 
 from __future__ import annotations
@@ -16,86 +20,191 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AuditHead, Event
+from .models import AuditChain, AuditCheckpoint, Event, ProcessInstance
 
 GENESIS = "0" * 64
+SYSTEM_CHAIN = "system"
+FULL_CHECKPOINT_EVERY = 100  # a full list of heads every N checkpoints, deltas in between
 
 
-def event_hash(*, seq: int, instance_id: int | None, type: str, actor: str, occurred_at: datetime,
-               payload: dict[str, Any], prev_hash: str) -> str:
-    body = {
-        "seq": seq,
-        "instance_id": instance_id,
-        "type": type,
-        "actor": actor,
-        "occurred_at": occurred_at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
-        "payload": payload,
-        "prev_hash": prev_hash,
-    }
+def case_chain(instance_id: int) -> str:
+    return f"case:{instance_id}"
+
+
+def _digest(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _locked_head(session: Session) -> AuditHead:
-    """Lock the head once per transaction; later appends in the same transaction reuse it."""
-    head = session.info.get("audit_head")
+def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, actor: str,
+               occurred_at: datetime, payload: dict[str, Any], prev_hash: str) -> str:
+    return _digest({"chain": chain, "seq": seq, "instance_id": instance_id, "type": type, "actor": actor,
+                    "occurred_at": occurred_at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                    "payload": payload, "prev_hash": prev_hash})
+
+
+def _system_head(session: Session) -> AuditChain:
+    """Lock the system chain's head once per transaction; later appends reuse it."""
+    head = session.info.get("system_chain")
     if head is not None and head in session:
         return head
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    head = session.execute(select(AuditChain).where(AuditChain.chain == SYSTEM_CHAIN)
+                           .with_for_update()).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        head = AuditChain(chain=SYSTEM_CHAIN, seq=0, hash=GENESIS)
         session.add(head)
-        session.flush()
-    session.info["audit_head"] = head
+    session.info["system_chain"] = head
     return head
 
 
 def append_event(session: Session, *, type: str, actor: str, at: datetime, payload: dict[str, Any],
-                 instance_id: int | None = None) -> Event:
-    """Append within the caller's transaction; the head row lock orders writers."""
-    head = _locked_head(session)
+                 case: ProcessInstance | None = None) -> Event:
+    """Append within the caller's transaction. `case` must be the locked case row (its id assigned)."""
     payload = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
-    seq = head.seq + 1
-    digest = event_hash(seq=seq, instance_id=instance_id, type=type, actor=actor, occurred_at=at,
-                        payload=payload, prev_hash=head.hash)
-    event = Event(seq=seq, instance_id=instance_id, type=type, actor=actor, occurred_at=at,
-                  payload=payload, prev_hash=head.hash, hash=digest)
+    if case is not None:
+        chain, seq, prev = case_chain(case.id), (case.chain_seq or 0) + 1, case.chain_hash or GENESIS
+    else:
+        head = _system_head(session)
+        chain, seq, prev = SYSTEM_CHAIN, head.seq + 1, head.hash
+    instance_id = case.id if case is not None else None
+    digest = event_hash(chain=chain, seq=seq, instance_id=instance_id, type=type, actor=actor,
+                        occurred_at=at, payload=payload, prev_hash=prev)
+    event = Event(chain=chain, seq=seq, instance_id=instance_id, type=type, actor=actor, occurred_at=at,
+                  payload=payload, prev_hash=prev, hash=digest)
     session.add(event)
-    head.seq, head.hash = seq, digest
+    if case is not None:
+        case.chain_seq, case.chain_hash = seq, digest
+    else:
+        head.seq, head.hash = seq, digest
     return event
+
+
+# --- checkpoints ----------------------------------------------------------------------------------
+
+
+def current_heads(session: Session) -> dict[str, tuple[int, str]]:
+    heads = {case_chain(i): (s, h) for i, s, h in session.execute(
+        select(ProcessInstance.id, ProcessInstance.chain_seq, ProcessInstance.chain_hash)
+        .where(ProcessInstance.chain_seq > 0))}
+    heads.update({c.chain: (c.seq, c.hash) for c in session.execute(select(AuditChain)).scalars()})
+    return heads
+
+
+def heads_digest(heads: dict[str, tuple[int, str]]) -> str:
+    return _digest({chain: [seq, digest] for chain, (seq, digest) in heads.items()})
+
+
+def _checkpoint_hash(row: AuditCheckpoint) -> str:
+    return _digest({"id": row.id, "created_at": row.created_at.astimezone(timezone.utc).isoformat(
+        timespec="microseconds"), "full": row.full, "heads": row.heads, "chain_count": row.chain_count,
+        "digest": row.digest, "prev_hash": row.prev_hash})
+
+
+def recorded_heads(session: Session) -> tuple[dict[str, tuple[int, str]], AuditCheckpoint | None]:
+    """The heads as the latest checkpoint recorded them: its last full list plus the deltas after it."""
+    last_full = session.execute(select(AuditCheckpoint.id).where(AuditCheckpoint.full.is_(True))
+                                .order_by(AuditCheckpoint.id.desc()).limit(1)).scalar()
+    rows = session.execute(select(AuditCheckpoint).where(AuditCheckpoint.id >= (last_full or 0))
+                           .order_by(AuditCheckpoint.id)).scalars().all()
+    heads: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        heads.update({chain: (int(v[0]), str(v[1])) for chain, v in row.heads.items()})
+    return heads, (rows[-1] if rows else None)
+
+
+def write_checkpoint(session: Session, now: datetime) -> AuditCheckpoint | None:
+    """Record every chain head; None when nothing changed since the last checkpoint."""
+    previous, last = recorded_heads(session)
+    heads = current_heads(session)
+    if last is not None and heads == previous:
+        return None
+    count = session.execute(select(AuditCheckpoint.id).order_by(AuditCheckpoint.id.desc()).limit(1)).scalar() or 0
+    full = last is None or count % FULL_CHECKPOINT_EVERY == 0
+    changed = heads if full else {c: h for c, h in heads.items() if previous.get(c) != h}
+    row = AuditCheckpoint(created_at=now, full=full, heads={c: [s, h] for c, (s, h) in changed.items()},
+                          chain_count=len(heads), digest=heads_digest(heads),
+                          prev_hash=last.hash if last is not None else GENESIS, hash="")
+    session.add(row)
+    session.flush()  # the id is part of the hash
+    row.hash = _checkpoint_hash(row)
+    return row
+
+
+# --- verification ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
     checked: int
-    first_bad_seq: int | None = None
+    first_bad: str | None = None  # e.g. "case:12 event 4 (id 97)"
     reason: str = ""
+    checkpoints: int = 0
 
 
-def _events(session: Session, batch: int = 1000) -> Iterator[Event]:
+def _events(session: Session, batch: int = 2000) -> Iterator[Event]:
     last = 0
     while True:
-        rows = session.execute(select(Event).where(Event.seq > last).order_by(Event.seq).limit(batch)).scalars().all()
+        rows = session.execute(select(Event).where(Event.id > last).order_by(Event.id).limit(batch)).scalars().all()
         if not rows:
             return
         yield from rows
-        last = rows[-1].seq
+        last = rows[-1].id
+
+
+def _check_event(event: Event, expected: tuple[int, str]) -> str | None:
+    seq, prev = expected
+    if event.seq != seq:
+        return f"event {seq} is missing (found {event.seq} next)"
+    if event.prev_hash != prev:
+        return "does not link to the event before it"
+    recomputed = event_hash(chain=event.chain, seq=event.seq, instance_id=event.instance_id, type=event.type,
+                            actor=event.actor, occurred_at=event.occurred_at, payload=event.payload,
+                            prev_hash=event.prev_hash)
+    return None if recomputed == event.hash else "content does not match its hash (altered)"
+
+
+def _verify_checkpoints(session: Session, found: dict[str, tuple[int, str]],
+                        at_seq: dict[tuple[str, int], str]) -> ChainReport | None:
+    rows = session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars().all()
+    prev, heads = GENESIS, {}
+    for row in rows:
+        if row.prev_hash != prev or _checkpoint_hash(row) != row.hash:
+            return ChainReport(False, 0, f"checkpoint {row.id}", "checkpoint altered or one before it removed")
+        heads = {} if row.full else heads
+        heads.update({chain: (int(v[0]), str(v[1])) for chain, v in row.heads.items()})
+        if heads_digest(heads) != row.digest:
+            return ChainReport(False, 0, f"checkpoint {row.id}", "checkpoint heads do not match its digest")
+        prev = row.hash
+    for chain, (seq, digest) in sorted(heads.items()):
+        if at_seq.get((chain, seq)) != digest:
+            have = found.get(chain, (0, ""))[0]
+            return ChainReport(False, 0, f"{chain} event {seq}",
+                               f"checkpoint {rows[-1].id} recorded {seq} events of {chain}, found {have} "
+                               "(case deleted or truncated)")
+    return None
 
 
 def verify_chain(session: Session) -> ChainReport:
-    prev, expected_seq, checked = GENESIS, 1, 0
+    """Every chain intact and complete, every head matching, every checkpointed chain still there."""
+    found: dict[str, tuple[int, str]] = {}
+    at_seq: dict[tuple[str, int], str] = {}
+    checked = 0
     for event in _events(session):
-        if event.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")
-        if event.prev_hash != prev:
-            return ChainReport(False, checked, event.seq, "does not link to the event before it")
-        recomputed = event_hash(seq=event.seq, instance_id=event.instance_id, type=event.type, actor=event.actor,
-                                occurred_at=event.occurred_at, payload=event.payload, prev_hash=event.prev_hash)
-        if recomputed != event.hash:
-            return ChainReport(False, checked, event.seq, "content does not match its hash (altered)")
-        prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = session.get(AuditHead, 1)
-    if head is not None and head.seq != checked:
-        return ChainReport(False, checked, checked + 1, f"head says {head.seq} events, found {checked} (truncated)")
-    return ChainReport(True, checked)
+        last_seq, last_hash = found.get(event.chain, (0, GENESIS))
+        problem = _check_event(event, (last_seq + 1, last_hash))
+        if problem:
+            return ChainReport(False, checked, f"{event.chain} event {event.seq} (id {event.id})", problem)
+        found[event.chain] = (event.seq, event.hash)
+        at_seq[(event.chain, event.seq)] = event.hash
+        checked += 1
+    for chain, (seq, digest) in current_heads(session).items():
+        if found.get(chain, (0, GENESIS)) != (seq, digest):
+            have = found.get(chain, (0, ""))[0]
+            return ChainReport(False, checked, f"{chain} event {have + 1}",
+                               f"head says {seq} events, found {have} (truncated)")
+    bad = _verify_checkpoints(session, found, at_seq)
+    if bad is not None:
+        return ChainReport(False, checked, bad.first_bad, bad.reason)
+    count = session.execute(select(AuditCheckpoint.id).order_by(AuditCheckpoint.id.desc()).limit(1)).scalar() or 0
+    return ChainReport(True, checked, checkpoints=count)

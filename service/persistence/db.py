@@ -1,8 +1,9 @@
 """Database engine and transactions, the same code path for SQLite and PostgreSQL.
 
-SQLite runs in WAL mode and every transaction starts with BEGIN IMMEDIATE,
-so two writers queue on the write lock instead of failing halfway with
-"database is locked" after one of them has already read stale rows.
+SQLite runs in WAL mode. Write transactions start with BEGIN IMMEDIATE, so two
+writers queue on the write lock instead of failing halfway with "database is
+locked" after one of them has already read stale rows; reads start a deferred
+transaction and never take the write lock, so a slow writer does not delay them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,20 @@ from collections.abc import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+
+WRITE_OPTION = "guicheng_write"  # execution option marking the connections of write transactions
+TRANSIENT_PG_CODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that a retry of the whole unit of work can cure."""
+    if not isinstance(exc, OperationalError | DBAPIError):
+        return False
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code in TRANSIENT_PG_CODES or "database is locked" in str(exc)
 
 
 def make_engine(url: str) -> Engine:
@@ -36,7 +50,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN DEFERRED")
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -52,15 +67,15 @@ class Database:
         # no autoflush: a step's writes go out together at commit (fewer round trips); code that needs
         # an id or a constraint checked early flushes explicitly
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.write_sessions = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}),
+                                           expire_on_commit=False, autoflush=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            try:
-                with session.begin():
-                    yield session
-            finally:
-                session.info.pop("audit_head", None)
+        """A write transaction (on SQLite it holds the write lock from its first statement)."""
+        with self.write_sessions() as session:
+            with session.begin():
+                yield session
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:

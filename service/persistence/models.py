@@ -23,7 +23,12 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(256))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # a customer contact's company: customers see only that company's cases
+    company: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime]
+    # sign-ins and API tokens carry the epoch they were issued in; a new password or a change of
+    # `active` moves it on (auth_models.py), which ends every earlier sign-in and token at once
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -72,6 +77,11 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # the customer company named by the case, for the customers' access rule
+    customer: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    # head of the case's own audit chain: the case row is locked by every step anyway
+    chain_seq: Mapped[int] = mapped_column(Integer, default=0)
+    chain_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
     parent: Mapped["ProcessInstance | None"] = relationship(remote_side="ProcessInstance.id", lazy="select")
     __mapper_args__ = {"version_id_col": revision}  # a stale writer gets StaleDataError, not a lost update
@@ -97,10 +107,14 @@ class HumanTask(Base):
 
 
 class Event(Base):
-    """Append-only audit log; each row carries the hash of the one before."""
+    """Append-only audit log. Each case has its own hash chain (`chain` = "case:<id>"), so writers of
+    different cases never wait for each other; events outside any case form the "system" chain."""
 
-    __tablename__ = "events"
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
     type: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64))
@@ -110,13 +124,54 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditHead(Base):
-    """One row, locked by every writer: appends to the chain are serialised."""
+class AuditChain(Base):
+    """The head of a chain that belongs to no case (deployments, users, calendar)."""
 
-    __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    __tablename__ = "audit_chains"
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """All chain heads hashed together at one moment, so deleting a whole case is detected.
+
+    `heads` holds the chains that changed since the previous checkpoint ({chain: [seq, hash]}), or
+    all of them when `full`; checkpoints chain to each other like events do.
+    """
+
+    __tablename__ = "audit_checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    heads: Mapped[dict[str, Any]] = mapped_column(JSON)
+    chain_count: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Incident(Base):
+    """A step the worker could not complete (a failing service, a script over its budget).
+
+    The case waits with the incident open; the worker retries with exponential backoff and an
+    admin can retry at once or cancel the case.
+    """
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_retry", "status", "next_retry_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id"), nullable=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # open, resolved, cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    next_retry_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Timer(Base):
@@ -129,6 +184,8 @@ class Timer(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
     fired_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # a worker that took the timer holds it until then; after a crash another worker takes it over
+    claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class OutboxMail(Base):
@@ -148,6 +205,8 @@ class OutboxMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # claimed for sending until then: sent outside any transaction, the result recorded afterwards
+    claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
 

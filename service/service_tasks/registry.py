@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,8 @@ class Operation:
 _OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+def operation(name: str, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+              ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         _OPERATIONS[name] = Operation(name, handler, frozenset(required), frozenset(optional),
                                       (handler.__doc__ or "").strip().splitlines()[0] if handler.__doc__ else "")

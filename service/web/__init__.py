@@ -1,4 +1,4 @@
-"""Pages for people: sign-in, inbox, tasks, start forms, cases, mailbox, user admin.
+"""Pages for people: sign-in, inbox, tasks, start forms, cases, mailbox, API tokens, user admin.
 
 Every page needs a signed-in user (else it redirects to the sign-in page) and
 every form post carries the session's CSRF token (hidden field `csrf_token`,
@@ -10,5 +10,12 @@ from flask import Blueprint
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
 from service.web import (  # noqa: E402,F401
-    admin_pages, case_pages, common, inbox_pages, mail_pages, session_pages, task_pages,
+    admin_pages,
+    case_pages,
+    common,
+    inbox_pages,
+    mail_pages,
+    session_pages,
+    task_pages,
+    token_pages,
 )

@@ -1,4 +1,9 @@
-"""What every page shares: the sign-in guard, the CSRF check, template helpers, error pages."""
+"""What every page shares: the sign-in guard, the CSRF check, template helpers, error pages.
+
+The error handlers here serve the whole application: a path under /api/ gets
+problem+json (api/errors.py), any other path a page in the reader's language;
+an unexpected exception shows only the id its traceback was logged under.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from urllib.parse import urlsplit
 from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from service.api.auth import csrf_token
+from service.api import errors as api_errors
+from service.api.auth import csrf_token, session_user
 from service.domain.roles import ROLES, role_label
 from service.operations import inbox
 from service.operations.context import AppContext
@@ -57,10 +63,9 @@ def _guard():  # type: ignore[no-untyped-def]
             raise CsrfRefused()
     if request.endpoint in PUBLIC:
         return None
-    username = session.get("user")
+    username = session_user()
     found = inbox.whoami(context(), username) if username else None
     if found is None:
-        session.pop("user", None)
         if wants_json():
             return jsonify({"error": t("login.required")}), 401
         return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
@@ -115,11 +120,22 @@ def page(template: str, status: int = 200, **values: Any):  # type: ignore[no-un
     return render_template(template, **values), status
 
 
-def _error_page(status: int, detail: str):  # type: ignore[no-untyped-def]
+def _error_page(status: int, detail: str, log_id: str | None = None):  # type: ignore[no-untyped-def]
     if wants_json():
-        return jsonify({"error": detail, "status": status}), status
-    return page("error.html", status, code=status, detail=detail,
-                message=t(f"err.{status}") if known(f"err.{status}") else t("err.title"))
+        return jsonify({"error": detail, "status": status, **({"log_id": log_id} if log_id else {})}), status
+    message = t(f"err.{status}") if known(f"err.{status}") else t("err.title")
+    if log_id is None:
+        return page("error.html", status, code=status, detail=detail, message=message)
+    try:  # the page of an unexpected error reads nothing from the database (it may be what failed)
+        return page("error.html", status, code=status, detail=detail, message=message, log_id=log_id,
+                    me=None, is_admin=False)
+    except Exception:  # noqa: BLE001  (even the template failed: plain text still names the id)
+        text = f"{status} {message} · {t('err.log_id', id=log_id)}"
+        return text, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
 
 
 @bp.errorhandler(CsrfRefused)
@@ -127,18 +143,24 @@ def _csrf(_exc: CsrfRefused):  # type: ignore[no-untyped-def]
     return _error_page(400, t("err.csrf"))
 
 
-@bp.errorhandler(OperationError)
+@bp.app_errorhandler(OperationError)
 def _operation_error(exc: OperationError):  # type: ignore[no-untyped-def]
+    if _is_api():
+        return api_errors.operation_problem(exc)
     return _error_page(exc.status, str(exc))
 
 
-@bp.errorhandler(413)
-def _too_large(_exc: HTTPException):  # type: ignore[no-untyped-def]
-    return _error_page(413, t("err.413"))
+@bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    if _is_api():
+        return api_errors.http_problem(exc)
+    code = exc.code or 500
+    return _error_page(code, t("err.413") if code == 413 else str(exc.description or ""))
 
 
-@bp.app_errorhandler(404)
-def _not_found(exc: HTTPException):  # type: ignore[no-untyped-def]
-    if request.path.startswith("/api/"):
-        return exc
-    return _error_page(404, str(exc.description or ""))
+@bp.app_errorhandler(Exception)
+def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    if _is_api():
+        return api_errors.unexpected_problem(exc)
+    log_id = api_errors.log_unexpected(exc)
+    return _error_page(500, t("err.unexpected"), log_id)

@@ -89,6 +89,20 @@ ZH: dict[str, str] = {
     "var.received_at": "收到时间", "var.started_by": "发起人", "var.business_key": "案例名称",
     "var.due_of": "「{task}」期限",
     "yes": "是", "no": "否",
+    # sign-in limits, unexpected errors, API tokens
+    "login.paused.account": "此账号登录失败次数过多，已暂停登录。请在 {at} 之后再试（约 {minutes} 分钟后）。",
+    "login.paused.client": "来自此地址的登录失败次数过多，已暂停登录。请在 {at} 之后再试（约 {minutes} 分钟后）。",
+    "err.405": "不支持此操作", "err.429": "请求过于频繁", "err.500": "系统内部错误",
+    "err.unexpected": "系统出了意外的问题，已记录在日志中。请稍后再试；若一再出现，请把错误编号告诉管理员。",
+    "err.log_id": "错误编号：{id}",
+    "nav.tokens": "我的令牌", "tokens.title": "我的令牌", "tokens.new": "新建令牌",
+    "tokens.hint": "脚本调用 API 时在请求头中带上令牌：Authorization: Bearer <令牌>。令牌到期、被撤销、改密码或账号停用后失效。",
+    "tokens.name": "名称（用途）", "tokens.days": "有效天数", "tokens.create": "生成令牌", "tokens.created": "创建时间",
+    "tokens.expires": "到期时间", "tokens.state": "状态", "tokens.state.valid": "有效", "tokens.state.expired": "已过期",
+    "tokens.state.ended": "已失效（密码或账号已变更）", "tokens.revoke": "撤销", "tokens.revoked": "已撤销令牌 #{id}",
+    "tokens.none": "还没有令牌", "tokens.issued": "已生成令牌「{name}」：",
+    "tokens.copy_now": "请立即复制保存，此令牌只显示这一次。用法：",
+    "tokens.invalid.name": "名称最多 128 个字符，不能含控制字符", "tokens.invalid.days": "有效天数须为 1 到 {max} 的整数",
 }
 
 EN: dict[str, str] = {
@@ -159,6 +173,22 @@ EN: dict[str, str] = {
     "var.received_at": "Received", "var.started_by": "Started by", "var.business_key": "Case name",
     "var.due_of": "Due: {task}",
     "yes": "yes", "no": "no",
+    "login.paused.account": "Too many failed sign-ins for this account. Try again after {at} (in about {minutes} min).",
+    "login.paused.client": "Too many failed sign-ins from this address. Try again after {at} (in about {minutes} min).",
+    "err.405": "Method not allowed", "err.429": "Too many requests", "err.500": "Internal error",
+    "err.unexpected": "Something unexpected went wrong and has been logged. Please try again later; if it keeps "
+                      "happening, tell an administrator the log id.",
+    "err.log_id": "Log id: {id}",
+    "nav.tokens": "My API tokens", "tokens.title": "My API tokens", "tokens.new": "New token",
+    "tokens.hint": "Scripts send the token with every API call: Authorization: Bearer <token>. A token stops working "
+                   "when it expires, is revoked, or your password or account changes.",
+    "tokens.name": "Name (what it is for)", "tokens.days": "Valid for (days)", "tokens.create": "Create token",
+    "tokens.created": "Created", "tokens.expires": "Expires", "tokens.state": "State", "tokens.state.valid": "valid",
+    "tokens.state.expired": "expired", "tokens.state.ended": "ended (password or account changed)",
+    "tokens.revoke": "Revoke", "tokens.revoked": "Token #{id} revoked", "tokens.none": "No tokens yet",
+    "tokens.issued": "Token “{name}” created:", "tokens.copy_now": "Copy it now: it is shown only this once. Use:",
+    "tokens.invalid.name": "at most 128 characters, no control characters",
+    "tokens.invalid.days": "a whole number of days from 1 to {max}",
 }
 
 TEXTS = {"zh": ZH, "en": EN}

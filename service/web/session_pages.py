@@ -1,13 +1,37 @@
-"""Sign in, sign out, and the language switch."""
+"""Sign in, sign out, and the language switch.
+
+A sign-in is a server-side record (operations/sessions.py); the cookie holds
+only its key. Too many wrong passwords for one account or from one address
+pause sign-in for a while, and the page says until when.
+"""
 
 from __future__ import annotations
 
+import math
+
 from flask import flash, redirect, request, session, url_for
 
-from service.operations import users
+from service.operations import sessions
+from service.operations.sign_in_limits import SignInPaused
 from service.web import bp
-from service.web.common import context, page, safe_next
+from service.web.common import context, page, safe_next, when
 from service.web.i18n import LANGUAGES, t
+
+
+def _fresh_session(**values: str) -> None:
+    """A new session (and CSRF token) that keeps only the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(values)
+    if lang:
+        session["lang"] = lang
+
+
+def _paused_page(exc: SignInPaused, target: str, username: str):  # type: ignore[no-untyped-def]
+    seconds = max(1, math.ceil((exc.retry_at - context().now()).total_seconds()))
+    message = t(f"login.paused.{exc.reason}", at=when(exc.retry_at), minutes=math.ceil(seconds / 60))
+    html, status = page("login.html", 429, next=target, username=username, error=message)
+    return html, status, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -16,23 +40,23 @@ def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return page("login.html", next=target, username="")
     username = request.form.get("username", "").strip()
-    user = users.check_password(context(), username, request.form.get("password", ""))
-    if user is None:
+    try:
+        signed_in = sessions.sign_in(context(), username=username, password=request.form.get("password", ""),
+                                     client=request.remote_addr or "")
+    except SignInPaused as exc:
+        return _paused_page(exc, target, username)
+    if signed_in is None:
         return page("login.html", 401, next=target, username=username, error=t("login.failed"))
-    lang = session.get("lang")
-    session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    session["user"] = user.username
-    if lang:
-        session["lang"] = lang
+    _fresh_session(user=signed_in.username, sign_in=signed_in.key)
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    key = session.get("sign_in")
+    if isinstance(key, str):
+        sessions.sign_out(context(), key)
+    _fresh_session()
     flash(t("login.signed_out"), "info")
     return redirect(url_for("web.login"))
 

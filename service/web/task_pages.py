@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, flash, jsonify, redirect, request, url_for
 
 from service.adapters.archive_store import MAX_UPLOAD_BYTES, DocumentRejected, DocumentStore
@@ -96,4 +98,13 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.get("/processes/<process_id>/<int:version>/diagram.bpmn")
 def diagram(process_id: str, version: int):  # type: ignore[no-untyped-def]
-    return Response(inbox.diagram_xml(context(), process_id, version), mimetype="application/xml")
+    """The deployed BPMN as a download. A diagram may carry any XML (an XHTML <script> inside
+    extensionElements is valid BPMN), so the browser must never render it as a page of this site:
+    attachment, no sniffing, and a sandbox without scripts if it is opened anyway. The viewer
+    reads it with fetch(), which none of this hinders."""
+    filename = quote(f"{process_id}-v{version}.bpmn", safe="")
+    return Response(inbox.diagram_xml(context(), process_id, version), mimetype="application/xml", headers={
+        "Content-Disposition": f"attachment; filename=\"diagram.bpmn\"; filename*=UTF-8''{filename}",
+        "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+    })

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from service.adapters.mailer import SmtpSender, message_ids
 from service.operations import background, queries
+from service.operations.timers import real_now
+from service.operations.users import people_with_role
 from service.persistence.audit import verify_chain
 from service.persistence.models import Event, OutboxMail
 from tests.support.cli import cli_env, run_cli
@@ -19,19 +23,20 @@ def test_altering_an_event_is_detected_and_named(ctx, database_url, home):
     env = cli_env(database_url, home)
     assert run_cli(env, "audit", "verify").returncode == 0
     with ctx.db.transaction() as session:
-        event = session.get(Event, started["seq"])
+        event = session.get(Event, started["id"])
         event.payload = {**event.payload, "business_key": "伪造"}
     with ctx.db.reading() as session:
         report = verify_chain(session)
-    assert not report.ok and report.first_bad_seq == started["seq"]
+    assert not report.ok and report.first_bad == f"case:{instance_id} event {started['seq']} (id {started['id']})"
+    assert "altered" in report.reason
     result = run_cli(env, "audit", "verify")
-    assert result.returncode == 1 and f"event {started['seq']}" in result.stderr
+    assert result.returncode == 1 and f"case:{instance_id} event {started['seq']}" in result.stderr
 
 
 def test_deleting_the_last_event_is_detected(ctx):
     start_case(ctx)
     with ctx.db.transaction() as session:
-        last = session.execute(select(Event).order_by(Event.seq.desc()).limit(1)).scalar_one()
+        last = session.execute(select(Event).order_by(Event.id.desc()).limit(1)).scalar_one()
         session.delete(last)
     with ctx.db.reading() as session:
         report = verify_chain(session)
@@ -43,9 +48,10 @@ def test_worker_sends_the_application_mail_over_smtp(ctx, smtp_catcher):
     report = background.run_once(ctx, sender=SmtpSender(smtp_catcher.url))
     assert report.mails_sent == 1
     (received,) = smtp_catcher.received
-    assert sorted(received.rcpt_tos) == sorted([
-        "tech_director1@demo.guicheng.local", "sales_lead1@demo.guicheng.local",
-        "sales_director1@demo.guicheng.local", "management1@demo.guicheng.local"])
+    with ctx.db.reading() as session:
+        expected = {a.email for role in ("tech_director", "sales_lead", "sales_director", "management")
+                    for a in people_with_role(session, role)}
+    assert sorted(received.rcpt_tos) == sorted(expected)
     (message,) = smtp_catcher.messages()
     assert message["Subject"] == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"
     assert "欧莱雅" in message.get_content()
@@ -63,6 +69,8 @@ def test_unreachable_smtp_keeps_the_mail_pending_for_retry(ctx, clock):
     with ctx.db.reading() as session:
         row = session.execute(select(OutboxMail)).scalar_one()
         assert row.status == "pending" and row.attempts == 1 and "127.0.0.1" in row.last_error
-    clock.advance(minutes=3)
+    assert row.next_attempt_at > real_now() + timedelta(minutes=1)  # the first retry waits 2 minutes
+    with ctx.db.transaction() as session:  # two minutes later
+        session.execute(update(OutboxMail).values(next_attempt_at=real_now() - timedelta(seconds=1)))
     with SmtpCatcher() as catcher:
         assert background.run_once(ctx, sender=SmtpSender(catcher.url)).mails_sent == 1

@@ -35,9 +35,10 @@ def test_application_mail_is_queued_with_the_prescribed_subject(ctx):
     mails = queries.show_case(ctx, instance_id)["mails"]
     assert len(mails) == 1
     assert mails[0]["subject"] == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"
-    assert mails[0]["to"] == ["tech_director1@demo.guicheng.local"]
-    assert sorted(mails[0]["cc"]) == sorted(["sales_lead1@demo.guicheng.local", "sales_director1@demo.guicheng.local",
-                                             "management1@demo.guicheng.local"])
+    assert mails[0]["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
+    assert sorted(mails[0]["cc"]) == sorted(["management1@demo.guicheng.local", "sales_director1@demo.guicheng.local",
+                                             "sales_director2@demo.guicheng.local", "sales_lead1@demo.guicheng.local",
+                                             "sales_lead2@demo.guicheng.local"])
 
 
 def test_full_path_with_sales_confirming(ctx):
@@ -122,5 +123,8 @@ def test_invalid_task_data_is_rejected_per_field(ctx):
 
 def test_submission_cannot_overwrite_other_case_variables(ctx):
     instance_id = start_case(ctx)
-    complete(ctx, instance_id, "confirm_request", "tech_director1", {"accepted": "yes", "customer": "篡改"})
+    with pytest.raises(ValidationFailed) as err:
+        complete(ctx, instance_id, "confirm_request", "tech_director1", {"accepted": "yes", "customer": "篡改"})
+    assert set(err.value.errors) == {"customer"}
     assert queries.show_case(ctx, instance_id)["data"]["customer"] == APPLICATION["customer"]
+    assert only_task(ctx, instance_id, "confirm_request")

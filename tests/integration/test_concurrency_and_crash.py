@@ -24,8 +24,8 @@ def _complete_args(task_id: int) -> tuple[str, ...]:
 def test_two_processes_completing_one_task_exactly_one_wins(ctx, database_url, home):
     instance_id = start_case(ctx)
     task = only_task(ctx, instance_id, "confirm_request")
-    env = cli_env(database_url, home, NOW, GUICHENG_FAULT_PAUSE_BEFORE_COMMIT="1.5")
-    first, second = (spawn_cli(env, *_complete_args(task["id"])) for _ in range(2))
+    env = cli_env(database_url, home, NOW)
+    first, second = (spawn_cli(env, *_complete_args(task["id"]), pause_before_commit=1.5) for _ in range(2))
     results = [(p.wait(timeout=120), *p.communicate()) for p in (first, second)]
     codes = sorted(code for code, _out, _err in results)
     assert codes == [0, 1], results
@@ -41,8 +41,9 @@ def test_kill_9_inside_a_completion_leaves_the_case_as_it_was(ctx, database_url,
     with ctx.db.reading() as session:
         revision = session.get(ProcessInstance, instance_id).revision
         events_before = session.execute(select(func.count()).select_from(Event)).scalar()
-    env = cli_env(database_url, home, NOW, GUICHENG_FAULT_PAUSE_BEFORE_COMMIT="30")
-    victim = spawn_cli(env, *_complete_args(task["id"]))
+        revision_chain = session.get(ProcessInstance, instance_id).chain_seq
+    env = cli_env(database_url, home, NOW)
+    victim = spawn_cli(env, *_complete_args(task["id"]), pause_before_commit=30)
     time.sleep(4)  # well inside the held transaction
     assert victim.poll() is None
     victim.send_signal(signal.SIGKILL)
@@ -51,6 +52,7 @@ def test_kill_9_inside_a_completion_leaves_the_case_as_it_was(ctx, database_url,
         assert session.get(ProcessInstance, instance_id).revision == revision
         assert session.get(HumanTask, task["id"]).status == "open"
         assert session.execute(select(func.count()).select_from(Event)).scalar() == events_before
+        assert session.get(ProcessInstance, instance_id).chain_seq == revision_chain
         assert verify_chain(session).ok
     finished = run_cli(cli_env(database_url, home, NOW), *_complete_args(task["id"]))
     assert finished.returncode == 0, finished.stderr

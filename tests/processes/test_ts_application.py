@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.operations import cases, queries
-from service.operations.errors import ValidationFailed
+from service.operations.errors import Forbidden, ValidationFailed
 from tests.processes.walk import advance_to, at, do, mails, open_elements, run_worker_at, start, task
 
 
@@ -30,9 +30,10 @@ def test_application_mail_goes_to_the_director_with_the_prescribed_copies(ctx):
     case = start(ctx)
     (mail,) = mails(ctx, case)
     assert mail["subject"] == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"
-    assert mail["to"] == ["tech_director1@demo.guicheng.local"]
-    assert sorted(mail["cc"]) == ["management1@demo.guicheng.local", "sales_director1@demo.guicheng.local",
-                                  "sales_lead1@demo.guicheng.local"]
+    assert mail["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
+    assert sorted(mail["cc"]) == sorted(["management1@demo.guicheng.local", "sales_director1@demo.guicheng.local",
+                                  "sales_director2@demo.guicheng.local", "sales_lead1@demo.guicheng.local",
+                                  "sales_lead2@demo.guicheng.local"])
 
 
 def test_subject_parts_with_the_separator_are_refused_with_the_reason(ctx):
@@ -67,7 +68,7 @@ def test_response_overdue_escalates_to_the_technical_director(ctx, clock):
     do(ctx, case, "confirm_request")
     run_worker_at(ctx, clock, "2026-10-08T18:00:01")
     overdue = mails(ctx, case)[-1]
-    assert "响应已超期" in overdue["subject"] and overdue["to"] == ["tech_director1@demo.guicheng.local"]
+    assert "响应已超期" in overdue["subject"] and overdue["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
 
 
 def test_emergency_work_starts_and_the_missing_application_is_chased_on_working_days(ctx, clock):
@@ -103,7 +104,7 @@ def test_refused_or_unclear_requests_are_decided_by_the_right_person(ctx, origin
     do(ctx, case, "engineer_assessment", {"assessment": "unclear", "reason": "需求不明确"})
     element = "director_decides" if origin == "internal" else "sales_decides"
     assert open_elements(ctx, case) == [element]
-    with pytest.raises(Exception):
+    with pytest.raises(Forbidden):  # not the engineer's decision
         do(ctx, case, element, {"decision": decision, "reason": "x"}, actor="engineer1")
     do(ctx, case, element, {"decision": decision, "reason": "已与客户确认"}, actor=decider)
     assert open_elements(ctx, case) == next_open

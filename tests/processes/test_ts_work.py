@@ -84,7 +84,7 @@ def test_completion_mail_replies_to_all_on_the_application_thread(ctx, clock):
     application, completion = mails(ctx, case)
     assert completion["subject"] == "回复: " + application["subject"]
     assert completion["in_reply_to"] == application["message_id"]
-    assert completion["to"] == ["sales1@demo.guicheng.local"]
+    assert completion["to"] == [f"sales{n}@demo.guicheng.local" for n in range(1, 5)]
 
 
 def test_sales_silence_counts_as_confirmation(ctx, clock):

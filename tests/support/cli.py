@@ -28,6 +28,9 @@ def run_cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess
                           timeout=timeout)
 
 
-def spawn_cli(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(command(*args), env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def spawn_cli(env: dict[str, str], *args: str, pause_before_commit: float | None = None) -> subprocess.Popen[str]:
+    """Start the command; with `pause_before_commit` it waits that long inside each write transaction."""
+    argv = command(*args) if pause_before_commit is None else [
+        sys.executable, "-m", "tests.support.paused_cli", str(pause_before_commit), *args]
+    return subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)

@@ -94,7 +94,6 @@ VALID: dict[str, Any] = {
     "contact": {"name": "王工", "phone": "138 0013 8000"},
     "remark": "",
     "work_items": [{"task": "现场调试", "hours": 6}],
-    "business_key": "华北电力/调度升级",  # other case variables ride along
 }
 
 
@@ -197,10 +196,11 @@ def test_form_fields(form: dict[str, Any]) -> None:
 def test_json_schema_shape(form: dict[str, Any]) -> None:
     schema = json_schema(form)
     Draft202012Validator.check_schema(schema)
-    assert schema["additionalProperties"] is True
+    assert schema["additionalProperties"] is False
     assert schema["required"] == ["customer_name", "support_kind", "docs_ok", "contact"]
     props = schema["properties"]
-    assert props["customer_name"]["then"] == {"type": "string", "maxLength": 40}
+    assert {k: v for k, v in props["customer_name"]["then"].items() if k != "not"} == {
+        "type": "string", "maxLength": 40}
     assert props["support_kind"]["then"] == {"enum": ["project", "non_project"]}
     assert props["person_days"]["then"] == {"type": "number", "minimum": 0, "maximum": 60}
     assert props["docs_ok"]["then"] == {"type": "boolean"}
@@ -208,6 +208,7 @@ def test_json_schema_shape(form: dict[str, Any]) -> None:
     assert props["visit_date"]["then"]["type"] == "string"
     assert props["work_items"]["type"] == "array"
     assert props["contact"]["required"] == ["name"]
+    assert props["contact"]["additionalProperties"] is False
 
 
 @pytest.mark.parametrize(
@@ -253,4 +254,56 @@ def test_layout_components_need_no_key() -> None:
         {"type": kind} for kind in ("text", "html", "spacer", "separator", "image", "button")]})
     form = load_form(text, SOURCE)
     assert form_fields(form) == []
-    assert validate_submission(form, {"anything": 1}) == {}
+    assert validate_submission(form, {}) == {}
+
+
+
+def test_unknown_fields_are_reported_each_by_key(form: dict[str, Any]) -> None:
+    """A key the form does not declare would be dropped; the sender must learn it was not recorded."""
+    data = copy.deepcopy(VALID)
+    data.update(business_key="华北电力/调度升级", submit=True)
+    data["contact"]["fax"] = "010-6543 2100"
+    data["work_items"][0]["note"] = "夜间"
+    errors = validate_submission(form, data)
+    assert sorted(errors) == ["business_key", "contact.fax", "submit", "work_items[0].note"]
+    assert errors["business_key"] == ("business_key: 未知字段，表单中没有这一项 "
+                                      "(unknown field: this form has no input of that name)")
+    assert "contact.fax: 未知字段" in errors["contact.fax"]
+
+
+def test_layout_components_take_no_values() -> None:
+    form = load_form(json.dumps({"components": [{"type": "button", "key": "submit_button"}]}), SOURCE)
+    assert list(validate_submission(form, {"submit_button": True})) == ["submit_button"]
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"customer_name": "欧莱雅\r\nBcc: x@example.com"}, "customer_name"),  # would end up in a mail header
+    ({"customer_name": "欧莱雅\n"}, "customer_name"),
+    ({"customer_name": "欧\u2028莱雅"}, "customer_name"),  # a Unicode line separator breaks a header too
+    ({"contract_no": "HT-2026\n"}, "contract_no"),  # a pattern's `$` would let a final newline through
+    ({"contact": {"name": "王工\t"}}, "contact.name"),
+    ({"work_items": [{"task": "现场\x00调试"}]}, "work_items[0].task"),
+    ({"visit_date": "2026-10-08\n"}, "visit_date"),
+    ({"regions": ["华北\r"]}, "regions"),
+    ({"attachments": "upload:ab/单.pdf\n"}, "attachments"),
+])
+def test_single_line_fields_refuse_line_breaks_and_control_characters(
+    form: dict[str, Any], changes: dict[str, Any], key: str
+) -> None:
+    errors = invalid(form, **changes)
+    assert list(errors) == [key]
+    assert "单行字段不能包含换行或控制字符" in errors[key]
+
+
+def test_control_character_message_names_the_character_and_its_place(form: dict[str, Any]) -> None:
+    errors = invalid(form, customer_name="欧莱雅\r\n")
+    assert errors == {"customer_name": "客户名称: 单行字段不能包含换行或控制字符：第 4 个字符是 U+000D "
+                                       "(a single-line field takes no line breaks or control characters; "
+                                       "character 4 is U+000D)"}
+
+
+def test_textarea_takes_line_breaks_and_tabs_but_no_other_control_characters(form: dict[str, Any]) -> None:
+    assert invalid(form, description="第一行\r\n第二行\n\t缩进") == {}
+    errors = invalid(form, description="第一行\x1b[31m第二行")
+    assert list(errors) == ["description"]
+    assert errors["description"].startswith("问题描述: 不能包含除换行和制表符以外的控制字符：第 4 个字符是 U+001B")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,7 +13,8 @@ from service.service_tasks.context import ServiceContext
 
 
 def test_subject_is_built_in_the_prescribed_format():
-    assert application_subject("欧莱雅", "CITRIX安装", "ZGH", date(2026, 9, 19)) == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0919"
+    subject = application_subject("欧莱雅", "CITRIX安装", "ZGH", date(2026, 9, 19))
+    assert subject == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0919"
 
 
 @pytest.mark.parametrize("subject, reason", [
@@ -35,7 +36,7 @@ def test_parts_containing_the_separator_are_rejected():
 
 
 def test_later_mails_reply_in_the_thread_of_the_application():
-    ctx = ServiceContext(now=datetime(2026, 9, 30, tzinfo=timezone.utc), calendar=WorkingCalendar([]),
+    ctx = ServiceContext(now=datetime(2026, 9, 30, tzinfo=UTC), calendar=WorkingCalendar([]),
                          instance_id=1, process_id="technical_support", business_key="k",
                          people_with_role=lambda role: [Address(role, f"{role}@x")],
                          sender=Address("规程", "g@x"), mail_domain="x")

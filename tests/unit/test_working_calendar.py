@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -47,10 +47,10 @@ def test_received_after_noon_example(cal: WorkingCalendar) -> None:
 
 def test_receipt_time_is_read_in_company_zone(cal: WorkingCalendar) -> None:
     # 03:30 UTC is 11:30 in Shanghai, 04:30 UTC is 12:30.
-    assert cal.received_before_noon(datetime(2026, 9, 30, 3, 30, tzinfo=timezone.utc))
-    assert not cal.received_before_noon(datetime(2026, 9, 30, 4, 30, tzinfo=timezone.utc))
+    assert cal.received_before_noon(datetime(2026, 9, 30, 3, 30, tzinfo=UTC))
+    assert not cal.received_before_noon(datetime(2026, 9, 30, 4, 30, tzinfo=UTC))
     assert not cal.received_before_noon(at(2026, 9, 30, 12, 0))  # noon itself is "after"
-    deadline = cal.end_of_working_day(datetime(2026, 9, 30, 3, 30, tzinfo=timezone.utc), 1)
+    deadline = cal.end_of_working_day(datetime(2026, 9, 30, 3, 30, tzinfo=UTC), 1)
     assert deadline.tzinfo is not None and deadline.utcoffset() == timedelta(hours=8)
 
 

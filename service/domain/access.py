@@ -1,0 +1,92 @@
+"""Who may see a case and who may work on a task: the one permission policy.
+
+Per case, not per role: a person sees the cases they started, hold or held a task of, are copied on,
+or supervise; customers see only cases of their own company; the read-all roles are explicit. Pages,
+the API and the CLI all ask here (lists through `operations.access`, the SQL form of these rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+READ_ALL_ROLES: frozenset[str] = frozenset({"auditor", "admin", "process_owner"})
+CUSTOMER_ROLE = "customer"
+# whose tasks a role oversees: a technical director sees the cases his engineers work on
+SUPERVISES: dict[str, frozenset[str]] = {
+    "tech_director": frozenset({"engineer", "tech_director"}),
+    "sales_director": frozenset({"sales", "sales_lead"}),
+    "sales_lead": frozenset({"sales"}),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    username: str
+    roles: frozenset[str]
+    company: str | None = None
+
+    @property
+    def reads_all(self) -> bool:
+        return bool(self.roles & READ_ALL_ROLES)
+
+    @property
+    def is_customer(self) -> bool:
+        return CUSTOMER_ROLE in self.roles and not self.reads_all
+
+    @property
+    def supervised_roles(self) -> frozenset[str]:
+        return frozenset().union(*(SUPERVISES.get(role, frozenset()) for role in self.roles))
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    role: str
+    status: str
+    assignee: str | None = None
+    completed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the policy needs to know of a case (its linked parent's tasks included)."""
+
+    started_by: str
+    customer: str | None = None
+    tasks: tuple[TaskFacts, ...] = ()
+    copied_to: frozenset[str] = field(default_factory=frozenset)
+
+
+def _holds(viewer: Viewer, task: TaskFacts) -> bool:
+    if viewer.username in (task.assignee, task.completed_by):
+        return True
+    return task.status == "open" and task.assignee is None and task.role in viewer.roles
+
+
+def _involved(viewer: Viewer, case: CaseFacts) -> bool:
+    if viewer.username == case.started_by or viewer.username in case.copied_to:
+        return True
+    supervised = viewer.supervised_roles
+    return any(_holds(viewer, task) or task.role in supervised for task in case.tasks)
+
+
+def may_see_case(viewer: Viewer, case: CaseFacts) -> bool:
+    if viewer.reads_all:
+        return True
+    if viewer.is_customer and (not viewer.company or case.customer != viewer.company):
+        return False
+    return _involved(viewer, case)
+
+
+def refusal_to_work(viewer: Viewer, case: CaseFacts, task: TaskFacts, task_label: str) -> str | None:
+    """Why `viewer` may not complete (or claim) the task, or None when they may."""
+    if task.assignee:
+        if task.assignee == viewer.username:
+            return None
+        return f"{task_label} is assigned to '{task.assignee}', not to '{viewer.username}'"
+    if task.role not in viewer.roles:
+        held = ", ".join(sorted(viewer.roles)) or "no roles"
+        return f"{task_label} is for role '{task.role}'; '{viewer.username}' has {held}"
+    if viewer.is_customer and (not viewer.company or case.customer != viewer.company):
+        return f"{task_label} belongs to a case of another customer"
+    return None
+

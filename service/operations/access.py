@@ -1,0 +1,81 @@
+"""The permission policy of `domain.access`, applied to rows: one case, one task, and its SQL form
+for lists (inbox, case search), so what a list shows is exactly what the case page allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
+from service.persistence.models import HumanTask, ProcessInstance, User
+
+from .errors import Forbidden
+from .users import find_user
+
+
+def viewer_for(user: User) -> Viewer:
+    return Viewer(user.username, frozenset(user.role_ids), user.company)
+
+
+def load_viewer(session: Session, username: str) -> Viewer:
+    return viewer_for(find_user(session, username))
+
+
+def _related_ids(instance: ProcessInstance) -> list[int]:
+    """A linked case (deviation, conflict) is seen by whoever is involved in its request."""
+    return [instance.id] + ([instance.parent_id] if instance.parent_id else [])
+
+
+def case_facts(session: Session, instance: ProcessInstance) -> CaseFacts:
+    rows = session.execute(select(HumanTask.role, HumanTask.status, HumanTask.assignee, HumanTask.completed_by)
+                           .where(HumanTask.instance_id.in_(_related_ids(instance)))).all()
+    return CaseFacts(started_by=instance.started_by, customer=instance.customer,
+                     tasks=tuple(TaskFacts(r.role, r.status, r.assignee, r.completed_by) for r in rows))
+
+
+def task_facts(task: HumanTask) -> TaskFacts:
+    return TaskFacts(task.role, task.status, task.assignee, task.completed_by)
+
+
+def check_may_see(session: Session, viewer: Viewer, instance: ProcessInstance) -> None:
+    if not may_see_case(viewer, case_facts(session, instance)):
+        raise Forbidden(f"case {instance.id} is not visible to '{viewer.username}'")
+
+
+def check_may_work(session: Session, viewer: Viewer, instance: ProcessInstance, task: HumanTask) -> None:
+    reason = refusal_to_work(viewer, case_facts(session, instance), task_facts(task), f"task {task.id} ({task.name})")
+    if reason:
+        raise Forbidden(reason)
+
+
+def _task_involves(viewer: Viewer, case_id: Any) -> Any:
+    """SQL: some task of the case (or of its request) that the viewer holds, held or supervises."""
+    supervised = sorted(viewer.supervised_roles)
+    return exists().where(HumanTask.instance_id == case_id, or_(
+        HumanTask.assignee == viewer.username, HumanTask.completed_by == viewer.username,
+        and_(HumanTask.status == "open", HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(viewer.roles))),
+        HumanTask.role.in_(supervised) if supervised else false()))
+
+
+def visible_cases(viewer: Viewer) -> Any:
+    """The SQL form of `may_see_case` over ProcessInstance rows."""
+    if viewer.reads_all:
+        return true()
+    involved = or_(ProcessInstance.started_by == viewer.username,
+                   _task_involves(viewer, ProcessInstance.id),
+                   and_(ProcessInstance.parent_id.is_not(None), _task_involves(viewer, ProcessInstance.parent_id)))
+    if viewer.is_customer:
+        if not viewer.company:
+            return false()
+        return and_(ProcessInstance.customer == viewer.company, involved)
+    return involved
+
+
+def workable_tasks(viewer: Viewer) -> Any:
+    """SQL: open task rows this viewer may work on (joined with their case)."""
+    unassigned = and_(HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(viewer.roles)))
+    if viewer.is_customer:
+        unassigned = and_(unassigned, ProcessInstance.customer == (viewer.company or "\x00"))
+    return and_(HumanTask.status == "open", or_(HumanTask.assignee == viewer.username, unassigned))

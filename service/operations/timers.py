@@ -1,0 +1,142 @@
+"""Fire a due timer as a case step; a step that fails becomes an incident, never a hot loop.
+
+Several workers may run: a worker first takes a lease on the timer row (a short transaction, SKIP
+LOCKED on PostgreSQL) so the others pass it by; the step itself is the usual unit of work, whose
+revision check makes sure a timer fires once even if a lease ran out while a slow worker held it.
+Leases and retry times are measured on the real clock: they are about machines, not business days.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from service.engine import runner
+from service.persistence.audit import append_event
+from service.persistence.models import Incident, ProcessInstance, Timer
+
+from .case_store import (CaseChanged, CaseIdentity, CaseSnapshot, load_workflow, lock_instance, lock_snapshot,
+                         outcome_of, read_snapshot, step_services, write_outcome)
+from .context import AppContext
+from .unit_of_work import CaseFailed, engine_guard, run_step
+
+LEASE = timedelta(minutes=5)
+RETRY_BACKOFF = [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 120)]  # then only by hand
+
+
+def real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def claim_due_timer(ctx: AppContext, now: datetime) -> int | None:
+    """Lease the earliest due timer of a running case; None when none is due."""
+    lease_now = real_now()
+    with ctx.db.transaction() as session:
+        timer = session.execute(
+            select(Timer).join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+            .where(Timer.status == "pending", Timer.due_at <= now, ProcessInstance.status == "running",
+                   (Timer.claimed_until.is_(None)) | (Timer.claimed_until < lease_now))
+            .order_by(Timer.due_at, Timer.id).limit(1).with_for_update(of=Timer, skip_locked=True)
+        ).scalars().first()
+        if timer is None:
+            return None
+        timer.claimed_until = lease_now + LEASE
+        return timer.id
+
+
+def _snapshot_for(ctx: AppContext, timer_id: int) -> tuple[Timer, CaseSnapshot] | None:
+    with ctx.db.reading() as session:
+        timer = session.get(Timer, timer_id)
+        if timer is None or timer.status not in ("pending", "incident"):
+            return None
+        return timer, read_snapshot(session, timer.instance_id)
+
+
+def fire_timer(ctx: AppContext, timer_id: int, now: datetime, *, actor: str = "worker") -> str:
+    """Run the case's due steps: "fired", "incident" (the step failed) or "skipped" (nothing to do)."""
+    return run_step(lambda: _fire_once(ctx, timer_id, now, actor), what=f"timer {timer_id}")
+
+
+def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str:
+    found = _snapshot_for(ctx, timer_id)
+    if found is None:
+        return "skipped"
+    timer, snapshot = found
+    if snapshot.status not in ("running", "error"):
+        _cancel_timer(ctx, timer_id)
+        return "skipped"
+    workflow = load_workflow(ctx, snapshot)
+    services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
+                                               snapshot.parent_id), now)
+    try:
+        engine_guard(lambda: runner.run_engine(workflow, now=now, service_handler=services))
+        outcome = outcome_of(ctx, snapshot.definition, workflow, services)
+    except CaseFailed as exc:
+        open_incident(ctx, snapshot.id, timer_id, timer.element_id, exc, now, actor=actor)
+        return "incident"
+    finally:
+        services.close()
+    with ctx.db.transaction() as session:
+        instance = lock_snapshot(session, snapshot.id, snapshot.revision)
+        row = session.get(Timer, timer_id, with_for_update=True, populate_existing=True)
+        if row is None or row.status not in ("pending", "incident"):
+            raise CaseChanged(f"timer {timer_id} is {row.status if row else 'gone'}")
+        row.status, row.fired_at, row.claimed_until = "fired", now, None
+        append_event(session, type="timer_fired", actor=actor, at=now, case=instance,
+                     payload={"element_id": row.element_id, "due_at": row.due_at.isoformat()})
+        _resolve_incidents(session, instance, timer_id, actor, now)
+        write_outcome(session, instance, outcome, actor=actor, now=now)
+        ctx.hooks.fire_before_commit("timer")
+    return "fired"
+
+
+def _cancel_timer(ctx: AppContext, timer_id: int) -> None:
+    with ctx.db.transaction() as session:
+        timer = session.get(Timer, timer_id)
+        if timer is not None:
+            lock_instance(session, timer.instance_id)
+            timer.status = "cancelled"
+
+
+def _resolve_incidents(session, instance: ProcessInstance, timer_id: int, actor: str,  # type: ignore[no-untyped-def]
+                       now: datetime) -> None:
+    for incident in session.execute(select(Incident).where(Incident.timer_id == timer_id,
+                                                           Incident.status == "open")).scalars():
+        incident.status, incident.resolved_at, incident.resolved_by = "resolved", now, actor
+        incident.updated_at, incident.next_retry_at = now, None
+        append_event(session, type="incident_resolved", actor=actor, at=now, case=instance,
+                     payload={"incident_id": incident.id, "element_id": incident.element_id})
+    if instance.status == "error":
+        instance.status, instance.error = "running", None
+
+
+def open_incident(ctx: AppContext, instance_id: int, timer_id: int | None, element_id: str, exc: CaseFailed,
+                  now: datetime, *, actor: str) -> None:
+    """Record the failure on the case (status `error`) and when the worker tries again."""
+    message = str(exc)[:4000]
+
+    def attempt() -> None:
+        with ctx.db.transaction() as session:
+            instance = lock_instance(session, instance_id)
+            incident = session.execute(select(Incident).where(Incident.instance_id == instance_id,
+                                                              Incident.timer_id == timer_id,
+                                                              Incident.status == "open")).scalars().first()
+            if incident is None:
+                incident = Incident(instance_id=instance_id, timer_id=timer_id, element_id=exc.element_id or element_id,
+                                    message=message, status="open", attempts=0, created_at=now)
+                session.add(incident)
+            incident.attempts += 1
+            incident.message, incident.updated_at = message, now
+            backoff = RETRY_BACKOFF[incident.attempts - 1] if incident.attempts <= len(RETRY_BACKOFF) else None
+            incident.next_retry_at = real_now() + backoff if backoff else None
+            if timer_id is not None and (timer := session.get(Timer, timer_id)) is not None:
+                timer.status, timer.claimed_until = "incident", None
+            instance.status, instance.error = "error", message
+            session.flush()
+            append_event(session, type="incident_opened" if incident.attempts == 1 else "incident_retry_failed",
+                         actor=actor, at=now, case=instance, payload={
+                             "incident_id": incident.id, "element_id": incident.element_id, "error": message,
+                             "attempts": incident.attempts,
+                             "next_retry_at": incident.next_retry_at.isoformat() if incident.next_retry_at else None})
+    run_step(attempt, what=f"recording an incident on case {instance_id}")

@@ -1,0 +1,160 @@
+"""The JSON API under generated and hostile input, as four roles: never a 5xx, every error JSON.
+
+Schemathesis derives requests from /api/v1/openapi.json (valid ones and deliberately invalid
+ones: wrong types, missing fields, odd ids) and sends them to the app in-process. A table of
+hand-picked hostile values follows — NaN, huge numbers, deep nesting, bad bytes — that a
+generator built from the schema would not think of.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+
+from service import create_app
+from service.operations import users
+from tests.processes import walk as paths
+from tests.support.walk import APPLICATION, start_case, walk_to_sales_confirmation
+
+FUZZ_USERS = ("sales1", "tech_director1", "customer2", "auditor1")
+JSON_TYPES = ("application/json", "application/problem+json")
+EXAMPLES_PER_OPERATION = 30
+
+
+@pytest.fixture
+def fuzz_app(ctx):
+    """An app over a database with cases at several steps, so small ids hit real tasks and cases."""
+    walk_to_sales_confirmation(ctx, start_case(ctx))
+    start_case(ctx)
+    start_case(ctx, customer="华为", project="网络改造")
+    return create_app(context=ctx)
+
+
+@pytest.fixture
+def api_schema(fuzz_app):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
+
+
+@pytest.fixture(params=FUZZ_USERS)
+def bearer(request, ctx) -> dict[str, str]:
+    return {"Authorization": f"Bearer {users.issue_token(ctx, request.param)}"}
+
+
+def _media_type(headers: Any) -> str:
+    value = headers.get("Content-Type") or headers.get("content-type") or ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.split(";")[0].strip()
+
+
+def assert_answered_properly(method: str, path: str, sent: Any, status: int, headers: Any, body: bytes) -> None:
+    """No server error, and an error answer a client can parse: JSON with a status and a detail."""
+    where = f"{method} {path} (sent: {sent!r:.300})"
+    assert status < 500, f"{where} → {status}: {body[:800]!r}"
+    if status < 400:
+        return
+    assert _media_type(headers) in JSON_TYPES, f"{where} → {status} as {_media_type(headers)!r}: {body[:300]!r}"
+    try:
+        problem = json.loads(body)
+    except ValueError as exc:
+        raise AssertionError(f"{where} → {status}: the body is not JSON ({exc}): {body[:300]!r}") from None
+    assert isinstance(problem, dict) and problem.get("status") == status and problem.get("detail"), \
+        f"{where} → {status}: not a problem+json object: {problem!r:.300}"
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+def test_generated_requests_get_no_server_error_and_json_errors(case, bearer):
+    response = case.call(headers=bearer)
+    sent = case.body if not isinstance(case.body, schemathesis.core.NotSet) else case.query
+    assert_answered_properly(case.method, case.formatted_path, sent, response.status_code, response.headers,
+                             response.content)
+
+
+# --- hand-picked hostile input ---------------------------------------------------------------------
+
+ODD_IDS = ["0", "-1", "00001", "9223372036854775808", "99999999999999999999999999", "1e3", "1.5", "abc", "%00",
+           "%E4%B8%AD", "1%20OR%201=1", "..%2F..%2Fetc%2Fpasswd"]
+ID_ROUTES = [("GET", "/api/v1/tasks/{}"), ("POST", "/api/v1/tasks/{}/complete"), ("POST", "/api/v1/tasks/{}/claim"),
+             ("POST", "/api/v1/tasks/{}/release"), ("GET", "/api/v1/process-instances/{}"),
+             ("GET", "/api/v1/process-instances/{}/events")]
+DEEP = "[" * 100_000 + "]" * 100_000
+RAW_BODIES = {
+    "NaN in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": NaN}}',
+    "Infinity in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": Infinity}}',
+    "1e999 in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": 1e999}}',
+    "a 400-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": 1' + "0" * 400 + "}}",
+    "a 5000-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": 1' + "0" * 5000 + "}}",
+    "nesting 100 000 deep": '{"process_id": "technical_support", "data": {"customer": ' + DEEP + "}}",
+    "a lone surrogate": '{"process_id": "technical_support", "data": {"customer": "\\ud800"}}',
+    "a NUL character": '{"process_id": "technical_support", "data": {"customer": "a\\u0000b"}}',
+    "not UTF-8": b'{"process_id": "technical_support", "data": {"customer": "\xff\xfe"}}',
+    "a JSON array": "[1, 2, 3]",
+    "a JSON string": '"technical_support"',
+    "null": "null",
+    "truncated JSON": '{"process_id": "technical_',
+    "process_id a number": '{"process_id": 12, "data": {}}',
+    "process_id huge": '{"process_id": "' + "x" * 100_000 + '", "data": {}}',
+    "data an array": '{"process_id": "technical_support", "data": []}',
+    "business_key an object": '{"process_id": "technical_support", "data": {}, "business_key": {"a": 1}}',
+    "duplicate keys": '{"process_id": "technical_support", "process_id": "technical_support_deviation", "data": {}}',
+}
+
+
+def _with_application(raw: str | bytes) -> str | bytes:
+    """Put the hostile value into an otherwise valid start form, so it reaches the deepest code."""
+    if isinstance(raw, bytes) or '"data": {' not in raw or '"data": {}' in raw:
+        return raw
+    fields = json.dumps({k: v for k, v in APPLICATION.items() if k not in raw}, ensure_ascii=False)[1:-1]
+    return raw.replace('"data": {', '"data": {' + fields + ", ", 1)
+
+
+def _bearer(ctx, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {users.issue_token(ctx, username)}"}
+
+
+@pytest.fixture
+def hostile_client(ctx):
+    start_case(ctx)
+    return create_app(context=ctx).test_client()
+
+
+@pytest.mark.parametrize("odd_id", ODD_IDS)
+def test_odd_ids_are_answered_with_json_errors(hostile_client, ctx, odd_id):
+    headers = _bearer(ctx, "tech_director1")
+    for method, route in ID_ROUTES:
+        path = route.format(odd_id)
+        response = hostile_client.open(path, method=method, headers=headers, json={"data": {}})
+        assert_answered_properly(method, path, odd_id, response.status_code, response.headers, response.data)
+
+
+@pytest.mark.parametrize("name", sorted(RAW_BODIES))
+def test_hostile_bodies_are_answered_with_json_errors(hostile_client, ctx, name):
+    sales = _bearer(ctx, "sales1")
+    body = _with_application(RAW_BODIES[name])
+    for path in ("/api/v1/process-instances", "/api/v1/tasks/1/complete"):
+        response = hostile_client.post(path, headers=sales, data=body, content_type="application/json")
+        assert_answered_properly("POST", path, name, response.status_code, response.headers, response.data)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "1" + "0" * 400, "-0.0"])
+def test_odd_numbers_in_a_task_form_are_answered_with_json_errors(ctx, value):
+    """The work form's person-days as NaN, infinite or absurdly large: a field error, never a 500."""
+    instance_id = start_case(ctx)
+    paths.advance_to(ctx, instance_id, "work")
+    task = paths.task(ctx, instance_id, "work")
+    form = {"work_summary": "安装", "work_location": "onsite", "time_kind": "normal", "difficulty": 1}
+    body = json.dumps({"data": form})[:-2] + ', "person_days_spent": %s}}' % value
+    response = create_app(context=ctx).test_client().post(
+        f"/api/v1/tasks/{task['id']}/complete", headers=_bearer(ctx, "engineer1"), data=body,
+        content_type="application/json")
+    assert_answered_properly("POST", "/api/v1/tasks/{id}/complete", body, response.status_code, response.headers,
+                             response.data)
