@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import os
 import re
 import secrets
 import smtplib
@@ -101,8 +102,17 @@ def thread_subject(subject: str) -> str:
 # --- building and parsing -------------------------------------------------------
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_text(value: str) -> str:
+    """One header line: control characters (a CR/LF typed into a customer name) become a space, so
+    they can neither inject headers nor make the message unsendable."""
+    return _CONTROL_RE.sub(" ", value).strip()
+
+
 def _address_list(addresses: list[Address]) -> str:
-    return ", ".join(formataddr((a.name, a.email)) for a in addresses)
+    return ", ".join(formataddr((header_text(a.name), header_text(a.email))) for a in addresses)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -113,12 +123,12 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     negligible for short notification mails.
     """
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = formataddr((mail.sender.name, mail.sender.email))
+    msg["From"] = formataddr((header_text(mail.sender.name), header_text(mail.sender.email)))
     if mail.to:
         msg["To"] = _address_list(mail.to)
     if mail.cc:
         msg["Cc"] = _address_list(mail.cc)
-    msg["Subject"] = mail.subject
+    msg["Subject"] = header_text(mail.subject)
     msg["Date"] = format_datetime(mail.sent_at or datetime.now(timezone.utc))
     msg["Message-ID"] = normalize_message_id(mail.message_id)
     if mail.in_reply_to:
@@ -217,31 +227,37 @@ class FileSender:
         return f"FileSender({self.directory})"
 
     def write(self, mail: OutgoingMail) -> Path:
-        """Write the mail and return its path, e.g. `20260930-110000-ab12cd34.eml`."""
+        """Write the mail once, named by its Message-ID, e.g. `20260930-110000-ab12cd34.eml`.
+
+        A second delivery of the same mail (a retry after a crash) finds the file and leaves it: the
+        folder never holds a mail twice. The file appears whole or not at all (written aside, then linked).
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
         when = mail.sent_at or datetime.now(timezone.utc)
-        stem = f"{when:%Y%m%d-%H%M%S}-{_short_id(mail.message_id)}"
-        data = build_message(mail).as_bytes()
-        for n in range(1000):
-            path = self.directory / (f"{stem}.eml" if n == 0 else f"{stem}-{n}.eml")
-            try:
-                with path.open("xb") as fh:  # never overwrite an earlier mail
-                    fh.write(data)
-            except FileExistsError:
-                continue
-            self.written.append(path)
+        path = self.directory / f"{when:%Y%m%d-%H%M%S}-{_short_id(mail.message_id)}.eml"
+        if path.exists():
             return path
-        raise FileExistsError(f"too many mails named {stem} in {self.directory}")
+        partial = self.directory / f".{path.name}.{secrets.token_hex(4)}.part"
+        partial.write_bytes(build_message(mail).as_bytes())
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # delivered meanwhile by another worker
+        finally:
+            partial.unlink(missing_ok=True)
+        self.written.append(path)
+        return path
 
     def send(self, mail: OutgoingMail) -> None:
         self.write(mail)
 
 
 def _short_id(message_id: str) -> str:
-    """The random part of our own ids; a hash for foreign ones. Safe as a file name."""
+    """The random part of our own ids (`<stamp.random@domain>`); a hash for foreign ones. Safe as a
+    file name, and the same every time for the same Message-ID."""
     local = normalize_message_id(message_id).strip("<>").split("@", 1)[0]
-    tail = re.sub(r"[^A-Za-z0-9_-]", "", local.rsplit(".", 1)[-1])[:16]
-    return tail or hashlib.sha1(message_id.encode()).hexdigest()[:8]
+    own = re.fullmatch(r"\d{14}\.([0-9a-f]{8,16})", local)
+    return own.group(1) if own else hashlib.sha256(message_id.encode()).hexdigest()[:16]
 
 
 def sender_from_url(url: str | None, mail_dir: Path) -> MailSender:

@@ -127,10 +127,10 @@ def _problems(value: Any, limits: Limits) -> Iterator[tuple[str, str]]:
                 yield path, f"嵌套超过 {limits.max_depth} 层 (nested deeper than {limits.max_depth} levels)"
                 continue
             for key, member in reversed(list(item.items())):
-                inner = f"{path}.{key}" if path else str(key)
                 problem = text_problem(key, max_length=limits.max_key_length, single_line=True)
+                inner = f"{path}[{json.dumps(key)}]" if problem else f"{path}.{key}" if path else key
                 if problem:
-                    yield inner, "字段名：" + problem
+                    yield inner, "字段名：" + problem  # the path shows the name escaped, never raw
                 stack.append((inner, member, depth + 1))
         elif isinstance(item, list):
             if len(item) > limits.max_list:
@@ -183,5 +183,5 @@ def field_problems(fields: Iterable[tuple[str, str]], *, max_length: int = DEFAU
         problem = problem and "字段名：" + problem
         problem = problem or text_problem(text, max_length=max_length)
         if problem:
-            errors[name if not _CONTROL_OR_BREAK.search(name) else repr(name)] = problem
+            errors[json.dumps(name) if _CONTROL_OR_BREAK.search(name) or _SURROGATE.search(name) else name] = problem
     return errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,8 @@ from service.adapters.clock import parse_instant
 from service.adapters.mailer import Address, OutgoingMail
 from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer
+from service.persistence.models import (HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User,
+                                       UserRole)
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext, ThreadMail
 
@@ -255,6 +256,23 @@ def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWor
 # --- the write phase ------------------------------------------------------------------------------
 
 
+def _valid_assignees(session: Session, ready: list[ReadyTask]) -> list[ReadyTask]:
+    """A named assignee must be an active user holding the task's role; otherwise the task stays with
+    the role (and the event says why), so a typo never strands a task with nobody."""
+    named = {t.assignee for t in ready if t.assignee}
+    if not named:
+        return ready
+    holders = set(session.execute(select(User.username, UserRole.role).join(UserRole).where(
+        User.username.in_(sorted(named)), User.active.is_(True))).tuples())
+    checked = []
+    for task in ready:
+        if task.assignee and (task.assignee, task.role) not in holders:
+            problem = f"'{task.assignee}' is not an active user with the role '{task.role}'"
+            task = replace(task, assignee=None, assignee_problem=problem)
+        checked.append(task)
+    return checked
+
+
 def _sync_tasks(session: Session, instance: ProcessInstance, ready: list[ReadyTask], now: datetime) -> list[HumanTask]:
     by_id = {t.task_id: t for t in ready}
     open_rows = [row for row in session.execute(select(HumanTask).where(
@@ -312,7 +330,8 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
                               "params": call.params, "result": call.result})
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
-    created = _sync_tasks(session, instance, outcome.ready, now)
+    ready = _valid_assignees(session, outcome.ready)
+    created = _sync_tasks(session, instance, ready, now)
     _sync_timers(session, instance, outcome.timers)
     _queue_mails(session, instance, outcome, now)
     if outcome.completed and instance.status != "completed":
@@ -320,7 +339,7 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
         append_event(session, type="case_completed", actor=actor, at=now, case=instance,
                      payload={"data": instance.data})
     session.flush()  # the new task rows' ids go into their events
-    problems = {t.task_id: t.assignee_problem for t in outcome.ready if t.assignee_problem}
+    problems = {t.task_id: t.assignee_problem for t in ready if t.assignee_problem}
     for row in created:
         payload = {"task_id": row.id, "element_id": row.element_id, "name": row.name, "role": row.role,
                    "assignee": row.assignee, "due_at": row.due_at.isoformat() if row.due_at else None}

@@ -233,6 +233,7 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
         outcome = outcome_of(ctx, snapshot.definition, workflow, services)
     finally:
         services.close()
+    ctx.hooks.fire_after_engine("complete")
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)
         task = lock_task(session, task_id)

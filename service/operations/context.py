@@ -19,6 +19,11 @@ class StepHooks:
     """Points where tests reach into a running unit of work (e.g. to kill a process mid-commit)."""
 
     before_commit: Callable[[str], None] | None = None  # called with the step's name
+    after_engine: Callable[[str], None] | None = None  # the engine has run, the write has not begun
+
+    def fire_after_engine(self, step: str) -> None:
+        if self.after_engine is not None:
+            self.after_engine(step)
 
     def fire_before_commit(self, step: str) -> None:
         if self.before_commit is not None:

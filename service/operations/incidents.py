@@ -116,6 +116,9 @@ def cancel_case(ctx: AppContext, *, instance_id: int, actor: str, reason: str) -
     run_step(attempt, what=f"cancelling case {instance_id}")
 
 
-def cancel_incident_case(ctx: AppContext, *, incident_id: int, actor: str, reason: str) -> None:
+def cancel_incident_case(ctx: AppContext, *, incident_id: int, actor: str, reason: str) -> int:
+    """Cancel the case an open incident holds; returns the case id."""
+    _check_may_handle(ctx, actor)
     incident = _open_incident(ctx, incident_id)
     cancel_case(ctx, instance_id=incident.instance_id, actor=actor, reason=reason)
+    return incident.instance_id

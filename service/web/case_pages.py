@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 
-from service.operations import inbox, queries
+from service.operations import incidents, inbox, queries
+from service.operations.errors import Forbidden
 from service.web import bp
 from service.web.common import context, me, page, role_name, when
 from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
@@ -32,7 +33,30 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
         raise_links=_raise_links(case),
         diagram={"url": url_for("web.diagram", process_id=case["process_id"], version=case["version"]),
                  "current": [], **inbox.diagram_state(ctx, case_id)},
-        people=people)
+        people=people, element_names=names,
+        may_handle_incidents=bool(set(me()["roles"]) & incidents.INCIDENT_ROLES))
+
+
+@bp.post("/incidents/<int:incident_id>/retry")
+def incident_retry(incident_id: int):  # type: ignore[no-untyped-def]
+    result = incidents.retry_incident(context(), incident_id=incident_id, actor=me()["username"])
+    flash(t("incident.retried", result=result["result"]), "success" if result["result"] == "fired" else "error")
+    return redirect(url_for("web.case_page", case_id=result["incident"]["instance_id"]))
+
+
+@bp.post("/incidents/<int:incident_id>/cancel")
+def incident_cancel(incident_id: int):  # type: ignore[no-untyped-def]
+    case_id = incidents.cancel_incident_case(context(), incident_id=incident_id, actor=me()["username"],
+                                             reason=request.form.get("reason", ""))
+    flash(t("incident.cancelled"), "success")
+    return redirect(url_for("web.case_page", case_id=case_id))
+
+
+@bp.get("/admin/incidents")
+def admin_incidents():  # type: ignore[no-untyped-def]
+    if not set(me()["roles"]) & (incidents.INCIDENT_ROLES | {"auditor"}):
+        raise Forbidden("only administrators, process owners and auditors see incidents")
+    return page("incidents.html", incidents=incidents.list_incidents(context()))
 
 
 @bp.get("/cases/<int:case_id>/documents")
@@ -109,7 +133,7 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
     element = p.get("element_id") or ""
     name = p.get("name") or names.get(element) or p.get("operation") or element
     values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
-              "error": p.get("error", ""), "type": kind}
+              "error": p.get("error", ""), "type": kind, "reason": p.get("reason", "")}
     key = f"ev.{kind}"
     text = t(key, **values) if known(key) else t("ev.other", **values)
     detail = ""

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.core import NotSet
 
 from service import create_app
 from service.operations import users
@@ -35,13 +37,12 @@ def fuzz_app(ctx):
 
 
 @pytest.fixture
-def api_schema(fuzz_app):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
+def fuzz_tokens(ctx) -> dict[str, dict[str, str]]:
+    return {username: _bearer(ctx, username) for username in FUZZ_USERS}
 
 
-@pytest.fixture(params=FUZZ_USERS)
-def bearer(request, ctx) -> dict[str, str]:
-    return {"Authorization": f"Bearer {users.issue_token(ctx, request.param)}"}
+def _bearer(ctx, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {users.issue_token(ctx, username)}"}
 
 
 def _media_type(headers: Any) -> str:
@@ -66,17 +67,43 @@ def assert_answered_properly(method: str, path: str, sent: Any, status: int, hea
         f"{where} → {status}: not a problem+json object: {problem!r:.300}"
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def _sent(case: Any) -> Any:
+    return case.body if not isinstance(case.body, NotSet) else case.query
 
 
-@schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
-          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-def test_generated_requests_get_no_server_error_and_json_errors(case, bearer):
-    response = case.call(headers=bearer)
-    sent = case.body if not isinstance(case.body, schemathesis.core.NotSet) else case.query
-    assert_answered_properly(case.method, case.formatted_path, sent, response.status_code, response.headers,
-                             response.content)
+def _fuzz_operation(ctx: Any, operation: Any, mode: GenerationMode, tokens: dict[str, dict[str, str]],
+                    failures: dict[str, str]) -> None:
+    """Send each generated request once per role; keep one example of each kind of failure."""
+
+    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(operation.as_strategy(generation_mode=mode))
+    def send(case: Any) -> None:
+        for username, headers in tokens.items():
+            response = case.call(headers=headers)
+            try:
+                assert_answered_properly(case.method, f"{case.formatted_path} as {username}", _sent(case),
+                                         response.status_code, response.headers, response.content)
+            except AssertionError as exc:
+                kind = f"{operation.label} → {response.status_code} {_media_type(response.headers)}"
+                failures.setdefault(kind, str(exc))
+            if case.method == "DELETE" and response.status_code == 204:
+                tokens[username] = _bearer(ctx, username)  # it revoked its own token: go on signed in
+
+    send()
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+def test_generated_requests_get_no_server_error_and_json_errors(ctx, fuzz_app, fuzz_tokens, mode):
+    """Every operation of the OpenAPI document, valid and invalid input, as each of four roles."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
+    failures: dict[str, str] = {}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert operations, "the OpenAPI document lists no operation"
+    for operation in operations:
+        _fuzz_operation(ctx, operation, mode, fuzz_tokens, failures)
+    assert not failures, f"{len(failures)} kinds of failure:\n\n" + "\n\n".join(
+        f"{kind}\n  {example}" for kind, example in sorted(failures.items()))
 
 
 # --- hand-picked hostile input ---------------------------------------------------------------------
@@ -115,10 +142,6 @@ def _with_application(raw: str | bytes) -> str | bytes:
         return raw
     fields = json.dumps({k: v for k, v in APPLICATION.items() if k not in raw}, ensure_ascii=False)[1:-1]
     return raw.replace('"data": {', '"data": {' + fields + ", ", 1)
-
-
-def _bearer(ctx, username: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {users.issue_token(ctx, username)}"}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ traceback."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 import pytest
@@ -13,8 +14,10 @@ import pytest
 from service import create_app
 from service.config import PROJECT_ROOT
 from service.operations import deploy
+from service.operations.context import AppContext
 from service.operations.sign_in_limits import ACCOUNT_LIMIT, CLIENT_LIMIT
-from tests.integration.test_web_pages import csrf_of, sign_in
+from service.persistence.db import Database
+from tests.integration.test_web_pages import sign_in
 
 SCRIPT = ('<bpmn:extensionElements><html:script xmlns:html="http://www.w3.org/1999/xhtml">'
           'fetch("/admin/users/new")</html:script>')
@@ -44,13 +47,13 @@ def test_every_answer_carries_the_security_headers(client):
     answers = [client.get("/login"), client.get("/"), client.get("/static/app/app.css"), client.get("/nowhere"),
                client.get("/api/v1/health"), client.get("/api/v1/tasks"), client.get("/api/v1/nowhere"),
                client.post("/login", data={"username": "sales1", "password": "demo"})]
-    sign_in(client, "sales1")
+    signed_in = sign_in(client, "sales1")
     answers += [client.get("/"), client.get("/start/technical_support"), client.get("/tokens")]
     assert [a.status_code for a in answers] == [200, 302, 200, 404, 200, 401, 404, 400, 200, 200, 200]
     for answer in answers:
         _assert_security_headers(answer)
     assert "Strict-Transport-Security" not in answers[0].headers
-    assert "Secure" not in client.get("/login").headers.get("Set-Cookie", "Secure-less")
+    assert "Secure" not in signed_in.headers["Set-Cookie"]  # plain HTTP unless configured
 
 
 def test_a_diagram_is_a_sandboxed_download_even_with_a_script_inside(ctx, client):
@@ -79,45 +82,39 @@ def test_secure_cookies_and_hsts_when_served_over_https(ctx, settings):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def _try(client, username: str, password: str):  # type: ignore[no-untyped-def]
-    return sign_in(client, username, password)
-
-
 def test_the_eleventh_wrong_password_locks_the_account_even_for_the_right_one(client, clock):
     for _ in range(ACCOUNT_LIMIT):
-        assert _try(client, "sales1", "wrong").status_code == 401
-    refused = _try(client, "sales1", "demo")
+        assert sign_in(client, "sales1", "wrong").status_code == 401
+    refused = sign_in(client, "sales1", "demo")
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
     assert "此账号登录失败次数过多" in refused.text and "2026-09-30 11:15" in refused.text
     client.get("/lang/en")
-    english = _try(client, "sales1", "demo")
+    english = sign_in(client, "sales1", "demo")
     assert english.status_code == 429 and "Too many failed sign-ins for this account" in english.text
     assert "Try again after 2026-09-30 11:15 (in about 15 min)" in english.text
-    assert _try(client, "sales2", "demo").status_code == 302  # other accounts are not affected
+    assert sign_in(client, "sales2", "demo").status_code == 302  # other accounts are not affected
     clock.advance(minutes=15)
-    assert _try(client, "sales1", "demo").status_code == 302
+    assert sign_in(client, "sales1", "demo").status_code == 302
 
 
 def test_unknown_user_names_are_limited_exactly_like_known_ones(client):
     for _ in range(ACCOUNT_LIMIT):
-        assert _try(client, "nobody", "wrong").status_code == 401
-    refused = _try(client, "nobody", "wrong")
+        assert sign_in(client, "nobody", "wrong").status_code == 401
+    refused = sign_in(client, "nobody", "wrong")
     assert refused.status_code == 429 and "此账号登录失败次数过多" in refused.text
 
 
 def test_the_limits_hold_across_server_processes_and_addresses_are_limited_too(ctx, database_url, settings, clock):
     """Two applications on the same database stand for two gunicorn workers."""
-    from service.operations.context import AppContext
-    from service.persistence.db import Database
     other = AppContext(settings=settings, db=Database(database_url), clock=clock)
     try:
         first, second = create_app(context=ctx).test_client(), create_app(context=other).test_client()
         for n in range(CLIENT_LIMIT):
             worker = first if n % 2 else second
-            assert _try(worker, f"guess{n % 7}", "wrong").status_code == 401
-        refused = _try(first, "engineer1", "demo")  # right password, but this address sent too many wrong ones
+            assert sign_in(worker, f"guess{n % 7}", "wrong").status_code == 401
+        refused = sign_in(first, "engineer1", "demo")  # right password, but this address sent too many wrong ones
         assert refused.status_code == 429 and "来自此地址的登录失败次数过多" in refused.text
-        assert _try(second, "engineer1", "demo").status_code == 429
+        assert sign_in(second, "engineer1", "demo").status_code == 429
         remote = first.post("/login", environ_base={"REMOTE_ADDR": "10.0.0.8"},
                             data={"username": "engineer1", "password": "demo", "csrf_token": csrf_of_login(first)})
         assert remote.status_code == 302  # another address may still sign in
@@ -126,7 +123,6 @@ def test_the_limits_hold_across_server_processes_and_addresses_are_limited_too(c
 
 
 def csrf_of_login(client) -> str:  # type: ignore[no-untyped-def]
-    import re
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
 
 
@@ -159,8 +155,3 @@ def test_an_unexpected_error_shows_a_log_id_and_logs_the_traceback(app, caplog):
     assert logged and logged[0].exc_info and "hunter2" in str(logged[0].exc_info[1])
     page_id = page.text.split("错误编号：")[1][:12]
     assert any(page_id in r.getMessage() for r in caplog.records)
-
-
-def test_signing_out_needs_the_session_token_even_after_a_lock(client):
-    sign_in(client, "sales1")
-    assert client.post("/logout", data={"csrf_token": csrf_of(client)}).status_code == 302

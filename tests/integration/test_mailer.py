@@ -147,17 +147,34 @@ def test_file_sender_writes_a_parseable_eml(tmp_path: Path):
     sender = FileSender(folder)
     mail = request_mail()
     sender.send(mail)
-    sender.send(request_mail(message_id=mail.message_id))  # same name: never overwritten
-
-    assert len(sender.written) == 2
     path = sender.written[0]
     assert path.parent == folder
     short = mail.message_id.strip("<>").split("@")[0].split(".")[-1]
     assert path.name == f"20250919-103000-{short}.eml"
-    assert sender.written[1].name == f"20250919-103000-{short}-1.eml"
     parsed = parse_message(path.read_bytes())
     assert parsed["Subject"] == SUBJECT
     assert text_of(parsed).rstrip("\n") == BODY
+
+
+def test_a_mail_delivered_twice_lands_in_the_folder_once(tmp_path: Path):
+    """A retry after a crash between sending and recording carries the same Message-ID."""
+    sender = FileSender(tmp_path)
+    mail = request_mail()
+    first = sender.write(mail)
+    again = sender.write(request_mail(message_id=mail.message_id, body="重发"))
+    assert again == first and sorted(p.name for p in tmp_path.iterdir()) == [first.name]
+    assert text_of(parse_message(first.read_bytes())).rstrip("\n") == BODY
+    other = sender.write(request_mail())
+    assert other != first and len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_line_breaks_in_names_and_subjects_cannot_inject_headers():
+    mail = request_mail(subject="技术支持申请--欧莱雅\r\nBcc: evil@example.com--CITRIX")
+    mail.to = [Address("王经理\r\nBcc: evil@example.com", "wang@example.cn")]
+    raw = build_message(mail).as_bytes()
+    parsed = parse_message(raw)
+    assert parsed["Bcc"] is None and b"\r\nBcc:" not in raw
+    assert parsed["Subject"] == "技术支持申请--欧莱雅 Bcc: evil@example.com--CITRIX"
 
 
 def test_sender_from_url_picks_the_right_class(tmp_path: Path):

@@ -68,7 +68,8 @@ def test_response_overdue_escalates_to_the_technical_director(ctx, clock):
     do(ctx, case, "confirm_request")
     run_worker_at(ctx, clock, "2026-10-08T18:00:01")
     overdue = mails(ctx, case)[-1]
-    assert "响应已超期" in overdue["subject"] and overdue["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
+    assert "响应已超期" in overdue["subject"]
+    assert overdue["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
 
 
 def test_emergency_work_starts_and_the_missing_application_is_chased_on_working_days(ctx, clock):

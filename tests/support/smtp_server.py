@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import asyncio
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -30,11 +31,16 @@ def free_port() -> int:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, hold: threading.Event | None = None) -> None:
         self.received: list[Received] = []
         self.lock = threading.Lock()
+        self.hold = hold  # a slow server: DATA is answered only once the test sets it
+        self.receiving = threading.Event()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.receiving.set()
+        if self.hold is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.hold.wait, 60)
         raw = envelope.original_content or envelope.content
         with self.lock:
             self.received.append(
@@ -49,10 +55,11 @@ class SmtpCatcher:
     Successful logins are recorded in `.logins`, so a test can check the client logged in.
     """
 
-    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(self, credentials: tuple[str, str] | None = None, hold: threading.Event | None = None) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
-        self._collector = _Collector()
+        self._collector = _Collector(hold)
+        self.receiving = self._collector.receiving
         self.logins: list[str] = []
         kwargs: dict[str, Any] = {}
         if credentials is not None:

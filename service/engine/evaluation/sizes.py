@@ -11,7 +11,7 @@ budget, so measuring costs no more than the operation it protects would.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from .budget import Budget
@@ -65,15 +65,21 @@ def measured(value: Any, budget: Budget, what: str = "a value") -> int:
     return size
 
 
-def text_size(value: Any, budget: Budget) -> int:
-    """Upper bound of the characters `str(value)` or an f-string field produces."""
+def text_size(value: Any, budget: Budget, as_repr: bool = False) -> int:
+    """About the characters `str(value)` (or `repr` with `as_repr`) produces.
+
+    Text as itself is its length; a repr may escape a character into up to ten (\\U0001xxxx),
+    so a repr is charged four per character and bounded at ten by the logical-size cap.
+    """
     kind = type(value)
-    if kind is str or kind is bytes:
-        return 4 * len(value) + 3  # repr of bytes or of control characters: up to \xNN per unit
+    if kind is str:
+        return 4 * len(value) + 2 if as_repr else len(value)
+    if kind is bytes:
+        return 4 * len(value) + 3
     if kind is int:
         return value.bit_length() // 3 + 2
     if kind in CONTAINERS:
-        return 4 * measured(value, budget, "a value turned into text")
+        return measured(value, budget, "a value turned into text")
     return 32  # float, bool, None: a few dozen characters at most
 
 
@@ -96,11 +102,12 @@ def check_key(value: Any) -> Any:
                            "(use text or a number)")
 
 
-def check_stored(names: Mapping[str, Any], budget: Budget) -> None:
-    """Case variables must stay writable: bounded size with sharing unrolled (as JSON writes
-    them) and bounded nesting (the engine deep-copies and merges task data recursively)."""
+def check_stored(values: Iterable[tuple[str, Any]], budget: Budget) -> None:
+    """What diagram code leaves in the case data must stay writable: bounded size with sharing
+    unrolled (as JSON writes it) and bounded nesting (the engine deep-copies and merges task
+    data recursively). `values` are (label, value) pairs such as ("variable 'x'", [...])."""
     cap, total, visited = budget.limits.case_data_size, 0, 0
-    for name, value in names.items():
+    for label, value in values:
         if type(value) not in CONTAINERS:
             continue
         stack: list[tuple[Any, int]] = [(value, 1)]
@@ -111,9 +118,9 @@ def check_stored(names: Mapping[str, Any], budget: Budget) -> None:
             if total > cap:
                 budget.charge(visited)
                 budget.fail("size", f"the case data would be larger than {cap:,} characters and items "
-                                    f"(at variable '{name}'; a value repeated inside itself?)")
+                                    f"(at {label}; a value repeated inside itself?)")
             if type(item) in CONTAINERS:
                 if depth > MAX_DATA_DEPTH:
-                    budget.fail("nesting", f"variable '{name}' is nested more than {MAX_DATA_DEPTH} levels deep")
+                    budget.fail("nesting", f"{label} is nested more than {MAX_DATA_DEPTH} levels deep")
                 stack.extend((child, depth + 1) for child in _children(item))
     budget.charge(visited)
