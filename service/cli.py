@@ -137,10 +137,11 @@ def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("instance_id", type=int)
+@click.option("--as", "actor", default=None, help="show only what this user may see")
 @click.option("--json", "as_json", is_flag=True)
-def show(instance_id: int, as_json: bool) -> None:
-    """Status, version, data and open tasks of a case."""
-    case = queries.show_case(_ctx(), instance_id)
+def show(instance_id: int, actor: str | None, as_json: bool) -> None:
+    """Status, version, data, open tasks and incidents of a case."""
+    case = queries.show_case(_ctx(), instance_id, actor=actor)
     if as_json:
         _dump(case)
         return
@@ -151,6 +152,10 @@ def show(instance_id: int, as_json: bool) -> None:
         click.echo(f"  open task {t['id']}: {t['name']} [{t['role']}] due {t['due_at'] or '-'}")
     for m in case["mails"]:
         click.echo(f"  mail ({m['status']}): {m['subject']} → {', '.join(m['to'])}")
+    for i in case["incidents"]:
+        if i["status"] == "open":
+            click.echo(f"  incident {i['id']} at {i['element_id']} ({i['attempts']} attempts, next retry "
+                       f"{i['next_retry_at'] or 'by hand'}): {i['message']}")
     click.echo("data: " + json.dumps(case["data"], ensure_ascii=False, sort_keys=True))
 
 
@@ -166,10 +171,11 @@ def complete(task_id: int, actor: str, data: str | None) -> None:
 
 @main.command()
 @click.argument("instance_id", type=int)
+@click.option("--as", "actor", default=None, help="only if this user may see the case")
 @click.option("--json", "as_json", is_flag=True)
-def history(instance_id: int, as_json: bool) -> None:
+def history(instance_id: int, actor: str | None, as_json: bool) -> None:
     """The case's events in order."""
-    events = queries.history(_ctx(), instance_id)
+    events = queries.history(_ctx(), instance_id, actor=actor)
     if as_json:
         _dump(events)
         return

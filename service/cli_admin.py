@@ -14,7 +14,7 @@ import click
 
 from service.config import load_settings
 from service.domain.roles import ROLES
-from service.operations import calendar, tokens, users
+from service.operations import calendar, incidents, tokens, users
 from service.operations.context import build_context
 from service.service_tasks.registry import operations as registered_operations
 
@@ -122,7 +122,38 @@ def list_operations() -> None:
         click.echo(f"{op.name}({params})  {op.description}")
 
 
-COMMANDS = [serve, users_group, calendar_group, list_operations]
+@click.group(name="incidents", invoke_without_command=True)
+@click.option("--all", "show_all", is_flag=True, help="resolved and cancelled ones too")
+@click.pass_context
+def incidents_group(click_ctx: click.Context, show_all: bool) -> None:
+    """Steps the worker could not do: list them, retry one, or cancel its case."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    for i in incidents.list_incidents(build_context(), status=None if show_all else "open"):
+        click.echo(f"{i['id']:>5}  case {i['instance_id']}  {i['element_id']}  {i['status']}  "
+                   f"attempts {i['attempts']}  next {i['next_retry_at'] or '-'}  {i['message']}")
+
+
+@incidents_group.command(name="retry")
+@click.argument("incident_id", type=int)
+@click.option("--as", "actor", required=True)
+def retry_incident(incident_id: int, actor: str) -> None:
+    """Run the failed step again now."""
+    result = incidents.retry_incident(build_context(), incident_id=incident_id, actor=actor)
+    click.echo(f"incident {incident_id}: {result['result']} ({result['incident']['status']})")
+
+
+@click.command(name="cancel")
+@click.argument("instance_id", type=int)
+@click.option("--as", "actor", required=True)
+@click.option("--reason", required=True)
+def cancel_case(instance_id: int, actor: str, reason: str) -> None:
+    """Cancel a case for good (administrators and process owners), with a reason."""
+    incidents.cancel_case(build_context(), instance_id=instance_id, actor=actor, reason=reason)
+    click.echo(f"case {instance_id} cancelled")
+
+
+COMMANDS = [serve, users_group, calendar_group, list_operations, incidents_group, cancel_case]
 
 
 @click.command(name="bench")

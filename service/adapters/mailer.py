@@ -16,11 +16,11 @@ import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import Literal, Protocol, cast
+from typing import Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_TIMEOUT = 10.0
@@ -67,7 +67,7 @@ def make_message_id(domain: str = "guicheng.local", now: datetime | None = None)
     Kept short on purpose: a long Message-ID gets folded onto a continuation line
     and then parses back with a leading space, which breaks thread matching.
     """
-    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d%H%M%S")
     return f"<{stamp}.{secrets.token_hex(4)}@{domain}>"
 
 
@@ -129,7 +129,7 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     if mail.cc:
         msg["Cc"] = _address_list(mail.cc)
     msg["Subject"] = header_text(mail.subject)
-    msg["Date"] = format_datetime(mail.sent_at or datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(mail.sent_at or datetime.now(UTC))
     msg["Message-ID"] = normalize_message_id(mail.message_id)
     if mail.in_reply_to:
         msg["In-Reply-To"] = normalize_message_id(mail.in_reply_to)
@@ -141,7 +141,8 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
 
 def parse_message(raw: bytes) -> EmailMessage:
     """Parse received bytes with the modern policy (decoded headers, get_content)."""
-    return cast(EmailMessage, email.message_from_bytes(raw, policy=email.policy.default))
+    message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)
+    return message
 
 
 # --- senders --------------------------------------------------------------------
@@ -233,7 +234,7 @@ class FileSender:
         folder never holds a mail twice. The file appears whole or not at all (written aside, then linked).
         """
         self.directory.mkdir(parents=True, exist_ok=True)
-        when = mail.sent_at or datetime.now(timezone.utc)
+        when = mail.sent_at or datetime.now(UTC)
         path = self.directory / f"{when:%Y%m%d-%H%M%S}-{_short_id(mail.message_id)}.eml"
         if path.exists():
             return path

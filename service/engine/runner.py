@@ -4,29 +4,36 @@ The engine is quiet about two failure modes that would leave a case hanging
 forever: an automatic loop that never reaches a user task (it spins inside
 `do_engine_steps`), and the silent stall after a few hundred gateway
 loop-backs (READY tasks the iterator no longer finds). Both become errors
-here, naming the element.
+here, naming the element. Every entry point runs under one evaluation budget
+(`EvaluationLimits`) shared by all the diagram code it evaluates; what the
+engine wraps in its own exceptions (an exhausted budget, a refused operation,
+missing multi-instance input) comes out as an `EngineError` naming the element.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from .clock import engine_time
+from .errors import EngineError
+from .evaluation.budget import EvaluationLimits, engine_run
+from .evaluation.errors import BudgetExceeded, EvaluationRefused
 from .scripting import RestrictedScriptEngine, ServiceHandler
 
+__all__ = ["AutomaticLoopLimit", "BudgetExceeded", "DataInputError", "EngineError", "EngineStalled",
+           "EvaluationLimits", "EvaluationRefused", "TaskNotReady"]
+
 MAX_AUTOMATIC_STEPS = 5000
-
-
-class EngineError(RuntimeError):
-    """A case cannot go on; the message names the element."""
 
 
 class AutomaticLoopLimit(EngineError):
@@ -35,6 +42,10 @@ class AutomaticLoopLimit(EngineError):
 
 class EngineStalled(EngineError):
     pass
+
+
+class DataInputError(EngineError):
+    """A multi-instance collection or data input the element needs is missing or unusable."""
 
 
 class TaskNotReady(LookupError):
@@ -84,9 +95,42 @@ def _check_not_stalled(workflow: BpmnWorkflow) -> None:
         )
 
 
+def _data_input_error(exc: WorkflowDataException) -> DataInputError:
+    task = getattr(exc, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or "?"
+    spec = exc.data_input or exc.data_output
+    name = getattr(spec, "bpmn_id", None) or "?"
+    said = str(exc.args[0]) if exc.args else str(exc)
+    if "multiinstance" in said.lower() and "missing" in said.lower():
+        message = f"the multi-instance input collection '{name}' is not set in the case data"
+    elif "iterable" in said:
+        message = f"the multi-instance input collection '{name}' is not a list or a dict"
+    elif "Missing data" in said:
+        message = f"the data {'input' if exc.data_input else 'output'} '{name}' is not set in the case data"
+    else:
+        message = f"{said.rstrip('. ')} ('{name}')"
+    return DataInputError(f"{element}: {message}")
+
+
+@contextlib.contextmanager
+def _engine_call(limits: EvaluationLimits | None) -> Iterator[None]:
+    """One budget for the enclosed engine call; its failures said with the element."""
+    with engine_run(limits) as budget:
+        try:
+            yield
+        except EngineError:
+            raise
+        except Exception as exc:
+            if budget.failure is not None:  # the engine wrapped it and lost the element
+                raise budget.failure from exc
+            if isinstance(exc, WorkflowDataException):
+                raise _data_input_error(exc) from exc
+            raise
+
+
 def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: ServiceHandler | None,
-               max_steps: int = MAX_AUTOMATIC_STEPS) -> None:
-    """Run every automatic step that is ready, as of `now`."""
+               max_steps: int = MAX_AUTOMATIC_STEPS, limits: EvaluationLimits | None = None) -> None:
+    """Run every automatic step that is ready, as of `now`, within one evaluation budget."""
     workflow.script_engine = RestrictedScriptEngine(service_handler)
     steps = 0
 
@@ -99,19 +143,20 @@ def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: Servic
                 "user task or timer — the diagram loops endlessly"
             )
 
-    with engine_time(now):
+    with _engine_call(limits), engine_time(now):
         workflow.refresh_timers()  # a timer that came due must be READY before the steps run
         workflow.do_engine_steps(did_complete_task=count)
     _check_not_stalled(workflow)
 
 
 def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any], *, now: datetime,
-          service_handler: ServiceHandler | None) -> BpmnWorkflow:
-    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=RestrictedScriptEngine(service_handler))
-    workflow.data.update(data)
-    for task in workflow.get_tasks(state=TaskState.READY):
-        task.data.update(data)
-    run_engine(workflow, now=now, service_handler=service_handler)
+          service_handler: ServiceHandler | None, limits: EvaluationLimits | None = None) -> BpmnWorkflow:
+    with _engine_call(limits):
+        workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=RestrictedScriptEngine(service_handler))
+        workflow.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        run_engine(workflow, now=now, service_handler=service_handler)
     return workflow
 
 
@@ -126,7 +171,7 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
 
 
 def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any], *, now: datetime,
-                       service_handler: ServiceHandler | None) -> None:
+                       service_handler: ServiceHandler | None, limits: EvaluationLimits | None = None) -> None:
     try:
         task = workflow.get_task_from_id(UUID(task_id))
     except Exception:
@@ -134,10 +179,11 @@ def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, 
     if task is None or task.state != TaskState.READY or not task.task_spec.manual:
         raise TaskNotReady(f"task {task_id} is not waiting for input")
     workflow.script_engine = RestrictedScriptEngine(service_handler)
-    task.data.update(data)
-    with engine_time(now):
-        task.run()
-    run_engine(workflow, now=now, service_handler=service_handler)
+    with _engine_call(limits):
+        task.data.update(data)
+        with engine_time(now):
+            task.run()  # the task's postScript runs here
+        run_engine(workflow, now=now, service_handler=service_handler)
 
 
 def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:

@@ -14,17 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
-from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import Address, OutgoingMail
 from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event
-from service.persistence.models import (HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User,
-                                       UserRole)
+from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User, UserRole
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext, ThreadMail
 

@@ -18,11 +18,22 @@ from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, User
 
 from .access import check_may_work, viewer_for
-from .case_store import (CaseChanged, CaseIdentity, StepOutcome, load_specs, load_workflow, lock_instance,
-                         lock_snapshot, outcome_of, read_snapshot, step_services, write_outcome)
+from .case_store import (
+    CaseChanged,
+    CaseIdentity,
+    StepOutcome,
+    load_specs,
+    load_workflow,
+    lock_instance,
+    lock_snapshot,
+    outcome_of,
+    read_snapshot,
+    step_services,
+    write_outcome,
+)
 from .context import AppContext
-from .timers import real_now
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .timers import real_now
 from .unit_of_work import CaseFailed, engine_guard, run_step
 from .users import find_user
 

@@ -171,7 +171,8 @@ def definition_info(ctx: AppContext, process_id: str, version: int) -> dict[str,
     with ctx.db.reading() as session:
         d = _definition(session, process_id, version)
         tasks = (d.meta or {}).get("tasks", {})
-        return {"forms": dict(d.forms), "due_of": {t["due"]: t.get("name") or e for e, t in tasks.items() if t.get("due")}}
+        due_of = {t["due"]: t.get("name") or e for e, t in tasks.items() if t.get("due")}
+        return {"forms": dict(d.forms), "due_of": due_of}
 
 
 def diagram_xml(ctx: AppContext, process_id: str, version: int) -> str:

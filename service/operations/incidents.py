@@ -79,6 +79,7 @@ def retry_due_incidents(ctx: AppContext, now: datetime, limit: int = 100) -> int
             Incident.status == "open", Incident.timer_id.is_not(None),
             Incident.next_retry_at <= real_now()).order_by(Incident.next_retry_at).limit(limit)).all()
     for incident_id, timer_id in due:
+        assert timer_id is not None  # selected above
         with ctx.db.transaction() as session:  # take it off the due list first: one retry per round
             row = session.get(Incident, incident_id, with_for_update=True)
             if row is None or row.status != "open":

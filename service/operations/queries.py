@@ -12,8 +12,8 @@ from service.persistence.models import Event, HumanTask, Incident, OutboxMail, P
 
 from .access import check_may_see, load_viewer, workable_tasks
 from .context import AppContext
-from .incidents import incident_dict
 from .errors import NotFound
+from .incidents import incident_dict
 
 
 def _iso(ctx: AppContext, value: datetime | None) -> str | None:

@@ -16,8 +16,18 @@ from service.engine import runner
 from service.persistence.audit import append_event
 from service.persistence.models import Incident, ProcessInstance, Timer
 
-from .case_store import (CaseChanged, CaseIdentity, CaseSnapshot, load_workflow, lock_instance, lock_snapshot,
-                         outcome_of, read_snapshot, step_services, write_outcome)
+from .case_store import (
+    CaseChanged,
+    CaseIdentity,
+    CaseSnapshot,
+    load_workflow,
+    lock_instance,
+    lock_snapshot,
+    outcome_of,
+    read_snapshot,
+    step_services,
+    write_outcome,
+)
 from .context import AppContext
 from .unit_of_work import CaseFailed, engine_guard, run_step
 

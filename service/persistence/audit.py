@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -39,7 +39,7 @@ def _digest(body: dict[str, Any]) -> str:
 def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, actor: str,
                occurred_at: datetime, payload: dict[str, Any], prev_hash: str) -> str:
     return _digest({"chain": chain, "seq": seq, "instance_id": instance_id, "type": type, "actor": actor,
-                    "occurred_at": occurred_at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                    "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
                     "payload": payload, "prev_hash": prev_hash})
 
 
@@ -95,7 +95,7 @@ def heads_digest(heads: dict[str, tuple[int, str]]) -> str:
 
 
 def _checkpoint_hash(row: AuditCheckpoint) -> str:
-    return _digest({"id": row.id, "created_at": row.created_at.astimezone(timezone.utc).isoformat(
+    return _digest({"id": row.id, "created_at": row.created_at.astimezone(UTC).isoformat(
         timespec="microseconds"), "full": row.full, "heads": row.heads, "chain_count": row.chain_count,
         "digest": row.digest, "prev_hash": row.prev_hash})
 
@@ -167,7 +167,7 @@ def _check_event(event: Event, expected: tuple[int, str]) -> str | None:
 def _verify_checkpoints(session: Session, found: dict[str, tuple[int, str]],
                         at_seq: dict[tuple[str, int], str]) -> ChainReport | None:
     rows = session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars().all()
-    prev, heads = GENESIS, {}
+    prev, heads = GENESIS, dict[str, tuple[int, str]]()
     for row in rows:
         if row.prev_hash != prev or _checkpoint_hash(row) != row.hash:
             return ChainReport(False, 0, f"checkpoint {row.id}", "checkpoint altered or one before it removed")

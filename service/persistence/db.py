@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-
 WRITE_OPTION = "guicheng_write"  # execution option marking the connections of write transactions
 TRANSIENT_PG_CODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
 

@@ -29,7 +29,7 @@ class User(Base):
     # sign-ins and API tokens carry the epoch they were issued in; a new password or a change of
     # `active` moves it on (auth_models.py), which ends every earlier sign-in and token at once
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def role_ids(self) -> set[str]:
@@ -83,7 +83,7 @@ class ProcessInstance(Base):
     chain_seq: Mapped[int] = mapped_column(Integer, default=0)
     chain_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
-    parent: Mapped["ProcessInstance | None"] = relationship(remote_side="ProcessInstance.id", lazy="select")
+    parent: Mapped[ProcessInstance | None] = relationship(remote_side="ProcessInstance.id", lazy="select")
     __mapper_args__ = {"version_id_col": revision}  # a stale writer gets StaleDataError, not a lost update
 
 

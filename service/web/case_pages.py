@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, request, send_file, url_for
 
-from service.operations import incidents, inbox, queries
+from service.operations import inbox, incidents, queries
 from service.operations.errors import Forbidden
 from service.web import bp
 from service.web.common import context, me, page, role_name, when

@@ -38,6 +38,7 @@ def _assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     script = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert script == "script-src 'self'", policy  # no inline script, no eval
+    assert "style-src 'self';" in policy  # no inline <style> (style attributes only: style-src-attr)
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"

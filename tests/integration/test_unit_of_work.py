@@ -70,11 +70,12 @@ def test_racing_claims_releases_and_completions_never_deadlock(ctx, clock):
     assert all(r is None or isinstance(r, (dict, background.WorkReport, Conflict, Forbidden)) for r in results), [
         r for r in results if isinstance(r, Exception)]
     with ctx.db.reading() as session:
-        for task_id in task_ids:
-            row = session.get(HumanTask, task_id)
-            assert row.status == "completed"  # exactly one completion got through each
         completions = session.execute(select(Event.instance_id).where(Event.type == "task_completed")).scalars().all()
-        assert sorted(completions) == sorted(case_ids)
+        assert len(completions) == len(set(completions))  # never twice
+        for case_id, task_id in zip(case_ids, task_ids, strict=True):
+            row = session.get(HumanTask, task_id)
+            assert (row.status == "completed") == (case_id in completions), case_id
+            assert row.status in ("completed", "open")  # a loser got a 409/403 and may simply try again
         assert verify_chain(session).ok
 
 

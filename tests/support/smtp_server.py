@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import asyncio
+import socket
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage

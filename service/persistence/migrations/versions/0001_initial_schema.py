@@ -1,13 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 08:23:51.255454
 """
-from alembic import op
 import sqlalchemy as sa
-import service.persistence.types
+from alembic import op
 
+import service.persistence.types
 
 revision = '0001'
 down_revision = None

@@ -6,10 +6,10 @@ Revises: 0001
 API tokens issued before this revision were signed, not stored: they stop
 working, and `guicheng token USER` prints a new one.
 """
-from alembic import op
 import sqlalchemy as sa
-import service.persistence.types
+from alembic import op
 
+import service.persistence.types
 
 revision = '0002'
 down_revision = '0001'

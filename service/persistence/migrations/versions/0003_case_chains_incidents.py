@@ -6,10 +6,12 @@ Revises: 0002
 The single global chain becomes one chain per case: existing events are re-chained (their hashes
 recomputed in the new form) in their original order, and the case rows get their chain heads.
 """
-from alembic import op
-import sqlalchemy as sa
-import service.persistence.types
+from datetime import UTC
 
+import sqlalchemy as sa
+from alembic import op
+
+import service.persistence.types
 
 revision = '0003'
 down_revision = '0002'
@@ -146,7 +148,6 @@ def _old_hash(body: dict) -> str:
 
 def downgrade() -> None:
     """Back to one global chain, in the order the events were written (hashes in the old form)."""
-    from datetime import timezone
 
     op.create_table('audit_head',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,7 +177,7 @@ def downgrade() -> None:
     for row in conn.execute(sa.select(new).order_by(new.c.id)):
         seq += 1
         digest = _old_hash({"seq": seq, "instance_id": row.instance_id, "type": row.type, "actor": row.actor,
-                            "occurred_at": row.occurred_at.astimezone(timezone.utc).isoformat(
+                            "occurred_at": row.occurred_at.astimezone(UTC).isoformat(
                                 timespec="microseconds"), "payload": row.payload, "prev_hash": prev})
         conn.execute(events.insert().values(seq=seq, instance_id=row.instance_id, type=row.type, actor=row.actor,
                                             occurred_at=row.occurred_at, payload=row.payload, prev_hash=prev,
