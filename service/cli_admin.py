@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from service.config import load_settings
+from service.domain.input_limits import DATABASE_ID_MAX
 from service.domain.roles import ROLES
 from service.operations import calendar, incidents, tokens, users
 from service.operations.context import build_context
@@ -205,7 +206,7 @@ def list_tokens(username: str | None, as_json: bool) -> None:
 
 
 @tokens_group.command(name="revoke")
-@click.argument("token_id", type=click.IntRange(0, 2**63 - 1))
+@click.argument("token_id", type=click.IntRange(0, DATABASE_ID_MAX))
 def revoke_token(token_id: int) -> None:
     """Revoke a token by its id (as `guicheng tokens list` shows it)."""
     tokens.revoke_token(build_context(), token_id=token_id, actor=tokens.OPERATOR)

@@ -9,7 +9,7 @@ from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter, Rule
 
 from service.api import bp
-from service.domain.input_limits import INT64_MAX
+from service.domain.input_limits import DATABASE_ID_MAX
 
 PROBLEM = {"description": "problem+json", "content": {"application/problem+json": {
     "schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -29,7 +29,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 STATUSES = {"get": ["200", "401", "403", "404", "500"], "post": ["200", "400", "401", "403", "404", "409", "500"],
             "delete": ["204", "401", "403", "404", "500"]}
-DATABASE_ID = {"type": "integer", "format": "int64", "minimum": 0, "maximum": INT64_MAX}
+DATABASE_ID = {"type": "integer", "format": "int32", "minimum": 0, "maximum": DATABASE_ID_MAX}
 
 
 def _path(rule: str) -> str:
@@ -51,7 +51,7 @@ def document() -> dict[str, Any]:
             continue
         path = _path(rule.rule)
         view = current_app.view_functions[rule.endpoint]
-        for method in sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted(m.lower() for m in (rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op: dict[str, Any] = {"operationId": rule.endpoint.replace("api.", ""),
                                   "summary": (view.__doc__ or rule.endpoint).strip().splitlines()[0],
                                   "responses": {s: _ok(s) for s in STATUSES.get(method, STATUSES["post"])}}

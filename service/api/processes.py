@@ -38,8 +38,8 @@ def upload_definition():  # type: ignore[no-untyped-def]
     _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"))
     files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
     for extra in request.files.getlist("dmn"):
-        files[extra.filename] = extra.read(MAX_UPLOAD + 1)
-    forms = {f.filename.rsplit(".", 1)[0]: f.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
+        files[extra.filename or ""] = extra.read(MAX_UPLOAD + 1)  # names checked above
+    forms = {(f.filename or "").rsplit(".", 1)[0]: f.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
              for f in request.files.getlist("form")}
     process_id = bpmn.filename.rsplit(".", 1)[0]
     result = deploy_bundle(context(), Bundle(process_id, files, forms, {k: f"{k}.form" for k in forms}), actor=actor)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 INT64_MAX = 2**63 - 1
+DATABASE_ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 BUSINESS_KEY_MAX = 256
 MAX_PROBLEMS = 20
 

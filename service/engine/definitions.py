@@ -47,6 +47,13 @@ def _properties(node: etree._Element) -> dict[str, str]:
     return {p.get("name"): p.get("value") for p in found}
 
 
+def _element_of(node: etree._Element) -> etree._Element:
+    """The BPMN element an extension belongs to (extension → extensionElements → element)."""
+    holder = node.getparent()
+    element = holder.getparent() if holder is not None else None
+    return element if element is not None else node
+
+
 def _lanes(tree: etree._ElementTree) -> dict[str, etree._Element]:
     by_node: dict[str, etree._Element] = {}
     for lane in tree.iter(f"{{{BPMN}}}lane"):
@@ -111,6 +118,9 @@ class _Checker:
         for node in process.iter(f"{{{BPMN}}}scriptTask"):
             script = node.find(f"{{{BPMN}}}script")
             self.expression(node, script.text if script is not None else None, "script", script=True)
+        for tag in ("preScript", "postScript"):  # run when the task becomes ready / completes
+            for node in process.iter(f"{{{SPIFF}}}{tag}"):
+                self.expression(_element_of(node), node.text, tag, script=True)
         for node in process.iter(f"{{{BPMN}}}conditionExpression"):
             self.expression(node.getparent(), node.text, "condition")
         for tag in ("timeDate", "timeDuration", "timeCycle"):
@@ -130,8 +140,10 @@ class _Checker:
         props = _properties(node)
         if not props.get("formKey"):
             self.problem(node, "user task has no formKey property naming its form")
+        if "assignee" in props:  # evaluated over the case variables when the task is created
+            self.expression(node, props["assignee"], "assignee")
         return {"name": node.get("name") or node.get("id"), "role": role, "lane": lane_name,
-                "form": props.get("formKey"), "due": props.get("dueAt")}
+                "form": props.get("formKey"), "due": props.get("dueAt"), "assignee": props.get("assignee")}
 
     def service_task(self, node: etree._Element) -> None:
         operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
@@ -168,6 +180,41 @@ def _engine_problem(exc: SpiffWorkflowException, trees: Mapping[str, etree._Elem
     return Problem(filename, line, element_id, message)
 
 
+def _dmn_problems(filename: str, tree: etree._ElementTree) -> list[Problem]:
+    """The engine reads the first decision of a DMN file and its first decision table."""
+    root = tree.getroot()
+    decisions = [n for n in root if _local_name(n) == "decision"]
+    if not decisions:
+        return [Problem(filename, root.sourceline, root.get("id", ""),
+                        "the DMN file has no decision: add a decision with a decision table")]
+    return [Problem(filename, d.sourceline, d.get("id", ""), "decision has no decisionTable: the engine "
+                                                            "evaluates decision tables only")
+            for d in decisions if not any(_local_name(c) == "decisionTable" for c in d)]
+
+
+def _local_name(node: etree._Element) -> str | None:
+    return etree.QName(node).localname if isinstance(node.tag, str) else None
+
+
+def _engine_parser(trees: Mapping[str, etree._ElementTree]) -> SpiffBpmnParser:
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for name, tree in trees.items():
+        try:
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(tree.getroot(), filename=name)
+            else:
+                parser.add_bpmn_xml(tree, filename=name)
+        except (ValidationException, SpiffWorkflowException) as exc:
+            raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
+        except etree.DocumentInvalid as exc:
+            kind = "DMN" if name.endswith(".dmn") else "BPMN"
+            raise DefinitionInvalid([Problem(name, None, "", f"not valid {kind}: {exc}")]) from exc
+        except Exception as exc:  # the engine's parser trips on shapes the schema lets through
+            raise DefinitionInvalid([Problem(name, None, "", "the engine cannot read this file: "
+                                                             f"{type(exc).__name__}: {exc}")]) from exc
+    return parser
+
+
 def parse_bundle(
     process_id: str,
     files: Mapping[str, bytes],
@@ -183,20 +230,12 @@ def parse_bundle(
             trees[name] = parse_xml(data, name)
         except XmlRejected as exc:
             problems.append(Problem(name, exc.line, "", exc.message))
+            continue
+        if name.endswith(".dmn"):
+            problems.extend(_dmn_problems(name, trees[name]))
     if problems:
         raise DefinitionInvalid(problems)
-
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    try:
-        for name, tree in trees.items():
-            if name.endswith(".dmn"):
-                parser.add_dmn_xml(tree.getroot(), filename=name)
-            else:
-                parser.add_bpmn_xml(tree, filename=name)
-    except (ValidationException, SpiffWorkflowException) as exc:
-        raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
-    except etree.DocumentInvalid as exc:
-        raise DefinitionInvalid([Problem(next(iter(trees)), None, "", f"not valid BPMN: {exc}")]) from exc
+    parser = _engine_parser(trees)
 
     metadata: dict[str, Any] | None = None
     all_tasks: dict[str, Any] = {}
@@ -218,6 +257,9 @@ def parse_bundle(
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException) as exc:
         raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
+    except Exception as exc:  # e.g. a decision table the engine cannot read
+        raise DefinitionInvalid([Problem(f"{process_id}.bpmn", None, process_id, "the engine cannot build "
+                                         f"this process: {type(exc).__name__}: {exc}")]) from exc
     metadata["process_id"] = process_id
     metadata["tasks"] = all_tasks
     return ParsedBundle(process_id, spec, subprocess_specs, metadata, dict(files))

@@ -47,6 +47,10 @@ class EngineStalled(EngineError):
 class DataInputError(EngineError):
     """A multi-instance collection or data input the element needs is missing or unusable."""
 
+    def __init__(self, message: str, *, element_id: str | None) -> None:
+        super().__init__(message)
+        self.element_id = element_id
+
 
 class TaskNotReady(LookupError):
     pass
@@ -108,8 +112,8 @@ def _data_input_error(exc: WorkflowDataException) -> DataInputError:
     elif "Missing data" in said:
         message = f"the data {'input' if exc.data_input else 'output'} '{name}' is not set in the case data"
     else:
-        message = f"{said.rstrip('. ')} ('{name}')"
-    return DataInputError(f"{element}: {message}")
+        message = said.rstrip(". ") + (f" ('{name}')" if spec is not None else "")
+    return DataInputError(f"{element}: {message}", element_id=element)
 
 
 @contextlib.contextmanager

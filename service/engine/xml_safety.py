@@ -7,6 +7,9 @@ or chew on a file of any size. Diagrams never need a DOCTYPE, so any DOCTYPE or 
 declaration is refused before parsing; the parser itself resolves nothing, loads no DTD,
 touches no network and keeps libxml2's size limits; and oversized input is refused
 before a single byte is parsed. Every error carries the file name and line.
+
+Diagrams may arrive in any encoding libxml2 understands (GBK, Latin-1, UTF-16, declared
+or marked by a byte-order mark); `as_utf8` gives the one form that is stored and served.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from lxml import etree
 MAX_XML_BYTES = 5 * 1024 * 1024
 
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)\b", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*(["'])""")
 _UNICODE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
@@ -89,3 +93,23 @@ def parse_xml(data: bytes, filename: str,
     if getattr(tree.docinfo, "doctype", "") or tree.docinfo.internalDTD is not None:
         raise XmlRejected(filename, 1, "DOCTYPE and entity declarations are not allowed")
     return tree
+
+
+def as_utf8(data: bytes, filename: str, max_bytes: int = MAX_XML_BYTES) -> bytes:
+    """The document as UTF-8, its declaration saying so; UTF-8 input comes back unchanged
+    (less a byte-order mark). Raises XmlRejected like `parse_xml`, also when the converted
+    text would pass the size limit."""
+    tree = parse_xml(data, filename, max_bytes)
+    marked = next((codec for mark, codec in _UNICODE_SIGNATURES[:4] if data.startswith(mark)), None)
+    encoding = (marked or tree.docinfo.encoding or "UTF-8").upper().replace("_", "-")  # a BOM wins
+    if encoding in ("UTF-8", "UTF8", "ASCII", "US-ASCII"):
+        return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        text = data.decode(encoding).lstrip("\ufeff")
+        converted = _DECLARED_ENCODING.sub(r"\g<1>UTF-8\g<2>", text, count=1).encode("utf-8")
+    except (LookupError, UnicodeError):  # a name only libxml2 knows: let it write the text
+        converted = etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+    if len(converted) > max_bytes:
+        raise XmlRejected(filename, 1, f"file is {len(converted):,} bytes in UTF-8, larger than the limit "
+                                       f"of {max_bytes:,} bytes")
+    return converted

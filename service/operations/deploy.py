@@ -20,7 +20,7 @@ from service.domain.roles import role_for_lane
 from service.engine import serializer
 from service.engine.definitions import BPMN, ParsedBundle, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
-from service.engine.xml_safety import XmlRejected, parse_xml
+from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml
 from service.persistence.audit import append_event
 from service.persistence.models import ProcessDefinition
 from service.service_tasks.registry import signatures
@@ -88,9 +88,28 @@ def _forms_root_for(path: Path, default: Path) -> Path:
     return beside if beside.is_dir() else default
 
 
+def _utf8_files(bundle: Bundle) -> dict[str, bytes]:
+    """Every file as the UTF-8 text that is checked, stored and served, whatever it arrived in."""
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for name, data in bundle.files.items():
+        try:
+            files[name] = as_utf8(data, name)
+        except XmlRejected as exc:
+            problems.append(Problem(name, exc.line, "", exc.message))
+    if problems:
+        raise DefinitionInvalid(problems)
+    return files
+
+
 def check_bundle(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any]]:
-    """Everything `validate` promises; raises DefinitionInvalid listing every problem."""
-    parsed = parse_bundle(bundle.process_id, bundle.files, operations=signatures(), resolve_role=role_for_lane)
+    """Everything `validate` promises; raises DefinitionInvalid listing every problem.
+
+    `validate` and deploy (from files or uploaded) both come through here, so they
+    accept and refuse the same diagrams; the parsed bundle carries the UTF-8 files.
+    """
+    files = _utf8_files(bundle)
+    parsed = parse_bundle(bundle.process_id, files, operations=signatures(), resolve_role=role_for_lane)
     problems: list[Problem] = []
     forms: dict[str, Any] = {}
     for key, text in bundle.forms.items():
@@ -105,7 +124,7 @@ def check_bundle(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any]]:
     main_file = f"{bundle.process_id}.bpmn"
     for key, element in sorted(wanted.items()):
         if key not in bundle.forms:
-            problems.append(Problem(main_file, _line_of(bundle.files.get(main_file), element), element,
+            problems.append(Problem(main_file, _line_of(files.get(main_file), element), element,
                                     f"form '{key}' not found (expected forms/{bundle.process_id}/{key}.form)"))
     if problems:
         raise DefinitionInvalid(problems)
@@ -123,20 +142,21 @@ def _line_of(data: bytes | None, element_id: str) -> int | None:
     return found[0].sourceline if found else None
 
 
-def content_hash(bundle: Bundle) -> str:
+def content_hash(files: dict[str, bytes], forms: dict[str, str]) -> str:
+    """Of the UTF-8 files and the forms: the same diagram in another encoding is no new version."""
     digest = hashlib.sha256()
-    for name in sorted(bundle.files):
+    for name in sorted(files):
         digest.update(f"file:{name}\0".encode())
-        digest.update(bundle.files[name])
-    for key in sorted(bundle.forms):
+        digest.update(files[name])
+    for key in sorted(forms):
         digest.update(f"form:{key}\0".encode())
-        digest.update(bundle.forms[key].encode("utf-8"))
+        digest.update(forms[key].encode("utf-8"))
     return digest.hexdigest()
 
 
 def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResult:
     parsed, forms = check_bundle(bundle)
-    digest = content_hash(bundle)
+    digest = content_hash(parsed.files, bundle.forms)
     with ctx.db.transaction() as session:
         same = session.execute(select(ProcessDefinition).where(
             ProcessDefinition.process_id == bundle.process_id, ProcessDefinition.content_hash == digest)
@@ -147,7 +167,7 @@ def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResul
             ProcessDefinition.process_id == bundle.process_id)).scalar() or 0
         definition = ProcessDefinition(
             process_id=bundle.process_id, version=latest + 1, name=parsed.metadata["name"], content_hash=digest,
-            files={name: data.decode("utf-8") for name, data in bundle.files.items()}, forms=forms,
+            files={name: data.decode("utf-8") for name, data in parsed.files.items()}, forms=forms,
             meta=parsed.metadata, spec_json=serializer.dump_specs(parsed.spec, parsed.subprocess_specs),
             deployed_at=ctx.now(), deployed_by=actor,
         )
@@ -155,7 +175,7 @@ def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResul
         session.flush()
         append_event(session, type="deployed", actor=actor, at=ctx.now(), payload={
             "process_id": bundle.process_id, "version": definition.version, "content_hash": digest,
-            "files": sorted(bundle.files), "forms": sorted(forms)})
+            "files": sorted(parsed.files), "forms": sorted(forms)})
         return DeployResult(bundle.process_id, definition.version, created=True)
 
 

@@ -101,8 +101,7 @@ def role_name(role_id: str | None) -> str:
 @bp.app_template_global()
 def page_url(**changes: Any) -> str:
     """The current page with some query arguments changed (filters keep their values)."""
-    args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items()})
+    args: dict[str, Any] = {**request.args.to_dict(), **changes}
     args = {k: v for k, v in args.items() if v not in (None, "", False)}
     return url_for(request.endpoint or "web.inbox", **(request.view_args or {}), **args)
 

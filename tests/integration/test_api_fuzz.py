@@ -116,19 +116,21 @@ def test_generated_requests_get_no_server_error_and_json_errors(ctx, fuzz_app, f
 
 # --- hand-picked hostile input ---------------------------------------------------------------------
 
-ODD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e999", "1" + "0" * 400]
-ODD_IDS = ["0", "-1", "00001", "2147483648", "9223372036854775807", "9223372036854775808", "99999999999999999999999999", "1e3", "1.5", "abc", "%00",
-           "%E4%B8%AD", "1%20OR%201=1", "..%2F..%2Fetc%2Fpasswd"]
+ODD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e999", "1" + "0" * 400, "-0.0"]
+ODD_IDS = ["0", "-1", "00001", "2147483647", "2147483648", "9223372036854775807", "9223372036854775808",
+           "99999999999999999999999999", "1e3", "1.5", "abc", "%00", "%E4%B8%AD", "1%20OR%201=1",
+           "..%2F..%2Fetc%2Fpasswd"]
 ID_ROUTES = [("GET", "/api/v1/tasks/{}"), ("POST", "/api/v1/tasks/{}/complete"), ("POST", "/api/v1/tasks/{}/claim"),
              ("POST", "/api/v1/tasks/{}/release"), ("GET", "/api/v1/process-instances/{}"),
              ("GET", "/api/v1/process-instances/{}/events")]
 DEEP = "[" * 100_000 + "]" * 100_000
+BIG_400, BIG_5000 = "1" + "0" * 400, "1" + "0" * 5000
 RAW_BODIES = {
     "NaN in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": NaN}}',
     "Infinity in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": Infinity}}',
     "1e999 in a number field": '{"process_id": "technical_support", "data": {"estimated_person_days": 1e999}}',
-    "a 400-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": 1' + "0" * 400 + "}}",
-    "a 5000-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": 1' + "0" * 5000 + "}}",
+    "a 400-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": ' + BIG_400 + "}}",
+    "a 5000-digit integer": '{"process_id": "technical_support", "data": {"estimated_person_days": ' + BIG_5000 + "}}",
     "nesting 100 000 deep": '{"process_id": "technical_support", "data": {"customer": ' + DEEP + "}}",
     "a lone surrogate": '{"process_id": "technical_support", "data": {"customer": "\\ud800"}}',
     "a NUL character": '{"process_id": "technical_support", "data": {"customer": "a\\u0000b"}}',
@@ -195,7 +197,7 @@ def test_odd_numbers_in_a_task_form_are_refused_or_stored_as_json(ctx):
         instance_id = start_case(ctx, project=f"数值{len(checks)}")
         paths.advance_to(ctx, instance_id, "work")
         task = paths.task(ctx, instance_id, "work")
-        body = '{"data": %s, "person_days_spent": %s}}' % (form[:-1], value)
+        body = f'{{"data": {form[:-1]}, "person_days_spent": {value}}}}}'
         path = f"/api/v1/tasks/{task['id']}/complete"
         checks.append(("POST", path, value, client.post(path, headers=engineer, data=body,
                                                         content_type="application/json")))

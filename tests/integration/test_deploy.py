@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from service.config import PROJECT_ROOT
 from service.engine.problems import DefinitionInvalid
+from service.engine.xml_safety import parse_xml
 from service.operations import deploy
 from service.persistence.models import ProcessDefinition
 from tests.support.cli import cli_env, run_cli
@@ -105,3 +106,74 @@ def test_validate_command_prints_file_line_element(tmp_path: Path, database_url,
     assert "send_fax" in message
     good = run_cli(cli_env(database_url, home), "validate", str(PROJECT_ROOT / "processes"))
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+# -- encodings: validate and deploy take the same path, and store UTF-8 ----------------
+
+
+def _stored(ctx, version: int) -> str:
+    with ctx.db.reading() as session:
+        definition = session.execute(select(ProcessDefinition).where(
+            ProcessDefinition.process_id == "technical_support", ProcessDefinition.version == version)).scalar_one()
+        return definition.files["technical_support.bpmn"]
+
+
+@pytest.mark.parametrize(("declared", "codec"), [("GBK", "gbk"), ("UTF-16", "utf-16"), ("GB18030", "gb18030")])
+def test_a_diagram_in_another_encoding_is_stored_as_utf8(ctx, declared, codec):
+    def encoded(text: str) -> bytes:
+        return text.replace('encoding="UTF-8"', f'encoding="{declared}"', 1).encode(codec)
+
+    same = deploy.deploy_bundle(ctx, _bundle(encoded(SOURCE)), actor="process_owner1")
+    assert (same.version, same.created) == (1, False)  # the same diagram, whatever its encoding
+    changed = deploy.deploy_bundle(ctx, _bundle(encoded(SOURCE.replace("技术总监确认申请", "技术总监确认技术支持申请"))),
+                                   actor="process_owner1")
+    assert changed.created
+    text = _stored(ctx, changed.version)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>') and "技术总监确认技术支持申请" in text
+
+
+def test_latin1_names_survive(ctx):
+    latin = SOURCE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1)
+    latin = "".join(ch if ord(ch) < 256 else f"&#{ord(ch)};" for ch in latin.replace('name="技术支持"', 'name="Técnico"', 1))
+    result = deploy.deploy_bundle(ctx, _bundle(latin.encode("latin-1")), actor="process_owner1")
+    text = _stored(ctx, result.version)
+    assert 'name="Técnico"' in text
+    names = {n.get("name") for n in parse_xml(text.encode(), "stored.bpmn").iter()}
+    assert "技术总监确认申请" in names  # character references still mean what they said
+
+
+def test_undecodable_diagram_is_a_clean_problem(ctx):
+    broken = SOURCE.replace('encoding="UTF-8"', 'encoding="GBK"', 1).encode("utf-8") + b"<!-- \xff\xff -->"
+    message = _problems(ctx, broken)
+    assert message.startswith("technical_support.bpmn:") and "malformed XML" in message
+
+
+def test_validate_and_deploy_agree_on_a_gbk_diagram(tmp_path: Path, database_url, home):
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    for original in (PROJECT_ROOT / "processes").glob("technical_support*"):
+        (folder / original.name).write_bytes(original.read_bytes())
+    gbk = SOURCE.replace('encoding="UTF-8"', 'encoding="GBK"', 1).encode("gbk")
+    (folder / "technical_support.bpmn").write_bytes(gbk)
+    (tmp_path / "forms").symlink_to(FORMS)
+    env = cli_env(database_url, home)
+    checked = run_cli(env, "validate", str(folder))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    deployed = run_cli(env, "deploy", str(folder / "technical_support.bpmn"))
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+
+
+def test_uploading_a_gbk_diagram_over_the_api_deploys_it(ctx):
+    from io import BytesIO
+
+    from service import create_app
+    from service.operations import users
+
+    client = create_app(context=ctx).test_client()
+    headers = {"Authorization": f"Bearer {users.issue_token(ctx, 'process_owner1')}"}
+    source = (PROJECT_ROOT / "processes" / "technical_support_conflict.bpmn").read_text(encoding="utf-8")
+    gbk = source.replace('encoding="UTF-8"', 'encoding="GBK"', 1).replace('name="', 'name="改 ', 1).encode("gbk")
+    forms = [(BytesIO(f.read_bytes()), f.name) for f in sorted((FORMS / "technical_support_conflict").glob("*.form"))]
+    response = client.post("/api/v1/process-definitions", headers=headers, content_type="multipart/form-data",
+                           data={"bpmn": (BytesIO(gbk), "technical_support_conflict.bpmn"), "form": forms})
+    assert response.status_code == 201, response.get_data(as_text=True)

@@ -51,6 +51,17 @@ def server_errors(ledger: Ledger, problems: list[Problem]) -> Check:
     return check
 
 
+def failed_steps(ledger: Ledger) -> Check:
+    """The soak sends only valid form data: a 422 means a step of the engine failed (a service, a script)."""
+    check = Check("no valid request refused because a step failed (422)")
+    failed = ledger.by_status.get("422", 0)
+    check.figures = [f"422 answers: {failed}"]
+    if failed:
+        details = sorted({e.response_body[:160] for e in ledger.odd_answers if e.status == 422})
+        check.failures.append(f"{failed} answers with status 422: {' | '.join(details)}")
+    return check
+
+
 def completions(session: Session, ledger: Ledger) -> Check:
     """No lost and no doubled completion: each task completed at most once, each 200 logged exactly once."""
     check = Check("completions: none lost, none doubled")

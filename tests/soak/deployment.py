@@ -69,7 +69,6 @@ class Clocks:
 class WebOptions:
     workers: int = 2
     threads: int = 4
-    pause_before_commit: float = 0.0  # holds each completion open so a kill lands inside it
 
 
 class Deployment:
@@ -91,8 +90,8 @@ class Deployment:
     def mail_dir(self) -> Path:
         return self.home / "mail"
 
-    def env(self, clock: str, **extra: str) -> dict[str, str]:
-        return cli_env(self.database_url, self.home, clock, **extra)
+    def env(self, clock: str) -> dict[str, str]:
+        return cli_env(self.database_url, self.home, clock)
 
     def cli(self, *args: str, worker_clock: bool = False) -> subprocess.CompletedProcess[str]:
         env = self.env(self.clocks.worker if worker_clock else self.clocks.server)
@@ -112,20 +111,19 @@ class Deployment:
         for name, content in files.items():
             (folder / name).write_bytes(content)
         references = self.cli_ok("upload", *(str(folder / name) for name in files)).split()
-        return dict(zip(files, references))
+        return dict(zip(files, references, strict=True))
 
-    def _spawn(self, args: list[str], clock: str, log_name: str, **extra: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, args: list[str], clock: str, log_name: str) -> subprocess.Popen[bytes]:
         with (self.logs / log_name).open("ab") as log:
-            return subprocess.Popen(args, env=self.env(clock, **extra), cwd=PROJECT_ROOT, stdout=log,
+            return subprocess.Popen(args, env=self.env(clock), cwd=PROJECT_ROOT, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_web(self) -> None:
-        extra = {"GUICHENG_FAULT_PAUSE_BEFORE_COMMIT": str(self.web.pause_before_commit)} \
-            if self.web.pause_before_commit else {}
         self.gunicorn = self._spawn(
             [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}", "--workers", str(self.web.workers),
              "--threads", str(self.web.threads), "--timeout", "120", "--graceful-timeout", "10",
-             "service.wsgi:app"], self.clocks.server, "web.log", **extra)
+             "--no-control-socket",  # a fixed path in $HOME: two deployments at once would share it
+             "service.wsgi:app"], self.clocks.server, "web.log")
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 60) -> None:

@@ -46,8 +46,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--kill-every", type=float, default=5.0, help="mean seconds between SIGKILLs; 0: none")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
-    parser.add_argument("--pause-before-commit", type=float, default=0.0,
-                        help="seconds each web transaction waits before COMMIT, so kills land inside it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres-url", default=os.environ.get("GUICHENG_TEST_POSTGRES_URL"),
                         help="a loopback PostgreSQL server (default: $GUICHENG_TEST_POSTGRES_URL)")
@@ -65,7 +63,7 @@ def prepare(deployment: Deployment, users: list[str]) -> tuple[Documents, dict[s
                               "技术周报.xlsx": "周报".encode()})
     docs = Documents(refs["实施规划.docx"], refs["服务单.pdf"], refs["技术周报.xlsx"])
     with ThreadPoolExecutor(max_workers=3) as pool:
-        tokens = dict(zip(users, pool.map(lambda u: deployment.cli_ok("token", u).strip(), users)))
+        tokens = dict(zip(users, pool.map(lambda u: deployment.cli_ok("token", u).strip(), users), strict=True))
     return docs, tokens
 
 
@@ -110,7 +108,8 @@ def run_checks(deployment: Deployment, ledger: Ledger, problems: list[Problem]) 
     db = Database(deployment.database_url)
     try:
         with db.reading() as session:
-            found = [checks.server_errors(ledger, problems), checks.completions(session, ledger),
+            found = [checks.server_errors(ledger, problems), checks.failed_steps(ledger),
+                     checks.completions(session, ledger),
                      checks.timers(session, datetime.fromisoformat(deployment.clocks.worker)),
                      checks.mails(session, deployment.mail_dir),
                      checks.audit(session, verify.returncode, verify.stdout + verify.stderr)]
@@ -159,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = False
     with fresh_database(args.postgres_url, keep=args.keep) as database_url:
         deployment = Deployment(workdir, database_url, Clocks(args.server_clock, args.worker_clock),
-                                WebOptions(args.web_workers, args.web_threads, args.pause_before_commit))
+                                WebOptions(args.web_workers, args.web_threads))
         try:
             ok = soak(deployment, args)
         except SetupFailed as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service.engine.xml_safety import MAX_XML_BYTES, XmlRejected, hardened_parser, parse_xml
+from service.engine.xml_safety import MAX_XML_BYTES, XmlRejected, as_utf8, hardened_parser, parse_xml
 
 GOOD_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -132,3 +132,50 @@ def test_malformed_xml_reports_line(document: bytes, line: int) -> None:
 def test_undefined_entity_is_malformed() -> None:
     with pytest.raises(XmlRejected, match="xxe"):
         parse_xml(b"<definitions>&xxe;</definitions>", "x.bpmn")
+
+
+# -- encodings: whatever libxml2 reads, stored as UTF-8 ------------------------------------
+
+NAMED = '<?xml version="1.0" encoding="{}"?>\n<definitions name="技术支持申请"><!-- 规程 --></definitions>\n'
+
+
+@pytest.mark.parametrize(("declared", "codec"), [("GBK", "gbk"), ("GB18030", "gb18030"), ("UTF-16", "utf-16"),
+                                                 ("UTF-16LE", "utf-16-le")])
+def test_declared_encodings_become_utf8(declared: str, codec: str) -> None:
+    data = ("\ufeff" if codec == "utf-16-le" else "") + NAMED.format(declared)
+    converted = as_utf8(data.encode(codec), "gbk.bpmn")
+    assert converted.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions')
+    assert parse_xml(converted, "gbk.bpmn").getroot().get("name") == "技术支持申请"
+    assert "<!-- 规程 -->" in converted.decode("utf-8")
+
+
+def test_latin1_becomes_utf8() -> None:
+    data = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<definitions name="Prozeß Ça"/>'.encode("latin-1")
+    assert as_utf8(data, "l1.bpmn").decode("utf-8").endswith('<definitions name="Prozeß Ça"/>')
+
+
+def test_a_byte_order_mark_without_declaration_is_read() -> None:
+    converted = as_utf8("\ufeff<definitions name=\"中文\"/>".encode("utf-16-le"), "bom.bpmn")
+    assert converted == '<definitions name="中文"/>'.encode()
+
+
+def test_utf8_comes_back_unchanged_less_its_mark() -> None:
+    assert as_utf8(GOOD_BPMN, "x.bpmn") is GOOD_BPMN
+    assert as_utf8(b"\xef\xbb\xbf<definitions/>", "x.bpmn") == b"<definitions/>"
+
+
+@pytest.mark.parametrize("data", [
+    '<?xml version="1.0" encoding="UTF-8"?><definitions name="é"/>'.encode("latin-1"),
+    b'<?xml version="1.0" encoding="GBK"?><definitions name="\xff\xff"/>',
+    b'<?xml version="1.0" encoding="NO-SUCH-CODEC"?><definitions/>',
+])
+def test_undecodable_text_is_refused_with_file_and_line(data: bytes) -> None:
+    with pytest.raises(XmlRejected) as caught:
+        as_utf8(data, "bad.bpmn")
+    assert str(caught.value).startswith("bad.bpmn:1: ")
+
+
+def test_growing_past_the_limit_in_utf8_is_refused() -> None:
+    data = NAMED.format("GBK").replace("<!-- 规程 -->", "<!--" + "中" * 200 + "-->").encode("gbk")
+    with pytest.raises(XmlRejected, match="in UTF-8, larger than the limit"):
+        as_utf8(data, "big.bpmn", max_bytes=len(data) + 10)

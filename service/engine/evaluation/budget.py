@@ -102,9 +102,9 @@ class Budget:
         site = _SITE.get()
         element = site.element_id if site else None
         where = f"{element}: " if element else ""
-        what = site.what if site else "expression"
-        error = BudgetExceeded(f"{where}{what} stopped: evaluation budget exceeded ({limit}): {detail} "
-                               "in one engine run", element_id=element, limit=limit)
+        what = site.what if site else "diagram code"
+        error = BudgetExceeded(f"{where}{what} stopped: {detail} (evaluation limit '{limit}' of one "
+                               "engine run)", element_id=element, limit=limit)
         self.record(error)
         raise error
 

@@ -54,7 +54,7 @@ _TOO_DEEP = f"too deeply nested (more than {MAX_DEPTH} levels): split it into si
 def parse(source: str, mode: str) -> ast.AST:
     """The checked syntax tree of `source` ("eval": an expression, "exec": a script)."""
     if len(source) > MAX_PARSED_CHARS:
-        raise UnsafeSyntax(_too_long(source), 1, 0)
+        raise UnsafeSyntax(_too_long(source))
     try:
         tree = ast.parse(source, mode=mode)
     except (RecursionError, MemoryError):  # the parser's own nesting limits
@@ -67,13 +67,13 @@ def parse(source: str, mode: str) -> ast.AST:
     if deep is not None:
         raise UnsafeSyntax(_TOO_DEEP, getattr(deep, "lineno", 1), getattr(deep, "col_offset", 0))
     if len(source) > MAX_SOURCE_CHARS:
-        raise UnsafeExpression(_too_long(source), 1, 0)
+        raise UnsafeExpression(_too_long(source))
     _Checker("scripts" if mode == "exec" else "expressions").visit(tree)
     return tree
 
 
 def _too_long(source: str) -> str:
-    return f"{len(source):,} characters long, more than the limit of {MAX_SOURCE_CHARS:,}"
+    return f"{len(source):,} characters long, more than the limit of {MAX_SOURCE_CHARS:,}: split it into steps"
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> ast.AST | None:

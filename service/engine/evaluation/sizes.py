@@ -22,6 +22,7 @@ SCALARS = (str, bytes, int, float, bool, type(None))
 CONTAINERS = (list, tuple, dict, set, frozenset)
 MAX_DATA_DEPTH = 50  # nesting of a value left in the case data (the engine copies it recursively)
 _HASH_MODULUS = sys.hash_info.modulus  # ints below it have distinct hashes
+_WALK_CHUNK = 1 << 16  # a long walk charges (and so checks the clock) every this many values
 
 
 def _own_size(item: Any) -> int:
@@ -51,10 +52,12 @@ def logical_size(value: Any, budget: Budget, cap: int) -> int:
     while stack and total <= cap:  # pushes never exceed `total`: a container counts its slots
         item = stack.pop()
         visited += 1
+        if visited % _WALK_CHUNK == 0:
+            budget.charge(_WALK_CHUNK)
         total += _own_size(item)
         if type(item) in CONTAINERS:
             stack.extend(_children(item))
-    budget.charge(visited)
+    budget.charge(visited % _WALK_CHUNK)
     return total
 
 
@@ -114,13 +117,14 @@ def check_stored(values: Iterable[tuple[str, Any]], budget: Budget) -> None:
         while stack:
             item, depth = stack.pop()
             visited += 1
+            if visited % _WALK_CHUNK == 0:
+                budget.charge(_WALK_CHUNK)
             total += _own_size(item)
             if total > cap:
-                budget.charge(visited)
                 budget.fail("size", f"the case data would be larger than {cap:,} characters and items "
                                     f"(at {label}; a value repeated inside itself?)")
             if type(item) in CONTAINERS:
                 if depth > MAX_DATA_DEPTH:
                     budget.fail("nesting", f"{label} is nested more than {MAX_DATA_DEPTH} levels deep")
                 stack.extend((child, depth + 1) for child in _children(item))
-    budget.charge(visited)
+    budget.charge(visited % _WALK_CHUNK)
