@@ -13,6 +13,7 @@ import click
 from service import cli_admin
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import InputRejected, parse_json
+from service.engine.limits import cap_address_space
 from service.engine.problems import DefinitionInvalid
 from service.operations import background, calendar, cases, demo_org, deploy, queries, tokens
 from service.operations.context import AppContext, build_context
@@ -224,6 +225,7 @@ def token(username: str, days: int, name: str) -> None:
 def worker(once: bool, interval: float) -> None:
     """Fire due timers and send the mail outbox."""
     ctx = _ctx()
+    cap_address_space(ctx.settings.memory_headroom_mib * 1024 * 1024)  # a runaway step fails, not the worker
     while True:
         try:
             report = background.run_once(ctx)

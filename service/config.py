@@ -11,9 +11,11 @@ import secrets
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import make_url
 
+_N = TypeVar("_N", int, float)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,6 +36,11 @@ class Settings:
     secure_cookies: bool = False
     # how long a browser sign-in lasts at most (the cookie itself ends when the browser closes)
     sign_in_days: int = 14
+    # what diagram code may spend in one engine run, and the memory a server or worker process may
+    # grow by beyond what it uses at start-up (a backstop for anything the evaluator cannot measure)
+    script_seconds: float = 2.0
+    script_operations: int = 5_000_000
+    memory_headroom_mib: int = 4096
 
     @property
     def mail_dir(self) -> Path:
@@ -118,7 +125,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key=env.get("GUICHENG_SECRET_KEY") or _secret_key(home),
         secure_cookies=_flag(env.get("GUICHENG_SECURE_COOKIES")),
         sign_in_days=_days(env.get("GUICHENG_SIGN_IN_DAYS")),
+        script_seconds=_positive(env.get("GUICHENG_SCRIPT_SECONDS"), 2.0, float),
+        script_operations=_positive(env.get("GUICHENG_SCRIPT_OPERATIONS"), 5_000_000, int),
+        memory_headroom_mib=_positive(env.get("GUICHENG_MEMORY_HEADROOM_MIB"), 4096, int),
     )
+
+
+def _positive(value: str | None, default: _N, kind: type[_N]) -> _N:
+    """A positive number from the environment; anything else (unset, typo, zero) keeps the default."""
+    try:
+        number = kind(value) if value else default
+    except ValueError:
+        return default
+    return number if number > 0 else default
 
 
 def _flag(value: str | None) -> bool:

@@ -116,6 +116,19 @@ def _data_input_error(exc: WorkflowDataException) -> DataInputError:
     return DataInputError(f"{element}: {message}", element_id=element)
 
 
+def _caused_by(exc: BaseException, failure: BaseException) -> bool:
+    """Whether `failure` (or the refusal it reports) is in the chain the engine raised."""
+    wanted = {id(failure), id(failure.__cause__)} - {id(None)}
+    link: BaseException | None = exc
+    for _ in range(20):
+        if link is None:
+            return False
+        if id(link) in wanted:
+            return True
+        link = link.__cause__ or link.__context__
+    return False
+
+
 @contextlib.contextmanager
 def _engine_call(limits: EvaluationLimits | None) -> Iterator[None]:
     """One budget for the enclosed engine call; its failures said with the element."""
@@ -125,7 +138,7 @@ def _engine_call(limits: EvaluationLimits | None) -> Iterator[None]:
         except EngineError:
             raise
         except Exception as exc:
-            if budget.failure is not None:  # the engine wrapped it and lost the element
+            if budget.failure is not None and _caused_by(exc, budget.failure):  # wrapped: element lost
                 raise budget.failure from exc
             if isinstance(exc, WorkflowDataException):
                 raise _data_input_error(exc) from exc

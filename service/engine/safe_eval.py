@@ -48,8 +48,10 @@ can outgrow the caps (1 operation per 64 characters or items touched):
   engine's deep copies and JSON serialisation stay bounded too.
 
 A wall-clock deadline is checked at every charge as a backstop for the constant factors;
-MemoryError and RecursionError raised inside diagram code end the step the same way,
-and `service.engine.limits.cap_address_space` keeps a process-wide backstop below them.
+MemoryError and RecursionError raised inside diagram code end the step the same way
+(CPython's default recursion limit turns deep C recursion in repr, comparison or copying
+into RecursionError; nothing here raises it), and `service.engine.limits.cap_address_space`
+keeps a process-wide memory backstop below them.
 """
 
 from __future__ import annotations

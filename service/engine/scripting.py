@@ -83,8 +83,9 @@ def _evaluating(task: Any, source: str, script: bool) -> Iterator[None]:
         except Exception as exc:
             refusal = _refusal_in(exc)
             if refusal is not None:
-                current_budget().record(safe_eval.EvaluationRefused(f"{element}: {what} refused: {refusal}",
-                                                                    element_id=element))
+                refused = safe_eval.EvaluationRefused(f"{element}: {what} refused: {refusal}", element_id=element)
+                refused.__cause__ = refusal  # how the runner recognises it in what the engine raises
+                current_budget().record(refused)
             raise
 
 

@@ -261,8 +261,9 @@ def _valid_assignees(session: Session, ready: list[ReadyTask]) -> list[ReadyTask
     named = {t.assignee for t in ready if t.assignee}
     if not named:
         return ready
-    holders = set(session.execute(select(User.username, UserRole.role).join(UserRole).where(
-        User.username.in_(sorted(named)), User.active.is_(True))).tuples())
+    holders = {(name, role) for name, role in session.execute(select(User.username, UserRole.role).join(UserRole)
+                                                                .where(User.username.in_(sorted(named)),
+                                                                       User.active.is_(True)))}
     checked = []
     for task in ready:
         if task.assignee and (task.assignee, task.role) not in holders:

@@ -154,7 +154,8 @@ def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values
     services = step_services(ctx, case, now)
     try:
         spec, subs = load_specs(ctx, request.definition)
-        workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services))
+        workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services,
+                                                           limits=ctx.evaluation_limits))
         return outcome_of(ctx, request.definition, workflow, services, request.customer)
     finally:
         services.close()
@@ -238,7 +239,7 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
     try:
         try:
             engine_guard(lambda: runner.complete_user_task(workflow, step.engine_task_id, step.values, now=now,
-                                                           service_handler=services))
+                                                           service_handler=services, limits=ctx.evaluation_limits))
         except TaskNotReady as exc:
             raise Conflict(str(exc)) from exc
         outcome = outcome_of(ctx, snapshot.definition, workflow, services)

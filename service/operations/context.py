@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from service.adapters.clock import Clock, clock_from_setting
 from service.config import Settings, load_settings
+from service.engine.evaluation.budget import EvaluationLimits
 from service.persistence.db import Database
 
 
@@ -47,6 +48,10 @@ class AppContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def evaluation_limits(self) -> EvaluationLimits:
+        return EvaluationLimits(operations=self.settings.script_operations, seconds=self.settings.script_seconds)
 
     def cached_forms(self, definition: Any) -> dict[str, Any]:
         """A version's forms never change: read them once per process."""

@@ -1,12 +1,13 @@
 """How many wrong passwords an account and a client address may send before sign-in pauses.
 
 Each wrong password is a row (auth_models.SignInFailure), so every server
-process counts the same attempts. The window slides: an account is refused
-while it has `ACCOUNT_LIMIT` failures in the last `WINDOW`, and it may try
-again when the oldest of those leaves the window. A refused attempt checks no
-password, so it costs one indexed query instead of an argon2 hash — that is
-what keeps a flood of guesses from starving everyone else. Unknown user names
-are counted exactly like known ones (their lock says nothing about existence).
+process counts the same attempts. Windows slide: a rule refuses while its
+account or address has `limit` failures within `window`, until the oldest of
+them leaves the window. A refused attempt checks no password, so it costs an
+indexed query instead of an argon2 hash; the short rule per address keeps a
+flood of guesses from holding the workers busy with hashing for long, the
+long rules stop patient guessing. Unknown user names are counted exactly like
+known ones (their pause says nothing about existence).
 """
 
 from __future__ import annotations
@@ -22,10 +23,23 @@ from service.persistence.auth_models import SignInFailure
 
 from .errors import OperationError
 
-WINDOW = timedelta(minutes=15)
-ACCOUNT_LIMIT = 10  # wrong passwords for one account within the window
-CLIENT_LIMIT = 50  # wrong passwords from one address within the window, whatever the accounts
 KEY_LENGTH = 64
+Scope = Literal["account", "client"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: Scope
+    limit: int
+    window: timedelta
+
+
+ACCOUNT_LIMIT = 10  # wrong passwords for one account within a quarter of an hour
+CLIENT_LIMIT = 30  # wrong passwords from one address within a quarter of an hour, whatever the accounts
+CLIENT_BURST = 10  # … and within one minute
+RULES = (Rule("account", ACCOUNT_LIMIT, timedelta(minutes=15)), Rule("client", CLIENT_BURST, timedelta(minutes=1)),
+         Rule("client", CLIENT_LIMIT, timedelta(minutes=15)))
+WINDOW = max(rule.window for rule in RULES)
 
 
 class SignInPaused(OperationError):
@@ -33,7 +47,7 @@ class SignInPaused(OperationError):
 
     status = 429
 
-    def __init__(self, reason: Literal["account", "client"], retry_at: datetime):
+    def __init__(self, reason: Scope, retry_at: datetime):
         super().__init__(f"too many failed sign-ins for this {reason}: try again after {retry_at.isoformat()}")
         self.reason = reason
         self.retry_at = retry_at
@@ -49,21 +63,24 @@ class Attempt:
         return cls(account.strip().lower()[:KEY_LENGTH], (client or "unknown")[:KEY_LENGTH])
 
 
-def _limit_reached_until(session: Session, column, value: str, limit: int, now: datetime) -> datetime | None:  # type: ignore[no-untyped-def]
-    """When the `limit`-th newest failure in the window leaves it, or None if there are fewer."""
+def _paused_until(session: Session, rule: Rule, attempt: Attempt, now: datetime) -> datetime | None:
+    """When the `limit`-th newest failure within the rule's window leaves it, or None if there are fewer."""
+    column = SignInFailure.account if rule.scope == "account" else SignInFailure.client
+    value = attempt.account if rule.scope == "account" else attempt.client
     oldest_counted = session.execute(
-        select(SignInFailure.failed_at).where(column == value, SignInFailure.failed_at > now - WINDOW)
-        .order_by(SignInFailure.failed_at.desc()).offset(limit - 1).limit(1)
+        select(SignInFailure.failed_at).where(column == value, SignInFailure.failed_at > now - rule.window)
+        .order_by(SignInFailure.failed_at.desc()).offset(rule.limit - 1).limit(1)
     ).scalar_one_or_none()
-    return oldest_counted + WINDOW if oldest_counted is not None else None
+    return oldest_counted + rule.window if oldest_counted is not None else None
 
 
 def check_not_paused(session: Session, attempt: Attempt, now: datetime) -> None:
-    for reason, column, value, limit in (("account", SignInFailure.account, attempt.account, ACCOUNT_LIMIT),
-                                         ("client", SignInFailure.client, attempt.client, CLIENT_LIMIT)):
-        until = _limit_reached_until(session, column, value, limit, now)
-        if until is not None:
-            raise SignInPaused(reason, until)  # type: ignore[arg-type]
+    """SignInPaused by the rule that holds longest: its time is when signing in works again."""
+    pauses = [(until, rule.scope) for rule in RULES
+              if (until := _paused_until(session, rule, attempt, now)) is not None]
+    if pauses:
+        until, scope = max(pauses, key=lambda pause: pause[0])
+        raise SignInPaused(scope, until)
 
 
 def record_failure(session: Session, attempt: Attempt, now: datetime) -> None:

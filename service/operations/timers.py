@@ -80,7 +80,8 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
     services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
                                                snapshot.parent_id), now)
     try:
-        engine_guard(lambda: runner.run_engine(workflow, now=now, service_handler=services))
+        engine_guard(lambda: runner.run_engine(workflow, now=now, service_handler=services,
+                                               limits=ctx.evaluation_limits))
         outcome = outcome_of(ctx, snapshot.definition, workflow, services)
     except CaseFailed as exc:
         open_incident(ctx, snapshot.id, timer_id, timer.element_id, exc, now, actor=actor)

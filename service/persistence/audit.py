@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .models import AuditChain, AuditCheckpoint, Event, ProcessInstance
@@ -25,6 +25,7 @@ from .models import AuditChain, AuditCheckpoint, Event, ProcessInstance
 GENESIS = "0" * 64
 SYSTEM_CHAIN = "system"
 FULL_CHECKPOINT_EVERY = 100  # a full list of heads every N checkpoints, deltas in between
+CHECKPOINT_LOCK_KEY = 0x6775_6963_6b70  # "guickp": the advisory lock of checkpoint writers
 
 
 def case_chain(instance_id: int) -> str:
@@ -112,8 +113,16 @@ def recorded_heads(session: Session) -> tuple[dict[str, tuple[int, str]], AuditC
     return heads, (rows[-1] if rows else None)
 
 
+def _lock_checkpoints(session: Session) -> None:
+    """One checkpoint writer at a time, or two workers would both link to the same predecessor.
+    SQLite's write transaction already holds the database; PostgreSQL takes a transaction lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHECKPOINT_LOCK_KEY})
+
+
 def write_checkpoint(session: Session, now: datetime) -> AuditCheckpoint | None:
     """Record every chain head; None when nothing changed since the last checkpoint."""
+    _lock_checkpoints(session)
     previous, last = recorded_heads(session)
     heads = current_heads(session)
     if last is not None and heads == previous:

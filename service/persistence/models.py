@@ -141,6 +141,7 @@ class AuditCheckpoint(Base):
     """
 
     __tablename__ = "audit_checkpoints"
+    __table_args__ = (UniqueConstraint("prev_hash"),)  # the checkpoints form one line, never a fork
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime]
     full: Mapped[bool] = mapped_column(Boolean, default=False)

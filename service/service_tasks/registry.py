@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ class Operation:
 
 
 _OPERATIONS: dict[str, Operation] = {}
+_LOADED = threading.Lock()
+_loaded = False
 
 
 def operation(name: str, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
@@ -51,8 +54,14 @@ def _load_all() -> None:
 
 
 def operations() -> Mapping[str, Operation]:
-    if not _OPERATIONS:
-        _load_all()
+    """Every registered operation; the modules are imported once, under a lock, because the first
+    requests of a fresh server thread pool arrive together and must not see a half-filled registry."""
+    global _loaded
+    if not _loaded:
+        with _LOADED:
+            if not _loaded:
+                _load_all()
+                _loaded = True
     return dict(_OPERATIONS)
 
 

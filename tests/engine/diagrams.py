@@ -63,7 +63,7 @@ def _text(source: str) -> str:
 def between(*elements: str, process_id: str = "p") -> bytes:
     """start → each element in turn → end, as one process."""
     ids = ["start", *[e.split('id="', 1)[1].split('"', 1)[0] for e in elements], "end"]
-    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:])))
+    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False)))
     body = '<bpmn:startEvent id="start"/>' + "".join(elements) + '<bpmn:endEvent id="end"/>' + flows
     return process(body, lane("engineer", *ids), process_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from service.engine.definitions import OperationSignature, parse_bundle
 from service.engine.runner import BudgetExceeded, EngineError, EvaluationLimits, EvaluationRefused
 from tests.engine import diagrams
 
-NOW = datetime(2026, 9, 30, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 30, 3, 0, tzinfo=UTC)
 BIG = {"s": "x" * 1_000_000}  # passes every static check; counting it for each of its letters does not
 BOMB = "len([s.count(c) for c in s])"
 SHARED = "len(str([['x' * 1000] * 10000] * 10000))"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from service.engine.problems import DefinitionInvalid
 from service.engine.runner import DataInputError, EngineError
 from tests.engine import diagrams
 
-NOW = datetime(2026, 9, 30, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 30, 3, 0, tzinfo=UTC)
 DMN_HEAD = '<?xml version="1.0"?>\n<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" ' \
            'id="rules" name="r" namespace="n">'
 
@@ -104,7 +104,8 @@ def test_multi_instance_without_its_collection_names_element_and_variable(data, 
     with pytest.raises(DataInputError) as caught:
         runner.start(parsed.spec, parsed.subprocess_specs, data, now=NOW, service_handler=None)
     assert isinstance(caught.value, EngineError) and caught.value.element_id == "visit"
-    assert str(caught.value).startswith("visit: the multi-instance input collection 'sites' ") and says in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith("visit: the multi-instance input collection 'sites' ") and says in message
 
 
 def test_multi_instance_with_its_collection_runs():

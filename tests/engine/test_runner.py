@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from service.engine.problems import DefinitionInvalid
 from service.engine.runner import EngineError
 from tests.engine import diagrams
 
-NOW = datetime(2026, 9, 30, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 30, 3, 0, tzinfo=UTC)
 
 
 def _parse(data: bytes):

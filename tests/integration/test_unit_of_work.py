@@ -136,3 +136,18 @@ def test_a_step_overtaken_between_its_read_and_its_write_starts_again(ctx, claim
     assert rounds == (["complete", "complete"] if outcome == "completed" else ["complete"])
     with ctx.db.reading() as session:
         assert verify_chain(session).ok
+
+
+def test_two_workers_checkpointing_at_once_keep_one_line_of_checkpoints(ctx):
+    start(ctx)
+    barrier = threading.Barrier(4)
+
+    def checkpoint() -> bool:
+        barrier.wait(10)
+        return background.checkpoint_if_due(ctx, force=True)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        written = list(pool.map(lambda _n: checkpoint(), range(4)))
+    assert written.count(True) == 1  # the others found nothing new once it was written
+    with ctx.db.reading() as session:
+        report = verify_chain(session)
+    assert report.ok and report.checkpoints == 1

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from service.engine import safe_eval
-from service.engine.safe_eval import BudgetExceeded, UnsafeExpression, UnsafeSyntax, check_expression, check_script, evaluate
+from service.engine.safe_eval import (
+    BudgetExceeded,
+    UnsafeExpression,
+    UnsafeSyntax,
+    check_expression,
+    check_script,
+    evaluate,
+)
 
 # -- refused: each names what was refused --------------------------------------------
 

@@ -52,6 +52,7 @@ class GuardedFunctions:
 
     def charge_ordering(self, keys: list[Any] | tuple[Any, ...], rounds: int = 1) -> None:
         """Comparing `keys` touches at most their sizes (sharing unrolled), `rounds` times."""
+        self.budget.charge(1 + builtins.len(keys))  # before the loop below, which is not interrupted
         cap, total = self.budget.limits.logical_size, 0
         for key in keys:
             kind = type(key)
@@ -62,7 +63,7 @@ class GuardedFunctions:
             else:
                 total += 1
             self.budget.too_large(total, "the values compared")
-        self.budget.charge(1 + len(keys) + total * rounds // CHARS_PER_OPERATION)
+        self.budget.charge(total * rounds // CHARS_PER_OPERATION)
 
     def _keys(self, items: list[Any] | tuple[Any, ...], key: Any) -> list[Any] | tuple[Any, ...]:
         return items if key is None else [key(item) for item in items]
@@ -141,13 +142,14 @@ class GuardedFunctions:
 
     def sum_(self, iterable: Any, /, start: Any = 0) -> Any:
         items = self.items(iterable)
+        self.budget.charge(1 + builtins.len(items))
         bits = 0
         for value in (*items, start):
             if type(value) not in _NUMBERS:
                 raise UnsafeExpression(f"sum() adds numbers only, not {type(value).__name__} values "
                                        "(join text with ''.join(...), lists with +)")
             bits += value.bit_length() if type(value) is int else 1
-        self.budget.charge(1 + builtins.len(items) + bits // CHARS_PER_OPERATION)
+        self.budget.charge(bits // CHARS_PER_OPERATION)
         return builtins.sum(items, start)
 
     def any_(self, iterable: Any, /) -> bool:

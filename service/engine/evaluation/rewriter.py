@@ -52,7 +52,7 @@ class Rewriter(ast.NodeTransformer):
         names = [ast.Constant(_COMPARISONS[type(op)]) for op in node.ops]
         if len(names) == 1:
             return _guard("compare", names[0], node.left, node.comparators[0])
-        pairs = [part for name, right in zip(names, node.comparators) for part in (name, _thunk(right))]
+        pairs = [part for name, right in zip(names, node.comparators, strict=True) for part in (name, _thunk(right))]
         return _guard("chain", node.left, *pairs)
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
@@ -91,11 +91,15 @@ class Rewriter(ast.NodeTransformer):
         node.keys = [k if k is None else _guard("key", k) for k in node.keys]  # None: `**other`
         return _guard("build", node)
 
-    def visit_List(self, node: ast.List) -> ast.AST:
+    def _display(self, node: ast.List | ast.Tuple) -> ast.AST:
         self.generic_visit(node)
-        return _guard("build", node) if isinstance(node.ctx, ast.Load) else node
+        return _guard("build", node) if isinstance(node.ctx, ast.Load) else node  # not `a, b = …`
 
-    visit_Tuple = visit_List
+    def visit_List(self, node: ast.List) -> ast.AST:
+        return self._display(node)
+
+    def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
+        return self._display(node)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
         for part in node.values:

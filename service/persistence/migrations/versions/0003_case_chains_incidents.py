@@ -54,7 +54,8 @@ def _create_tables() -> None:
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('prev_hash')
     )
     op.create_table('incidents',
     sa.Column('id', sa.Integer(), nullable=False),
