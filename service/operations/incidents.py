@@ -111,7 +111,7 @@ def cancel_case(ctx: AppContext, *, instance_id: int, actor: str, reason: str) -
                                                                    Incident.status == "open")).scalars():
                 incident.status, incident.resolved_at, incident.resolved_by = "cancelled", now, actor
                 incident.updated_at, incident.next_retry_at = now, None
-            instance.status, instance.completed_at, instance.updated_at = "cancelled", now, now
+            instance.status, instance.completed_at, instance.updated_at, instance.error = "cancelled", now, now, None
             append_event(session, type="case_cancelled", actor=actor, at=now, case=instance,
                          payload={"reason": reason.strip()})
     run_step(attempt, what=f"cancelling case {instance_id}")
