@@ -24,7 +24,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     from service.api import bp as api_bp
     from service.api import converters, json_provider
-    from service.api import tokens as _token_routes  # noqa: F401  (adds its routes to the API blueprint)
     from service.web import bp as web_bp
     from service.web import request_limits, security_headers
 

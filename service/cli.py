@@ -12,7 +12,7 @@ import click
 
 from service import cli_admin
 from service.config import PROJECT_ROOT
-from service.domain.input_limits import InputRejected, parse_json
+from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.engine.limits import cap_address_space
 from service.engine.problems import DefinitionInvalid
 from service.operations import background, calendar, cases, demo_org, deploy, queries, tokens
@@ -20,6 +20,8 @@ from service.operations.context import AppContext, build_context
 from service.operations.errors import OperationError
 from service.persistence.audit import verify_chain
 from service.persistence.migrate import upgrade
+
+CASE_ID = click.IntRange(0, DATABASE_ID_MAX)  # larger ids name nothing (and overflow the database's columns)
 
 
 def _ctx() -> AppContext:
@@ -121,7 +123,7 @@ def start(process_id: str, actor: str, data: str | None, business_key: str | Non
 
 @main.command()
 @click.option("--as", "actor", default=None)
-@click.option("--instance", "instance_id", type=int, default=None)
+@click.option("--instance", "instance_id", type=CASE_ID, default=None)
 @click.option("--json", "as_json", is_flag=True)
 def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
     """Open tasks the user may work on."""
@@ -137,7 +139,7 @@ def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("instance_id", type=int)
+@click.argument("instance_id", type=CASE_ID)
 @click.option("--as", "actor", default=None, help="show only what this user may see")
 @click.option("--json", "as_json", is_flag=True)
 def show(instance_id: int, actor: str | None, as_json: bool) -> None:
@@ -161,7 +163,7 @@ def show(instance_id: int, actor: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=CASE_ID)
 @click.option("--as", "actor", required=True)
 @click.option("--data", default=None, help="form data as JSON")
 def complete(task_id: int, actor: str, data: str | None) -> None:
@@ -171,7 +173,7 @@ def complete(task_id: int, actor: str, data: str | None) -> None:
 
 
 @main.command()
-@click.argument("instance_id", type=int)
+@click.argument("instance_id", type=CASE_ID)
 @click.option("--as", "actor", default=None, help="only if this user may see the case")
 @click.option("--json", "as_json", is_flag=True)
 def history(instance_id: int, actor: str | None, as_json: bool) -> None:

@@ -136,7 +136,7 @@ def incidents_group(click_ctx: click.Context, show_all: bool) -> None:
 
 
 @incidents_group.command(name="retry")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=click.IntRange(0, DATABASE_ID_MAX))
 @click.option("--as", "actor", required=True)
 def retry_incident(incident_id: int, actor: str) -> None:
     """Run the failed step again now."""
@@ -145,7 +145,7 @@ def retry_incident(incident_id: int, actor: str) -> None:
 
 
 @click.command(name="cancel")
-@click.argument("instance_id", type=int)
+@click.argument("instance_id", type=click.IntRange(0, DATABASE_ID_MAX))
 @click.option("--as", "actor", required=True)
 @click.option("--reason", required=True)
 def cancel_case(instance_id: int, actor: str, reason: str) -> None:

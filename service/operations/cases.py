@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from service.adapters.archive_store import DocumentRejected, DocumentStore
 from service.domain import forms as form_rules
 from service.domain.business_key import derive_business_key
+from service.domain.input_limits import business_key_problem
 from service.engine import runner
 from service.engine.runner import TaskNotReady
 from service.persistence.audit import append_event
@@ -98,6 +99,9 @@ def _read_start(ctx: AppContext, session: Session, process_id: str, actor: str, 
     parent = _parent_case(session, values)
     key = business_key if business_key is not None else derive_business_key(
         values if parent is None else {**parent.data, **values})
+    problem = business_key_problem(key)
+    if problem:
+        raise ValidationFailed("business key refused", {"business_key": problem})
     return _StartRequest(definition, values, key, parent.id if parent else None,
                          parent.customer if parent else None)
 

@@ -86,7 +86,7 @@ class Staff:
         self.page.goto(self.base + path)
         return self.page
 
-    def sign_in(self, password: str = "demo") -> "Staff":
+    def sign_in(self, password: str = "demo") -> Staff:
         page = self.go("/login")
         page.fill("input[name=username]", self.username)
         page.fill("input[name=password]", password)

@@ -18,14 +18,14 @@ from playwright.sync_api import expect
 
 from tests.browser.forms import fill_form
 
-CASE = "招商银行 / VDI扩容"
-SUBJECT = "技术支持申请--招商银行--VDI扩容--ZGH--0930"
-APPLICATION = {"customer": "招商银行", "project": "VDI扩容", "sales_name": "ZGH", "support_kind": "non_project",
+CASE = "欧莱雅 / VDI扩容"
+SUBJECT = "技术支持申请--欧莱雅--VDI扩容--ZGH--0930"
+APPLICATION = {"customer": "欧莱雅", "project": "VDI扩容", "sales_name": "ZGH", "support_kind": "non_project",
                "request_origin": "customer", "preparation_required": ["ppt"],  # no proposal: nothing is called
                "notify_sales_on_leaving": True, "estimated_person_days": 2}
 DOCUMENTS = {"doc_implementation_plan": ("实施规划.docx", "实施规划：安装、迁移、测试"),
              "doc_service_sheet": ("技术支持服务单.pdf", "%PDF-1.4\n% 已签字\n%%EOF\n"),
-             "doc_weekly_report": ("技术周报.xlsx", "周报：招商银行 VDI扩容 2.5 人天")}
+             "doc_weekly_report": ("技术周报.xlsx", "周报：欧莱雅 VDI扩容 2.5 人天")}
 
 # element id, who does it, the values that steer the path (other required fields get plausible values)
 STEPS: list[tuple[str, str, dict[str, Any]]] = [

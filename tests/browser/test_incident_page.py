@@ -16,7 +16,8 @@ BOMB = "a = 'x' * 10000 * 100\nn = len([a.count(x) for x in a])"
 def _incident_case(ctx, clock) -> int:  # type: ignore[no-untyped-def]
     body = ('<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="wait" name="夜间等待">'
             '<bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>'
-            '</bpmn:intermediateCatchEvent>' + script_task("bomb", BOMB).replace('id="bomb"', 'id="bomb" name="统计字符"')
+            '</bpmn:intermediateCatchEvent>'
+            + script_task("bomb", BOMB).replace('id="bomb"', 'id="bomb" name="统计字符"')
             + '<bpmn:endEvent id="end"/>' + flow("f1", "start", "wait") + flow("f2", "wait", "bomb")
             + flow("f3", "bomb", "end"))
     diagram = process(body, process_id="night_job")

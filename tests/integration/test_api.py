@@ -108,6 +108,7 @@ def test_claim_and_release(ctx, client, tokens):
 
 def test_only_process_owners_deploy(client, tokens):
     from io import BytesIO
+
     from service.config import PROJECT_ROOT
     source = (PROJECT_ROOT / "processes" / "technical_support_conflict.bpmn").read_bytes()
     def upload(headers):
