@@ -24,7 +24,6 @@ from .case_store import (
     CaseIdentity,
     StepOutcome,
     load_specs,
-    load_workflow,
     lock_instance,
     lock_snapshot,
     outcome_of,
@@ -35,7 +34,7 @@ from .case_store import (
 from .context import AppContext
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .timers import real_now
-from .unit_of_work import CaseFailed, engine_guard, run_step
+from .unit_of_work import CaseFailed, compute_step, engine_guard, run_step
 from .users import find_user
 
 __all__ = ["CaseFailed", "complete_task", "latest_definition", "lock_task", "start_case"]
@@ -237,18 +236,12 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
     now = ctx.now()
     step = _read_completion(ctx, task_id, actor, data)
     snapshot = step.snapshot
-    workflow = load_workflow(ctx, snapshot)
-    services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
-                                               snapshot.parent_id), now)
     try:
-        try:
-            engine_guard(lambda: runner.complete_user_task(workflow, step.engine_task_id, step.values, now=now,
-                                                           service_handler=services, limits=ctx.evaluation_limits))
-        except TaskNotReady as exc:
-            raise Conflict(str(exc)) from exc
-        outcome = outcome_of(ctx, snapshot.definition, workflow, services)
-    finally:
-        services.close()
+        outcome = compute_step(ctx, snapshot, now, lambda workflow, services: runner.complete_user_task(
+            workflow, step.engine_task_id, step.values, now=now, service_handler=services,
+            limits=ctx.evaluation_limits))
+    except TaskNotReady as exc:
+        raise Conflict(str(exc)) from exc
     ctx.hooks.fire_after_engine("complete")
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)

@@ -18,18 +18,14 @@ from service.persistence.models import Incident, ProcessInstance, Timer
 
 from .case_store import (
     CaseChanged,
-    CaseIdentity,
     CaseSnapshot,
-    load_workflow,
     lock_instance,
     lock_snapshot,
-    outcome_of,
     read_snapshot,
-    step_services,
     write_outcome,
 )
 from .context import AppContext
-from .unit_of_work import CaseFailed, engine_guard, run_step
+from .unit_of_work import CaseFailed, compute_step, run_step
 
 LEASE = timedelta(minutes=5)
 RETRY_BACKOFF = [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 120)]  # then only by hand
@@ -76,18 +72,12 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
     if snapshot.status not in ("running", "error"):
         _cancel_timer(ctx, timer_id)
         return "skipped"
-    workflow = load_workflow(ctx, snapshot)
-    services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
-                                               snapshot.parent_id), now)
     try:
-        engine_guard(lambda: runner.run_engine(workflow, now=now, service_handler=services,
-                                               limits=ctx.evaluation_limits))
-        outcome = outcome_of(ctx, snapshot.definition, workflow, services)
+        outcome = compute_step(ctx, snapshot, now, lambda workflow, services: runner.run_engine(
+            workflow, now=now, service_handler=services, limits=ctx.evaluation_limits))
     except CaseFailed as exc:
         open_incident(ctx, snapshot.id, timer_id, timer.element_id, exc, now, actor=actor)
         return "incident"
-    finally:
-        services.close()
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)
         row = session.get(Timer, timer_id, with_for_update=True, populate_existing=True)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +24,17 @@ from service.engine.runner import EngineError
 from service.engine.scripting import ServiceCallFailed
 from service.persistence.db import is_transient
 
-from .case_store import CaseChanged
+from .case_store import (
+    CaseChanged,
+    CaseIdentity,
+    CaseSnapshot,
+    StepOutcome,
+    StepServices,
+    load_workflow,
+    outcome_of,
+    step_services,
+)
+from .context import AppContext
 from .errors import Conflict, OperationError, ValidationFailed
 
 T = TypeVar("T")
@@ -59,6 +71,19 @@ def _element_of(exc: BaseException) -> str | None:
         return str(element)
     message = str(exc)
     return message.split(":", 1)[0] if ":" in message and " " not in message.split(":", 1)[0] else None
+
+
+def compute_step(ctx: AppContext, snapshot: CaseSnapshot, now: datetime,
+                 drive: Callable[[BpmnWorkflow, StepServices], object]) -> StepOutcome:
+    """The middle phase: the engine runs on the snapshot with services, no transaction open."""
+    workflow = load_workflow(ctx, snapshot)
+    services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
+                                               snapshot.parent_id), now)
+    try:
+        engine_guard(lambda: drive(workflow, services))
+        return outcome_of(ctx, snapshot.definition, workflow, services)
+    finally:
+        services.close()
 
 
 def engine_guard(action: Callable[[], T]) -> T:

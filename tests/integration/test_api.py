@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from service import create_app
 from service.domain.roles import ROLES
 from service.operations import users
 from tests.support.walk import APPLICATION, start_case
 
 READERS = {"auditor", "admin", "process_owner"}
-
-
-@pytest.fixture
-def client(ctx):
-    app = create_app(context=ctx)
-    return app.test_client()
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import logging
 import re
 from urllib.parse import quote
 
-import pytest
-
 from service import create_app
 from service.config import PROJECT_ROOT
 from service.operations import deploy
@@ -21,16 +19,6 @@ from tests.integration.test_web_pages import sign_in
 
 SCRIPT = ('<bpmn:extensionElements><html:script xmlns:html="http://www.w3.org/1999/xhtml">'
           'fetch("/admin/users/new")</html:script>')
-
-
-@pytest.fixture
-def app(ctx):
-    return create_app(context=ctx)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def _assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]

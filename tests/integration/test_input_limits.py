@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from service import create_app
 from service.operations import users
 from tests.integration.test_web_pages import sign_in
 from tests.support.cli import cli_env, run_cli
@@ -16,16 +15,6 @@ from tests.support.walk import APPLICATION, start_case
 
 TOO_BIG = 2**63
 BIGGEST = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
-
-
-@pytest.fixture
-def app(ctx):
-    return create_app(context=ctx)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

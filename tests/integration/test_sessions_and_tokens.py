@@ -4,26 +4,14 @@ stored only as hashes, and the command line still prints a usable one."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from service import create_app
 from service.operations import tokens, users
 from service.persistence.auth_models import ApiToken
 from tests.integration.test_web_pages import csrf_of, sign_in
 from tests.support.cli import cli_env, run_cli
 
 COOKIE = "guicheng_session"
-
-
-@pytest.fixture
-def app(ctx):
-    return create_app(context=ctx)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def _bearer(token: str) -> dict[str, str]:

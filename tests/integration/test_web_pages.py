@@ -7,8 +7,6 @@ import csv
 import io
 import re
 
-import pytest
-
 from service import create_app
 from service.adapters.archive_store import MAX_UPLOAD_BYTES, DocumentStore
 from service.operations import cases, queries
@@ -17,16 +15,6 @@ APPLICATION = {"customer": "欧莱雅", "project": "CITRIX安装", "sales_name":
                "request_origin": "customer", "preparation_required": ["none"], "emergency": False,
                "notify_sales_on_leaving": False}
 PROPOSAL = {"customer": "欧莱雅", "project": "桌面虚拟化", "proposal_title": "桌面虚拟化方案", "proposal_size": "3"}
-
-
-@pytest.fixture
-def app(ctx):
-    return create_app(context=ctx)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def _token(client) -> str:
