@@ -9,7 +9,7 @@ from flask import flash, redirect, request, send_file, url_for
 from service.operations import inbox, incidents, queries
 from service.operations.errors import Forbidden
 from service.web import bp
-from service.web.common import context, me, page, role_name, when
+from service.web.common import INCIDENT_READERS, context, me, page, role_name, when
 from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
 from service.web.i18n import known, t
 
@@ -54,7 +54,7 @@ def incident_cancel(incident_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/admin/incidents")
 def admin_incidents():  # type: ignore[no-untyped-def]
-    if not set(me()["roles"]) & (incidents.INCIDENT_ROLES | {"auditor"}):
+    if not set(me()["roles"]) & INCIDENT_READERS:
         raise Forbidden("only administrators, process owners and auditors see incidents")
     return page("incidents.html", incidents=incidents.list_incidents(context()))
 

@@ -24,6 +24,7 @@ from service.operations.errors import OperationError
 from service.web import bp
 from service.web.i18n import known, language, t
 
+INCIDENT_READERS = {"admin", "process_owner", "auditor"}
 PUBLIC = {"web.login", "web.static", "web.set_language"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -112,6 +113,7 @@ def _helpers() -> dict[str, Any]:
     return {"t": t, "lang": language(), "me": current, "csrf_token": csrf_token, "when": when,
             "due_text": due_text, "role_name": role_name, "all_roles": list(ROLES),
             "is_admin": bool(current and "admin" in current["roles"]),
+            "sees_incidents": bool(current and set(current["roles"]) & INCIDENT_READERS),
             "open_count": lambda: inbox.open_count(context(), current["username"]) if current else 0}
 
 

@@ -14,7 +14,7 @@ DEFAULT = "zh"
 ZH: dict[str, str] = {
     "product": "规程", "product_sub": "流程即规范",
     # navigation
-    "nav.inbox": "待办", "nav.start": "发起", "nav.done": "我的已办", "nav.mailbox": "邮件", "nav.admin": "管理",
+    "nav.inbox": "待办", "nav.start": "发起", "nav.done": "我的已办", "nav.mailbox": "邮件", "nav.admin": "管理", "nav.incidents": "故障",
     "nav.signout": "退出", "nav.lang_other": "English", "nav.skip": "跳到正文",
     # sign-in
     "login.title": "登录", "login.username": "用户名", "login.password": "密码", "login.submit": "登录",
@@ -114,7 +114,7 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "product": "Guicheng", "product_sub": "procedures that run",
-    "nav.inbox": "Inbox", "nav.start": "Start", "nav.done": "Done by me", "nav.mailbox": "Mail", "nav.admin": "Admin",
+    "nav.inbox": "Inbox", "nav.start": "Start", "nav.done": "Done by me", "nav.mailbox": "Mail", "nav.admin": "Admin", "nav.incidents": "Incidents",
     "nav.signout": "Sign out", "nav.lang_other": "中文", "nav.skip": "Skip to content",
     "login.title": "Sign in", "login.username": "User name", "login.password": "Password", "login.submit": "Sign in",
     "login.failed": "Wrong user name or password", "login.hint": "Demo accounts: role id plus 1 (e.g. sales1), password demo",

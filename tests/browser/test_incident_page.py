@@ -53,7 +53,8 @@ def test_the_incident_list_in_english_and_at_phone_width(ctx, clock, staff):
     case_id = _incident_case(ctx, clock)
     owner = staff("process_owner1")
     owner.go("/lang/en")
-    page = owner.go("/admin/incidents")
+    page = owner.go("/")
+    page.get_by_role("link", name="Incidents").click()  # the menu leads process owners there
     expect(page.locator("h1")).to_have_text("Open incidents")
     expect(page.locator("[data-testid=incidents]")).to_contain_text(f"#{case_id}")
     owner.page.set_viewport_size({"width": 390, "height": 844})
@@ -64,5 +65,6 @@ def test_the_incident_list_in_english_and_at_phone_width(ctx, clock, staff):
     assert width <= 400, f"the case page scrolls sideways at phone width ({width}px): {wide}"
     owner.shot("32-case-incident-phone-en")
     engineer = staff("engineer1")
+    expect(engineer.go("/").get_by_role("link", name="故障")).to_have_count(0)
     response = engineer.page.goto(engineer.base + "/admin/incidents")
     assert response is not None and response.status == 403
