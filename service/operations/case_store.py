@@ -84,6 +84,11 @@ def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
                                .options(undefer(ProcessInstance.state_json))).unique().scalar_one_or_none()
     if instance is None:
         raise NotFound(f"no such case: {instance_id}")
+    return snapshot_of(instance)
+
+
+def snapshot_of(instance: ProcessInstance) -> CaseSnapshot:
+    """The snapshot of a case row already loaded in the caller's read session."""
     return CaseSnapshot(instance.id, instance.revision, instance.state_json, instance.definition,
                         instance.process_id, instance.business_key, instance.parent_id, instance.status)
 

@@ -22,12 +22,13 @@ from .access import check_may_work, viewer_for
 from .case_store import (
     CaseChanged,
     CaseIdentity,
+    CaseSnapshot,
     StepOutcome,
     load_specs,
     lock_instance,
     lock_snapshot,
     outcome_of,
-    read_snapshot,
+    snapshot_of,
     step_services,
     write_outcome,
 )
@@ -63,8 +64,9 @@ def _document_errors(ctx: AppContext, values: Mapping[str, Any]) -> dict[str, st
 
 def _checked_form_data(ctx: AppContext, form: dict[str, Any] | None, data: Mapping[str, Any],
                        what: str) -> dict[str, Any]:
-    """Validate against the form and keep only its fields: a submission cannot set other case variables."""
-    if form is None:
+    """Validate against the form (a key it does not have is refused, so a submission cannot set other
+    case variables) and fill in the fields left out."""
+    if form is None:  # deploy requires a form on every user task; a process may start without one
         return {}
     errors = form_rules.validate_submission(form, data) or _document_errors(ctx, data)
     if errors:
@@ -213,11 +215,10 @@ def check_no_incident(session: Session, instance_id: int) -> None:
 
 @dataclass(frozen=True)
 class _Completion:
-    snapshot: Any
+    snapshot: CaseSnapshot
     task_id: int
     engine_task_id: str
     values: dict[str, Any]
-    user: User
 
 
 def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> _Completion:
@@ -230,7 +231,7 @@ def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[st
             check_no_incident(session, instance.id)
         values = _checked_form_data(ctx, ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
                                     task.name)
-        return _Completion(read_snapshot(session, instance.id), task.id, task.engine_task_id, values, user)
+        return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
 
 
 def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,12 @@ def _timer_then(step: str, step_id: str) -> bytes:
     return process(body, process_id="night_job")
 
 
+def _service_task(task_id: str, operation: str, result: str) -> str:
+    return (f'<bpmn:serviceTask id="{task_id}"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
+            f'id="{operation}" resultVariable="{result}"><spiffworkflow:parameters/>'
+            '</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>')
+
+
 def _deploy(ctx, diagram: bytes) -> None:
     deploy.deploy_bundle(ctx, deploy.Bundle("night_job", {"night_job.bpmn": diagram}, {}, {}), actor="process_owner1")
 
@@ -111,10 +117,7 @@ def test_a_successful_retry_resolves_the_incident_and_the_case_runs_on(ctx, cloc
             raise OSError("archive share not reachable")
         return "ok"
 
-    service = ('<bpmn:serviceTask id="archive"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
-               'id="test_flaky_archive" resultVariable="archived"><spiffworkflow:parameters/>'
-               '</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>')
-    _deploy(ctx, _timer_then(service, "archive"))
+    _deploy(ctx, _timer_then(_service_task("archive", "test_flaky_archive", "archived"), "archive"))
     case_id = cases.start_case(ctx, process_id="night_job", actor="process_owner1", data={})
     clock.advance(hours=2)
     background.run_once(ctx)
@@ -145,10 +148,7 @@ def test_no_database_lock_is_held_while_the_engine_runs(ctx, clock):
         writer.join(timeout=20)
         return other_write_done.is_set()
 
-    service = ('<bpmn:serviceTask id="probe"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
-               'id="test_write_meanwhile" resultVariable="other_write_done"><spiffworkflow:parameters/>'
-               '</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>')
-    _deploy(ctx, _timer_then(service, "probe"))
+    _deploy(ctx, _timer_then(_service_task("probe", "test_write_meanwhile", "other_write_done"), "probe"))
     case_id = cases.start_case(ctx, process_id="night_job", actor="process_owner1", data={})
     clock.advance(hours=2)
     assert background.run_once(ctx).timers_fired == 1
