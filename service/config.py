@@ -29,6 +29,8 @@ class Settings:
     secret_key: str = ""
     mail_domain: str = "guicheng.local"
     mail_sender: str = "guicheng@guicheng.local"
+    # where people open the pages: links in mails point here
+    base_url: str = "http://127.0.0.1:8000"
     processes_dir: Path = field(default=PROJECT_ROOT / "processes")
     forms_dir: Path = field(default=PROJECT_ROOT / "forms")
     # served over HTTPS: session cookies only travel encrypted (Secure) and browsers are told
@@ -120,6 +122,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         home=home,
         database_url=database_url,
         smtp_url=env.get("GUICHENG_SMTP_URL") or None,
+        base_url=(env.get("GUICHENG_BASE_URL") or Settings.base_url).rstrip("/"),
         clock=env.get("GUICHENG_CLOCK") or None,
         timezone=env.get("GUICHENG_TIMEZONE") or "Asia/Shanghai",
         secret_key=env.get("GUICHENG_SECRET_KEY") or _secret_key(home),

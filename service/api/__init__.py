@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from service.api import errors, health, incidents, openapi, processes, tasks, tokens  # noqa: E402,F401
+from service.api import (  # noqa: E402,F401
+    case_search,
+    errors,
+    health,
+    incidents,
+    openapi,
+    organisation,
+    processes,
+    task_actions,
+    tasks,
+    tokens,
+)

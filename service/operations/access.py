@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
-from service.persistence.models import HumanTask, ProcessInstance, User
+from service.persistence.models import CaseCopy, HumanTask, ProcessInstance, User
 
 from .errors import Forbidden
 from .users import find_user
@@ -31,8 +31,10 @@ def _related_ids(instance: ProcessInstance) -> list[int]:
 def case_facts(session: Session, instance: ProcessInstance) -> CaseFacts:
     rows = session.execute(select(HumanTask.role, HumanTask.status, HumanTask.assignee, HumanTask.completed_by)
                            .where(HumanTask.instance_id.in_(_related_ids(instance)))).all()
+    copied = session.execute(select(CaseCopy.username).where(CaseCopy.instance_id.in_(_related_ids(instance))))
     return CaseFacts(started_by=instance.started_by, customer=instance.customer,
-                     tasks=tuple(TaskFacts(r.role, r.status, r.assignee, r.completed_by) for r in rows))
+                     tasks=tuple(TaskFacts(r.role, r.status, r.assignee, r.completed_by) for r in rows),
+                     copied_to=frozenset(copied.scalars()))
 
 
 def task_facts(task: HumanTask) -> TaskFacts:
@@ -65,6 +67,7 @@ def visible_cases(viewer: Viewer) -> Any:
         return true()
     involved = or_(ProcessInstance.started_by == viewer.username,
                    _task_involves(viewer, ProcessInstance.id),
+                   exists().where(CaseCopy.instance_id == ProcessInstance.id, CaseCopy.username == viewer.username),
                    and_(ProcessInstance.parent_id.is_not(None), _task_involves(viewer, ProcessInstance.parent_id)))
     if viewer.is_customer:
         if not viewer.company:

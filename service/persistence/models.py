@@ -15,6 +15,18 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
 
+class Department(Base):
+    """A node of the organisation tree (华东区 › 销售一组); `leader` is the username of its head."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True, index=True)
+    leader: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,6 +37,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # a customer contact's company: customers see only that company's cases
     company: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    mobile: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True, index=True)
+    # the username of the direct superior (上级): relative recipients and supervision walk this line
+    superior: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime]
     # sign-ins and API tokens carry the epoch they were issued in; a new password or a change of
     # `active` moves it on (auth_models.py), which ends every earlier sign-in and token at once
@@ -103,7 +119,42 @@ class HumanTask(Base):
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # "engine" for a diagram task; "signer" for a one-off 加签 step that belongs to `parent_task_id`
+    kind: Mapped[str] = mapped_column(String(16), default="engine", server_default="engine")
+    parent_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), nullable=True)
+    signer_position: Mapped[str | None] = mapped_column(String(8), nullable=True)  # before, after
+    # 委派: while set, `assignee` is the delegate; the filled form waits in `draft` for the delegator
+    delegated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # e.g. why the case was sent back here
+    last_urged_at: Mapped[datetime | None] = mapped_column(nullable=True)
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+
+
+class CaseComment(Base):
+    """审批意见: a comment on a case or one of its tasks; @mentions are notified."""
+
+    __tablename__ = "case_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), nullable=True)
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class CaseCopy(Base):
+    """抄送: a person who reads the case without working on it."""
+
+    __tablename__ = "case_copies"
+    __table_args__ = (UniqueConstraint("instance_id", "username"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    copied_by: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), nullable=True)
+    created_at: Mapped[datetime]
 
 
 class Event(Base):

@@ -11,11 +11,14 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 from service.web import (  # noqa: E402,F401
     admin_pages,
+    case_list_pages,
     case_pages,
     common,
     inbox_pages,
     mail_pages,
+    org_pages,
     session_pages,
+    task_action_pages,
     task_pages,
     token_pages,
 )

@@ -124,6 +124,12 @@ def _shown_value(key: str, value: Any, options: dict[str, dict[str, str]]) -> st
     return upload_name(value) if key.startswith(DOCUMENT_PREFIX) else _show(value, options.get(key, {}))
 
 
+def _person(people: dict[str, str], username: Any) -> str:
+    if isinstance(username, list):
+        return "、".join(people.get(str(u), str(u)) for u in username)
+    return people.get(str(username), str(username)) if username else ""
+
+
 def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, str], field_labels: dict[str, str],
               options: dict[str, dict[str, str]]) -> dict[str, Any]:
     """One audit event as a sentence: who did what, when."""
@@ -133,7 +139,9 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
     element = p.get("element_id") or ""
     name = p.get("name") or names.get(element) or p.get("operation") or element
     values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
-              "error": p.get("error", ""), "type": kind, "reason": p.get("reason", "")}
+              "error": p.get("error", ""), "type": kind, "reason": p.get("reason", ""),
+              # the 审批 actions name a person the task went to or came from, and a text
+              "to": _person(people, p.get("to")), "from": _person(people, p.get("from")), "text": p.get("text", "")}
     key = f"ev.{kind}"
     text = t(key, **values) if known(key) else t("ev.other", **values)
     detail = ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import session
 
+from service.web.texts import merge_into
+
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 
@@ -207,6 +209,7 @@ EN: dict[str, str] = {
     "tokens.invalid.days": "a whole number of days from 1 to {max}",
 }
 
+merge_into(ZH, EN)
 TEXTS = {"zh": ZH, "en": EN}
 
 

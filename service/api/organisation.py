@@ -1,0 +1,1 @@
+"""Organisation in the API: users and departments."""

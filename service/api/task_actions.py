@@ -1,0 +1,1 @@
+"""The 审批 actions in the API."""

@@ -1,0 +1,54 @@
+"""Notices to people (assignment, 催办, 转办, @mentions): a mail in the outbox of the same transaction
+as the change that caused it, so the in-app mailbox shows it too and nothing is sent for a change
+that rolled back. Every notice names the task or case and carries a link to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.adapters.mailer import make_message_id
+from service.persistence.models import OutboxMail, ProcessInstance, User
+
+from .context import AppContext
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    lines: tuple[str, ...]
+    link: str  # a path of the pages, e.g. "/tasks/12"
+
+
+def case_label(instance: ProcessInstance) -> str:
+    return f"#{instance.id} {instance.business_key or instance.process_id}"
+
+
+def when(ctx: AppContext, moment: datetime | None) -> str:
+    return moment.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def queue_notice(ctx: AppContext, session: Session, *, instance: ProcessInstance | None,
+                 usernames: Iterable[str], notice: Notice, now: datetime) -> list[str]:
+    """Queue one mail to the named active users; returns who was notified (those with an address)."""
+    names = sorted({n for n in usernames if n})
+    if not names:
+        return []
+    people = list(session.execute(select(User).where(User.username.in_(names), User.active.is_(True))
+                                  .order_by(User.username)).scalars())
+    people = [p for p in people if p.email]
+    if not people:
+        return []
+    settings = ctx.settings
+    body = "\n".join([*notice.lines, "", f"打开 (open): {settings.base_url}{notice.link}"])
+    session.add(OutboxMail(
+        instance_id=instance.id if instance is not None else None,
+        message_id=make_message_id(settings.mail_domain, now), thread_root=None, in_reply_to=None, references=[],
+        subject=notice.subject[:512], sender={"name": "规程 Guicheng", "email": settings.mail_sender},
+        to=[{"name": p.display_name, "email": p.email} for p in people], cc=[], body=body, status="pending",
+        attempts=0, created_at=now))
+    return [p.username for p in people]

@@ -1,0 +1,1 @@
+"""Case lists: tabs, search, export."""

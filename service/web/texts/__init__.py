@@ -1,0 +1,18 @@
+"""Page labels by feature, merged into `service.web.i18n`: each feature keeps its own words, so two
+features never edit one long dictionary. Every module defines `ZH` and `EN` with the same keys."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+FEATURES = ("organisation", "case_lists", "task_actions", "assignment")
+
+
+def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:
+    for name in FEATURES:
+        module = import_module(f"{__name__}.{name}")
+        clashes = (set(module.ZH) & set(zh)) | (set(module.EN) & set(en))
+        if clashes:
+            raise RuntimeError(f"labels defined twice ({name}): {sorted(clashes)}")
+        zh.update(module.ZH)
+        en.update(module.EN)

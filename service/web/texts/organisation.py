@@ -1,0 +1,7 @@
+"""Labels of the organisation pages."""
+
+ZH: dict[str, str] = {
+}
+
+EN: dict[str, str] = {
+}

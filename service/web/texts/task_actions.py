@@ -1,0 +1,7 @@
+"""Labels of the task_actions pages."""
+
+ZH: dict[str, str] = {
+}
+
+EN: dict[str, str] = {
+}
