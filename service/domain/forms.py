@@ -22,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .roles import ROLES
+
 LAYOUT_TYPES = frozenset({"text", "html", "spacer", "separator", "image", "button", "iframe",
                           "table", "documentPreview"})
 CONTAINER_TYPES = frozenset({"group", "dynamiclist"})
@@ -55,6 +57,11 @@ _CONTROL_MESSAGES = {  # Chinese, English
     "single": ("单行字段不能包含换行或控制字符", "a single-line field takes no line breaks or control characters"),
     "multi": ("不能包含除换行和制表符以外的控制字符", "no control characters other than line breaks and tabs"),
 }
+
+
+# a `select` whose options are the active people holding a role, filled in from the directory each
+# time the form is shown and checked on the server: `"properties": {"userPicker": "engineer"}`
+USER_PICKER = "userPicker"
 
 
 class FormError(ValueError):
@@ -119,11 +126,28 @@ def _check_components(components: Any, source: str) -> None:
                 re.compile(pattern)
         except re.error as exc:
             raise FormError(source, f"invalid pattern {pattern!r}: {exc}", name) from None
-        if kind in OPTION_TYPES and not ("valuesKey" in component or "valuesExpression" in
-                                         component or _options(component) is not None):
+        picker = user_picker_role(component)
+        if picker is not None and (kind != "select" or picker not in ROLES):
+            raise FormError(source, f"a user picker must be a 'select' naming a known role, not {kind} / "
+                            f"'{picker}' (properties.{USER_PICKER}: one of {', '.join(sorted(ROLES))})", name)
+        if kind in OPTION_TYPES and picker is None and not ("valuesKey" in component or "valuesExpression" in
+                                                            component or _options(component) is not None):
             raise FormError(source, "needs 'values' as a list of {label, value}", name)
         if kind in CONTAINER_TYPES:
             _check_components(component.get("components", []), source)
+
+
+def user_picker_role(component: Mapping[str, Any]) -> str | None:
+    """The role a user-picker select offers people of (`properties.userPicker`), or None."""
+    properties = component.get("properties")
+    role = properties.get(USER_PICKER) if isinstance(properties, dict) else None
+    return str(role) if role not in (None, "") else None
+
+
+def user_pickers(form: Mapping[str, Any] | None) -> dict[str, str]:
+    """Field key -> role for every user picker of the form."""
+    return {key: role for key, c in _walk((form or {}).get("components", []))
+            if (role := user_picker_role(c)) is not None}
 
 
 def _options(component: Mapping[str, Any]) -> list[Any] | None:

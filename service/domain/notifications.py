@@ -27,14 +27,18 @@ class SubjectRejected(InputRejected):
 
 @dataclass(frozen=True)
 class Recipients:
-    to_roles: tuple[str, ...]
-    cc_roles: tuple[str, ...]
+    """Relative recipients (domain.organisation): resolved for each case from its starter's line."""
+
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
 
 
-APPLICATION_RECIPIENTS = Recipients(
-    to_roles=("tech_director",),
-    cc_roles=("sales_lead", "sales_director", "management"),
-)
+# rule 1: to the technical director, copying this salesperson's own group leader, the local and the
+# company sales directors, and GXM
+STARTER_LINE = ("starter_group_leader", "starter_regional_director", "company_sales_director")
+APPLICATION_RECIPIENTS = Recipients(to=("role:tech_director",), cc=(*STARTER_LINE, "role:management"))
+# rule 9: the completion reply-all on the application; without one, a new mail to the same people
+COMPLETION_RECIPIENTS = Recipients(to=("starter",), cc=(*STARTER_LINE, "role:tech_director", "role:management"))
 
 
 def application_subject(customer: str, project: str, sales_name: str, received_on: date) -> str:

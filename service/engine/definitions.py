@@ -9,6 +9,7 @@ specs and the metadata the server needs (forms, roles, due dates).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 class OperationSignature:
     required: frozenset[str]
     optional: frozenset[str] = frozenset()
+    # parameter -> why a literal value is wrong (None when fine); an expression is checked when it runs
+    checks: Mapping[str, Callable[[Any], str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,6 +169,24 @@ class _Checker:
             self.problem(node, f"operation '{name}' needs parameter(s): {', '.join(sorted(missing))}")
         if unknown:
             self.problem(node, f"operation '{name}' has no parameter(s): {', '.join(sorted(unknown))}")
+        for param_id, check in signature.checks.items():
+            literal = _literal(given.get(param_id))
+            problem = check(literal) if literal is not _NOT_LITERAL else None
+            if problem:
+                self.problem(node, f"operation '{name}', parameter '{param_id}': {problem}")
+
+
+_NOT_LITERAL = object()
+
+
+def _literal(text: str | None) -> Any:
+    """The value of a parameter written as a plain literal (a list of recipients), else _NOT_LITERAL."""
+    if text is None:
+        return _NOT_LITERAL
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return _NOT_LITERAL
 
 
 def _engine_problem(exc: SpiffWorkflowException, trees: Mapping[str, etree._ElementTree]) -> Problem:

@@ -203,6 +203,63 @@ def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, 
         run_engine(workflow, now=now, service_handler=service_handler)
 
 
+def earlier_user_tasks(workflow: BpmnWorkflow, current_task_id: str) -> list[str]:
+    """The completed user tasks on the path that led to the current one: where 退回 may go."""
+    try:
+        task = workflow.get_task_from_id(UUID(current_task_id))
+    except Exception:
+        return []
+    found = []
+    ancestor = task.parent if task is not None else None
+    while ancestor is not None:
+        if ancestor.task_spec.manual and ancestor.state == TaskState.COMPLETED:
+            found.append(str(ancestor.id))
+        ancestor = ancestor.parent
+    return found
+
+
+def _forget_removed_waiters(workflow: BpmnWorkflow) -> None:
+    """A reset drops tasks from the tree but not from the event manager, whose next timer refresh would
+    then touch a task without a parent: forget the waiters that are no longer in any tree."""
+    alive = {task_id for wf in _all_workflows(workflow) for task_id in wf.tasks}
+    for task_id in [t for t in workflow.event_manager.tasks if t not in alive]:
+        workflow.event_manager.tasks.pop(task_id, None)
+
+
+class CannotSendBack(LookupError):
+    """The chosen earlier step is not on the path that led to the current task."""
+
+
+def send_back(workflow: BpmnWorkflow, current_task_id: str, earlier_task_id: str, *, now: datetime,
+              service_handler: ServiceHandler | None, limits: EvaluationLimits | None = None) -> list[str]:
+    """退回: move the token from the current user task back to an earlier, completed user task on its
+    path; the steps in between are removed from the tree (their data stays in the audit history) and
+    the earlier task is ready again with the data it was completed with. Returns the removed
+    elements' ids. Only ancestors qualify, so a parallel branch that is not on the way is untouched."""
+    try:
+        current = workflow.get_task_from_id(UUID(current_task_id))
+        earlier = workflow.get_task_from_id(UUID(earlier_task_id))
+    except Exception:
+        current = earlier = None
+    if current is None or earlier is None:
+        raise CannotSendBack("that step is no longer part of this case's path")
+    label = earlier.task_spec.bpmn_name or earlier.task_spec.bpmn_id
+    if earlier.state != TaskState.COMPLETED or not earlier.task_spec.manual:
+        raise CannotSendBack(f"'{label}' is not a completed user task")
+    ancestor = current.parent
+    while ancestor is not None and ancestor.id != earlier.id:
+        ancestor = ancestor.parent
+    if ancestor is None:
+        raise CannotSendBack(f"'{label}' is not on the path that led to this task (a parallel branch or "
+                             "another subprocess)")
+    workflow.script_engine = RestrictedScriptEngine(service_handler)
+    with _engine_call(limits):
+        removed = workflow.reset_from_task_id(earlier.id, data=dict(earlier.data))
+        _forget_removed_waiters(workflow)
+        run_engine(workflow, now=now, service_handler=service_handler)
+    return sorted({t.task_spec.bpmn_id for t in removed if getattr(t.task_spec, "bpmn_id", None)})
+
+
 def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
     """Timers the case waits on, with their due time (evaluated on first refresh)."""
     timers = []

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, undefer
 from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import Address, OutgoingMail
+from service.domain.access import CUSTOMER_ROLE
+from service.domain.organisation import Organisation
 from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User, UserRole
@@ -29,7 +31,9 @@ from service.service_tasks.context import ServiceContext, ThreadMail
 
 from .calendar import load_calendar
 from .context import AppContext
+from .directory import load_organisation
 from .errors import NotFound
+from .notify import notify_assignee
 from .users import people_with_role
 
 
@@ -169,11 +173,20 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
                                  OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
+    root_row = session.get(ProcessInstance, root)
+    organisation: list[Organisation] = []
+
+    def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked
+        if not organisation:
+            organisation.append(load_organisation(session))
+        return organisation[0]
+
     return ServiceContext(
         now=now, calendar=load_calendar(session, ctx), instance_id=case.id, process_id=case.process_id,
         business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
-        documents=DocumentStore(settings.home))
+        documents=DocumentStore(settings.home), started_by=root_row.started_by if root_row else "",
+        directory=directory)
 
 
 # --- the outcome of one engine run, computed before any lock is taken ---------------------------
@@ -260,19 +273,24 @@ def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWor
 # --- the write phase ------------------------------------------------------------------------------
 
 
-def _valid_assignees(session: Session, ready: list[ReadyTask]) -> list[ReadyTask]:
-    """A named assignee must be an active user holding the task's role; otherwise the task stays with
-    the role (and the event says why), so a typo never strands a task with nobody."""
+def _valid_assignees(session: Session, ready: list[ReadyTask], customer: str | None) -> list[ReadyTask]:
+    """A named assignee must be an active user holding the task's role (a customer contact: of the
+    case's customer); otherwise the task stays with the role (and the event says why), so a typo
+    never strands a task with nobody and never hands a case to another customer."""
     named = {t.assignee for t in ready if t.assignee}
     if not named:
         return ready
-    holders = {(name, role) for name, role in session.execute(select(User.username, UserRole.role).join(UserRole)
-                                                                .where(User.username.in_(sorted(named)),
-                                                                       User.active.is_(True)))}
+    holders = {(name, role): company for name, role, company in session.execute(
+        select(User.username, UserRole.role, User.company).join(UserRole)
+        .where(User.username.in_(sorted(named)), User.active.is_(True)))}
     checked = []
     for task in ready:
-        if task.assignee and (task.assignee, task.role) not in holders:
+        key = (task.assignee or "", task.role)
+        if task.assignee and key not in holders:
             problem = f"'{task.assignee}' is not an active user with the role '{task.role}'"
+            task = replace(task, assignee=None, assignee_problem=problem)
+        elif task.assignee and task.role == CUSTOMER_ROLE and holders[key] != customer:
+            problem = f"'{task.assignee}' is not a contact of the case's customer '{customer}'"
             task = replace(task, assignee=None, assignee_problem=problem)
         checked.append(task)
     return checked
@@ -280,8 +298,10 @@ def _valid_assignees(session: Session, ready: list[ReadyTask]) -> list[ReadyTask
 
 def _sync_tasks(session: Session, instance: ProcessInstance, ready: list[ReadyTask], now: datetime) -> list[HumanTask]:
     by_id = {t.task_id: t for t in ready}
+    # a task waiting for an added signer (加签) and its signer rows are as alive as its diagram task
+    live = ("open", "waiting", "pending")
     open_rows = [row for row in session.execute(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == "open")).scalars() if row.status == "open"]
+        HumanTask.instance_id == instance.id, HumanTask.status.in_(live))).scalars() if row.status in live]
     for row in open_rows:
         if row.engine_task_id not in by_id:
             row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a boundary timer
@@ -327,7 +347,7 @@ def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutco
 
 
 def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutcome, *, actor: str,
-                  now: datetime) -> None:
+                  now: datetime, ctx: AppContext) -> None:
     """Write a step's consequences to the locked case, after the caller's own event."""
     for call in outcome.calls:
         append_event(session, type="service_task", actor="system", at=now, case=instance,
@@ -335,7 +355,7 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
                               "params": call.params, "result": call.result})
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
-    ready = _valid_assignees(session, outcome.ready)
+    ready = _valid_assignees(session, outcome.ready, outcome.customer)
     created = _sync_tasks(session, instance, ready, now)
     _sync_timers(session, instance, outcome.timers)
     _queue_mails(session, instance, outcome, now)
@@ -350,4 +370,6 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
                    "assignee": row.assignee, "due_at": row.due_at.isoformat() if row.due_at else None}
         if row.engine_task_id in problems:
             payload["assignee_problem"] = problems[row.engine_task_id]
+        if row.assignee:
+            payload["notified"] = notify_assignee(ctx, session, row, now)
         append_event(session, type="task_created", actor="system", at=now, case=instance, payload=payload)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ from .context import AppContext
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .timers import real_now
 from .unit_of_work import CaseFailed, compute_step, engine_guard, run_step
+from .user_pickers import picker_errors, with_candidates
 from .users import find_user
 
 __all__ = ["CaseFailed", "complete_task", "latest_definition", "lock_task", "start_case"]
@@ -62,13 +63,16 @@ def _document_errors(ctx: AppContext, values: Mapping[str, Any]) -> dict[str, st
     return errors
 
 
-def _checked_form_data(ctx: AppContext, form: dict[str, Any] | None, data: Mapping[str, Any],
-                       what: str) -> dict[str, Any]:
+def checked_form_data(ctx: AppContext, session: Session, form: dict[str, Any] | None, data: Mapping[str, Any],
+                      what: str, customer: str | None = None) -> dict[str, Any]:
     """Validate against the form (a key it does not have is refused, so a submission cannot set other
-    case variables) and fill in the fields left out."""
+    case variables; a user picker must name someone with its role) and fill in the fields left out."""
     if form is None:  # deploy requires a form on every user task; a process may start without one
         return {}
-    errors = form_rules.validate_submission(form, data) or _document_errors(ctx, data)
+    form = with_candidates(session, form)
+    assert form is not None
+    errors = (picker_errors(session, form, data, customer) or form_rules.validate_submission(form, data)
+              or _document_errors(ctx, data))
     if errors:
         raise ValidationFailed(f"{what}: 表单数据无效 (invalid form data)", errors)
     fields = {f.key: f for f in form_rules.form_fields(form) if "[" not in f.key and "." not in f.key}
@@ -95,7 +99,7 @@ def _read_start(ctx: AppContext, session: Session, process_id: str, actor: str, 
     if start_roles and not start_roles & user.role_ids:
         raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
     form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
-    values = _checked_form_data(ctx, form, data, "start")
+    values = checked_form_data(ctx, session, form, data, "start")
     _check_acting_role(user, values)
     parent = _parent_case(session, values)
     key = business_key if business_key is not None else derive_business_key(
@@ -145,7 +149,7 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
                 "process_id": process_id, "version": request.definition.version,
                 "content_hash": request.definition.content_hash, "business_key": request.business_key,
                 "data": values})
-            write_outcome(session, instance, outcome, actor=actor, now=now)
+            write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
             ctx.hooks.fire_before_commit("start")
     except BaseException:
         _forget_reserved(ctx, instance_id)
@@ -195,11 +199,11 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     return task
 
 
-def _open_task(session: Session, task_id: int) -> HumanTask:
+def _open_task(session: Session, task_id: int, status: str = "open") -> HumanTask:
     task = session.get(HumanTask, task_id, populate_existing=True)
     if task is None:
         raise NotFound(f"no such task: {task_id}")
-    if task.status != "open":
+    if task.status != status:
         raise Conflict(f"task {task_id} ({task.name}) is already {task.status}"
                        + (f" by '{task.completed_by}'" if task.completed_by else ""))
     return task
@@ -221,22 +225,27 @@ class _Completion:
     values: dict[str, Any]
 
 
-def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> _Completion:
+def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any], status: str
+                     ) -> _Completion:
     with ctx.db.reading() as session:
         user = find_user(session, actor)
-        task = _open_task(session, task_id)
+        task = _open_task(session, task_id, status)
         instance = task.instance
         check_may_work(session, viewer_for(user), instance, task)
         if instance.status == "error":  # only a case with an incident is in error
             check_no_incident(session, instance.id)
-        values = _checked_form_data(ctx, ctx.cached_forms(instance.definition).get(task.form_key or ""), data,
-                                    task.name)
+        values = checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(task.form_key or ""),
+                                   data, task.name, instance.customer)
         return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
 
 
-def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
+AlsoWrite = Callable[[Session, ProcessInstance, HumanTask], None]
+
+
+def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any], status: str = "open",
+                   also: AlsoWrite | None = None) -> dict[str, Any]:
     now = ctx.now()
-    step = _read_completion(ctx, task_id, actor, data)
+    step = _read_completion(ctx, task_id, actor, data, status)
     snapshot = step.snapshot
     try:
         outcome = compute_step(ctx, snapshot, now, lambda workflow, services: runner.complete_user_task(
@@ -248,17 +257,39 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)
         task = lock_task(session, task_id)
-        if task.status != "open" or task.engine_task_id != step.engine_task_id:
+        if task.status != status or task.engine_task_id != step.engine_task_id:
             raise CaseChanged(f"task {task_id} changed")
         # the case is at the snapshot's revision, so its tasks and holders are as they were checked
         task.status, task.completed_by, task.completed_at = "completed", actor, now
         append_event(session, type="task_completed", actor=actor, at=now, case=instance, payload={
             "task_id": task.id, "element_id": task.element_id, "name": task.name, "role": task.role,
             "data": step.values})
-        write_outcome(session, instance, outcome, actor=actor, now=now)
+        if also is not None:
+            also(session, instance, task)
+        write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
         ctx.hooks.fire_before_commit("complete")
         return {"task_id": task.id, "instance_id": instance.id, "status": instance.status}
 
 
+def complete_engine_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any],
+                         status: str = "open", also: AlsoWrite | None = None) -> dict[str, Any]:
+    """The engine completion of a diagram task, with `also` written in the same transaction."""
+    return run_step(lambda: _complete_once(ctx, task_id, actor, data, status, also),
+                    what=f"completing task {task_id}")
+
+
 def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    return run_step(lambda: _complete_once(ctx, task_id, actor, data), what=f"completing task {task_id}")
+    """Submitting a task's form: a 加签 step is signed, a delegate's work goes back to the delegator,
+    a task with a signer after it waits for that signer; any other task completes in the engine."""
+    from . import case_moves, task_actions  # the 审批 actions build on this module
+
+    with ctx.db.reading() as session:
+        task = session.get(HumanTask, task_id)
+        route = case_moves.completion_route(session, task, actor) if task is not None else "engine"
+    if route == "signer":
+        return case_moves.sign(ctx, task_id=task_id, actor=actor, data=data)
+    if route == "delegated":
+        return task_actions.submit_delegated(ctx, task_id, actor, data)
+    if route == "held":
+        return case_moves.hold_for_signer(ctx, task_id=task_id, actor=actor, data=data)
+    return complete_engine_task(ctx, task_id=task_id, actor=actor, data=data)

@@ -14,7 +14,9 @@ def department_paths(session: Session) -> dict[int, str]:
     rows = {d.id: d for d in session.execute(select(Department)).scalars()}
     paths: dict[int, str] = {}
     for department_id, department in rows.items():
-        names, seen, current = [], set(), department
+        names: list[str] = []
+        seen: set[int] = set()
+        current: Department | None = department
         while current is not None and current.id not in seen:
             seen.add(current.id)
             names.append(current.name)

@@ -26,6 +26,7 @@ from .calendar import load_calendar
 from .case_store import load_workflow
 from .context import AppContext
 from .errors import Forbidden, NotFound
+from .user_pickers import with_candidates
 from .users import find_user
 
 PER_PAGE = 25
@@ -153,7 +154,7 @@ def startable(ctx: AppContext, actor: str) -> list[dict[str, Any]]:
             .scalars()}
         return [{"process_id": d.process_id, "version": d.version, "name": d.name,
                  "start_roles": sorted(d.meta.get("start_roles") or []),
-                 "form": d.forms.get(d.meta.get("start_form") or "")}
+                 "form": with_candidates(session, d.forms.get(d.meta.get("start_form") or ""))}
                 for _, d in sorted(latest.items())
                 if not d.meta.get("start_roles") or set(d.meta["start_roles"]) & roles]
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.adapters.mailer import make_message_id
-from service.persistence.models import OutboxMail, ProcessInstance, User
+from service.persistence.models import HumanTask, OutboxMail, ProcessInstance, User
 
 from .context import AppContext
 
@@ -52,3 +52,18 @@ def queue_notice(ctx: AppContext, session: Session, *, instance: ProcessInstance
         to=[{"name": p.display_name, "email": p.email} for p in people], cc=[], body=body, status="pending",
         attempts=0, created_at=now))
     return [p.username for p in people]
+
+
+def task_notice(ctx: AppContext, task: HumanTask, subject: str, *lines: str) -> Notice:
+    """A notice about one task: what, which case, until when, and the link to it."""
+    instance = task.instance
+    return Notice(f"{subject}：{task.name}--{case_label(instance)}", (
+        *lines, f"任务 (task)：{task.name}", f"案例 (case)：{case_label(instance)}",
+        f"期限 (due)：{when(ctx, task.due_at)}"), f"/tasks/{task.id}")
+
+
+def notify_assignee(ctx: AppContext, session: Session, task: HumanTask, now: datetime) -> list[str]:
+    """Tell the person a task was assigned to (by the diagram, a transfer or a delegation)."""
+    notice = task_notice(ctx, task, "【待办】您有新的任务", "您有一项新的待办任务 (a task was assigned to you)。")
+    return queue_notice(ctx, session, instance=task.instance, usernames=[task.assignee or ""], notice=notice,
+                        now=now)

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.domain.case_moves import SIGNER_FORM
 from service.persistence.models import Event, HumanTask, Incident, OutboxMail, ProcessDefinition, ProcessInstance
 
 from .access import check_may_see, load_viewer, workable_tasks
 from .context import AppContext
 from .errors import NotFound
 from .incidents import incident_dict
+from .user_pickers import with_candidates
 
 
 def _iso(ctx: AppContext, value: datetime | None) -> str | None:
@@ -28,10 +30,13 @@ def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> d
         "role": task.role, "assignee": task.assignee, "status": task.status, "due_at": _iso(ctx, task.due_at),
         "created_at": _iso(ctx, task.created_at), "completed_at": _iso(ctx, task.completed_at),
         "completed_by": task.completed_by, "form_key": task.form_key,
-        "form": ctx.cached_forms(instance.definition).get(task.form_key or ""),
+        "form": SIGNER_FORM if task.kind == "signer" else ctx.cached_forms(instance.definition).get(
+            task.form_key or ""),
+        "kind": task.kind, "parent_task_id": task.parent_task_id, "signer_position": task.signer_position,
+        "delegated_by": task.delegated_by, "note": task.note,
     }
-    if with_data:
-        out["data"] = instance.data
+    if with_data:  # a form filled earlier (by a delegate, or before a 加签) is shown as filled
+        out["data"] = {} if task.kind == "signer" else {**instance.data, **(task.draft or {})}
     return out
 
 
@@ -43,7 +48,10 @@ def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | 
         if instance_id is not None:
             query = query.where(HumanTask.instance_id == instance_id)
         rows = session.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)).scalars()
-        return [task_dict(ctx, t) for t in rows.unique()]
+        found = [task_dict(ctx, t) for t in rows.unique()]
+        for task in found:
+            task["form"] = with_candidates(session, task["form"])
+        return found
 
 
 def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict[str, Any]:
@@ -54,7 +62,9 @@ def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict
             raise NotFound(f"no such task: {task_id}")
         if actor is not None:
             check_may_see(session, load_viewer(session, actor), task.instance)
-        return task_dict(ctx, task, with_data=True)
+        out = task_dict(ctx, task, with_data=True)
+        out["form"] = with_candidates(session, out["form"])
+        return out
 
 
 def _instance(session: Session, instance_id: int) -> ProcessInstance:

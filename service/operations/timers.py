@@ -87,7 +87,7 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
         append_event(session, type="timer_fired", actor=actor, at=now, case=instance,
                      payload={"element_id": row.element_id, "due_at": row.due_at.isoformat()})
         _resolve_incidents(session, instance, timer_id, actor, now)
-        write_outcome(session, instance, outcome, actor=actor, now=now)
+        write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
         ctx.hooks.fire_before_commit("timer")
     return "fired"
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from service.adapters.archive_store import DocumentStore
 from service.adapters.mailer import Address, OutgoingMail, make_message_id, reply_subject
+from service.domain.organisation import CaseParties, Organisation
 from service.domain.working_calendar import WorkingCalendar
 
 
@@ -37,6 +38,8 @@ class ServiceContext:
     outgoing: list[OutgoingMail] = field(default_factory=list)
     documents: DocumentStore | None = None
     data: Mapping[str, Any] = field(default_factory=dict)  # the calling task's variables, read only
+    started_by: str = ""  # the request's starter (a linked case's is its request's)
+    directory: Callable[[], Organisation] = field(default=lambda: Organisation([]))  # read on first use
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}
@@ -44,6 +47,12 @@ class ServiceContext:
             for address in self.people_with_role(role):
                 seen.setdefault(address.email, address)
         return list(seen.values())
+
+    def recipients(self, specs: list[str] | tuple[str, ...]) -> tuple[list[Address], dict[str, list[str]]]:
+        """The people the specs name for this case, resolved now, and who each spec named (for the event)."""
+        case = CaseParties(self.started_by, _text(self.data.get("customer")), self.data)
+        people, named = self.directory().resolve_all(list(specs), case)
+        return [Address(p.display_name, p.email) for p in people if p.email], named
 
     def send(self, *, subject: str, to: list[Address], cc: list[Address], body: str,
              reply_in_thread: bool = False, reply_to_root: bool = False, starts_thread: bool = False) -> OutgoingMail:
@@ -64,3 +73,7 @@ class ServiceContext:
 
 
 Handler = Callable[[ServiceContext, Mapping[str, Any]], Any]
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

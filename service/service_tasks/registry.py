@@ -26,10 +26,11 @@ class Operation:
     required: frozenset[str]
     optional: frozenset[str]
     description: str
+    checks: Mapping[str, Callable[[Any], str | None]]
 
     @property
     def signature(self) -> OperationSignature:
-        return OperationSignature(self.required, self.optional)
+        return OperationSignature(self.required, self.optional, self.checks)
 
 
 _OPERATIONS: dict[str, Operation] = {}
@@ -37,11 +38,13 @@ _LOADED = threading.Lock()
 _loaded = False
 
 
-def operation(name: str, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
-              ) -> Callable[[Handler], Handler]:
+def operation(name: str, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+              checks: Mapping[str, Callable[[Any], str | None]] | None = None) -> Callable[[Handler], Handler]:
+    """`checks` validate parameters written as literals when a diagram is deployed."""
     def register(handler: Handler) -> Handler:
         _OPERATIONS[name] = Operation(name, handler, frozenset(required), frozenset(optional),
-                                      (handler.__doc__ or "").strip().splitlines()[0] if handler.__doc__ else "")
+                                      (handler.__doc__ or "").strip().splitlines()[0] if handler.__doc__ else "",
+                                      dict(checks or {}))
         return handler
     return register
 

@@ -9,13 +9,15 @@ from service.domain import notifications
 
 from .context import ServiceContext
 from .deadlines import received
+from .recipients import CHECKS, resolve, specs
 from .registry import operation
 
 
 @operation("send_application_mail", required=("customer", "project", "sales_name"),
-           optional=("received_at", "support_kind", "preparation", "document_contents"))
-def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, str]:
-    """Mail the application to the technical director, Cc sales lead, directors and GXM."""
+           optional=("received_at", "support_kind", "preparation", "document_contents", "to", "cc"), checks=CHECKS)
+def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Mail the application to the technical directors, Cc this salesperson's group leader, the
+    regional and the company sales directors and GXM (rule 1; `to`/`cc` override)."""
     received_local = received(ctx, params).astimezone(ctx.calendar.tz)
     subject = notifications.application_subject(
         str(params["customer"]), str(params["project"]), str(params["sales_name"]), received_local.date()
@@ -27,6 +29,7 @@ def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dic
         document_contents=str(params.get("document_contents") or ""),
         received_at=received_local.strftime("%Y-%m-%d %H:%M"),
     )
-    mail = ctx.send(subject=subject, to=ctx.addresses(rules.to_roles), cc=ctx.addresses(rules.cc_roles), body=body,
-                    starts_thread=True)
-    return {"message_id": mail.message_id, "subject": subject}
+    to, cc, named = resolve(ctx, specs(params, "to") or list(rules.to), specs(params, "cc") or list(rules.cc))
+    mail = ctx.send(subject=subject, to=to, cc=cc, body=body, starts_thread=True)
+    return {"message_id": mail.message_id, "subject": subject, "to": [a.email for a in to],
+            "cc": [a.email for a in cc], "recipients": named}
