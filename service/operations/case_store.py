@@ -370,6 +370,6 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
                    "assignee": row.assignee, "due_at": row.due_at.isoformat() if row.due_at else None}
         if row.engine_task_id in problems:
             payload["assignee_problem"] = problems[row.engine_task_id]
-        if row.assignee:
+        if row.assignee and row.assignee != actor:  # whoever just did the step knows what comes next
             payload["notified"] = notify_assignee(ctx, session, row, now)
         append_event(session, type="task_created", actor="system", at=now, case=instance, payload=payload)

@@ -46,7 +46,7 @@ def queue_notice(ctx: AppContext, session: Session, *, instance: ProcessInstance
     settings = ctx.settings
     body = "\n".join([*notice.lines, "", f"打开 (open): {settings.base_url}{notice.link}"])
     session.add(OutboxMail(
-        instance_id=instance.id if instance is not None else None,
+        kind="notice", instance_id=instance.id if instance is not None else None,
         message_id=make_message_id(settings.mail_domain, now), thread_root=None, in_reply_to=None, references=[],
         subject=notice.subject[:512], sender={"name": "规程 Guicheng", "email": settings.mail_sender},
         to=[{"name": p.display_name, "email": p.email} for p in people], cc=[], body=body, status="pending",

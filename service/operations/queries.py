@@ -97,7 +97,7 @@ def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) ->
             "open_tasks": [task_dict(ctx, t) for t in tasks.unique()],
             "incidents": [incident_dict(ctx, i) for i in session.execute(
                 select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)).scalars()],
-            "mails": [{"message_id": m.message_id, "subject": m.subject, "status": m.status,
+            "mails": [{"message_id": m.message_id, "subject": m.subject, "status": m.status, "kind": m.kind,
                        "to": [a["email"] for a in m.to], "cc": [a["email"] for a in m.cc],
                        "in_reply_to": m.in_reply_to} for m in mails],
         }

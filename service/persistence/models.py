@@ -90,8 +90,8 @@ class ProcessInstance(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     started_by: Mapped[str] = mapped_column(String(64))
-    started_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # the customer company named by the case, for the customers' access rule
     customer: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
@@ -105,7 +105,8 @@ class ProcessInstance(Base):
 
 class HumanTask(Base):
     __tablename__ = "human_tasks"
-    __table_args__ = (Index("ix_human_tasks_inbox", "status", "role"),)
+    __table_args__ = (Index("ix_human_tasks_inbox", "status", "role"),
+                      Index("ix_human_tasks_open_by_case", "instance_id", "status", "due_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     engine_task_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -118,7 +119,7 @@ class HumanTask(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     # "engine" for a diagram task; "signer" for a one-off 加签 step that belongs to `parent_task_id`
     kind: Mapped[str] = mapped_column(String(16), default="engine", server_default="engine")
     parent_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), nullable=True)
@@ -243,6 +244,8 @@ class Timer(Base):
 class OutboxMail(Base):
     __tablename__ = "mail_outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "procedure": a mail the procedure prescribes; "notice": the system telling a person of their work
+    kind: Mapped[str] = mapped_column(String(16), default="procedure", server_default="procedure")
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True, index=True)
     message_id: Mapped[str] = mapped_column(String(256), unique=True)
     thread_root: Mapped[str | None] = mapped_column(String(256), nullable=True)

@@ -84,7 +84,10 @@ def test_completion_mail_replies_to_all_on_the_application_thread(ctx, clock):
     application, completion = mails(ctx, case)
     assert completion["subject"] == "回复: " + application["subject"]
     assert completion["in_reply_to"] == application["message_id"]
-    assert completion["to"] == [f"sales{n}@demo.guicheng.local" for n in range(1, 5)]
+    # reply-all: to the salesperson who applied, copying their line, the technical directors and GXM
+    assert completion["to"] == ["sales1@demo.guicheng.local"]
+    assert sorted(completion["cc"]) == [f"{u}@demo.guicheng.local" for u in (
+        "management1", "sales_director1", "sales_director2", "sales_lead1", "tech_director1", "tech_director2")]
 
 
 def test_sales_silence_counts_as_confirmation(ctx, clock):

@@ -90,7 +90,12 @@ def advance_to(ctx: AppContext, instance_id: int, target: str, overrides: dict[s
 
 
 def mails(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
-    return queries.show_case(ctx, instance_id)["mails"]
+    """The mails the procedure prescribes (not the notices telling people of their tasks)."""
+    return [m for m in queries.show_case(ctx, instance_id)["mails"] if m["kind"] == "procedure"]
+
+
+def notices(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
+    return [m for m in queries.show_case(ctx, instance_id)["mails"] if m["kind"] == "notice"]
 
 
 def run_worker_at(ctx: AppContext, clock: Any, when: str) -> background.WorkReport:

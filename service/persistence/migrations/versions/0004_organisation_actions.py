@@ -69,6 +69,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('last_urged_at', service.persistence.types.UtcDateTime(), nullable=True))
         batch_op.create_foreign_key('fk_human_tasks_parent_task', 'human_tasks', ['parent_task_id'], ['id'])
 
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=16), server_default='procedure', nullable=False))
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mobile', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('department_id', sa.Integer(), nullable=True))
@@ -80,6 +83,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.drop_column('kind')
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint('fk_users_department', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_users_superior'))
