@@ -1,8 +1,9 @@
 """Who may see a case and who may work on a task: the one permission policy.
 
 Per case, not per role: a person sees the cases they started, hold or held a task of, are copied on,
-or supervise; customers see only cases of their own company; the read-all roles are explicit. Pages,
-the API and the CLI all ask here (lists through `operations.access`, the SQL form of these rules).
+or supervise (their subordinates' cases; a technical director the engineers'); customers see only
+cases of their own company; the read-all roles are explicit. Pages, the API and the CLI all ask here
+(lists through `operations.access`, the SQL form of these rules).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass, field
 
 READ_ALL_ROLES: frozenset[str] = frozenset({"auditor", "admin", "process_owner"})
 CUSTOMER_ROLE = "customer"
-# whose tasks a role oversees: a technical director sees the cases his engineers work on
+# whose tasks a role oversees as a whole: the technical directors share the engineers' work (they
+# confirm, assign and arbitrate every request). Everyone else supervises by the organisation: the
+# people below them in the line of superiors (上级), e.g. a group leader sees their group's cases only.
 SUPERVISES: dict[str, frozenset[str]] = {
     "tech_director": frozenset({"engineer", "tech_director"}),
-    "sales_director": frozenset({"sales", "sales_lead"}),
-    "sales_lead": frozenset({"sales"}),
 }
 
 
@@ -24,6 +25,7 @@ class Viewer:
     username: str
     roles: frozenset[str]
     company: str | None = None
+    subordinates: frozenset[str] = frozenset()  # everyone whose line of superiors leads to the viewer
 
     @property
     def reads_all(self) -> bool:
@@ -65,8 +67,11 @@ def _holds(viewer: Viewer, task: TaskFacts) -> bool:
 def _involved(viewer: Viewer, case: CaseFacts) -> bool:
     if viewer.username == case.started_by or viewer.username in case.copied_to:
         return True
-    supervised = viewer.supervised_roles
-    return any(_holds(viewer, task) or task.role in supervised for task in case.tasks)
+    if case.started_by in viewer.subordinates:
+        return True
+    supervised, below = viewer.supervised_roles, viewer.subordinates
+    return any(_holds(viewer, task) or task.role in supervised or task.assignee in below
+               or task.completed_by in below for task in case.tasks)
 
 
 def may_see_case(viewer: Viewer, case: CaseFacts) -> bool:

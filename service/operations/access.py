@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
 from service.persistence.models import CaseCopy, HumanTask, ProcessInstance, User
@@ -15,8 +15,26 @@ from .errors import Forbidden
 from .users import find_user
 
 
+def subordinates_of(session: Session, username: str) -> frozenset[str]:
+    """Everyone below `username` in the lines of superiors (a cycle in the data ends the walk)."""
+    reports: dict[str, list[str]] = {}
+    for name, superior in session.execute(select(User.username, User.superior).where(
+            User.superior.is_not(None), User.active.is_(True))):
+        reports.setdefault(superior, []).append(name)
+    found: set[str] = set()
+    todo = list(reports.get(username, []))
+    while todo:
+        name = todo.pop()
+        if name not in found and name != username:
+            found.add(name)
+            todo.extend(reports.get(name, []))
+    return frozenset(found)
+
+
 def viewer_for(user: User) -> Viewer:
-    return Viewer(user.username, frozenset(user.role_ids), user.company)
+    session = object_session(user)
+    below = subordinates_of(session, user.username) if session is not None else frozenset()
+    return Viewer(user.username, frozenset(user.role_ids), user.company, below)
 
 
 def load_viewer(session: Session, username: str) -> Viewer:
@@ -54,11 +72,12 @@ def check_may_work(session: Session, viewer: Viewer, instance: ProcessInstance, 
 
 def _task_involves(viewer: Viewer, case_id: Any) -> Any:
     """SQL: some task of the case (or of its request) that the viewer holds, held or supervises."""
-    supervised = sorted(viewer.supervised_roles)
+    supervised, below = sorted(viewer.supervised_roles), sorted(viewer.subordinates)
     return exists().where(HumanTask.instance_id == case_id, or_(
         HumanTask.assignee == viewer.username, HumanTask.completed_by == viewer.username,
         and_(HumanTask.status == "open", HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(viewer.roles))),
-        HumanTask.role.in_(supervised) if supervised else false()))
+        HumanTask.role.in_(supervised) if supervised else false(),
+        or_(HumanTask.assignee.in_(below), HumanTask.completed_by.in_(below)) if below else false()))
 
 
 def visible_cases(viewer: Viewer) -> Any:
@@ -66,6 +85,7 @@ def visible_cases(viewer: Viewer) -> Any:
     if viewer.reads_all:
         return true()
     involved = or_(ProcessInstance.started_by == viewer.username,
+                   ProcessInstance.started_by.in_(sorted(viewer.subordinates)) if viewer.subordinates else false(),
                    _task_involves(viewer, ProcessInstance.id),
                    exists().where(CaseCopy.instance_id == ProcessInstance.id, CaseCopy.username == viewer.username),
                    and_(ProcessInstance.parent_id.is_not(None), _task_involves(viewer, ProcessInstance.parent_id)))

@@ -33,6 +33,7 @@ from .calendar import load_calendar
 from .context import AppContext
 from .directory import load_organisation
 from .errors import NotFound
+from .mail_readers import copy_to_mail_readers
 from .notify import notify_assignee
 from .users import people_with_role
 
@@ -186,6 +187,7 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
         documents=DocumentStore(settings.home), started_by=root_row.started_by if root_row else "",
+        case_link=f"{settings.base_url}/cases/{case.id}",
         directory=directory)
 
 
@@ -344,6 +346,7 @@ def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutco
             to=[{"name": a.name, "email": a.email} for a in mail.to],
             cc=[{"name": a.name, "email": a.email} for a in mail.cc],
             body=mail.body, status="pending", attempts=0, created_at=now))
+    copy_to_mail_readers(session, instance, (a.email for mail in outcome.mails for a in mail.cc), now)
 
 
 def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutcome, *, actor: str,

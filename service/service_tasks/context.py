@@ -39,6 +39,7 @@ class ServiceContext:
     documents: DocumentStore | None = None
     data: Mapping[str, Any] = field(default_factory=dict)  # the calling task's variables, read only
     started_by: str = ""  # the request's starter (a linked case's is its request's)
+    case_link: str = ""  # the case page, at the address people open the pages at
     directory: Callable[[], Organisation] = field(default=lambda: Organisation([]))  # read on first use
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
@@ -63,6 +64,8 @@ class ServiceContext:
             in_reply_to = self.thread[0 if reply_to_root else -1].message_id
             references = [m.message_id for m in self.thread]
             subject = reply_subject(self.thread[0].subject)
+        if self.case_link:  # everyone the mail goes to may open it (operations.mail_readers)
+            body = f"{body}\n\n案例 (case)：{self.case_link}"
         mail = OutgoingMail(message_id=make_message_id(self.mail_domain, self.now), subject=subject, sender=self.sender,
                             to=to, cc=cc, body=body, in_reply_to=in_reply_to, references=references,
                             sent_at=None)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case
 from service.operations import cases, queries, task_claims
 from service.operations.access import case_facts, viewer_for, visible_cases
-from service.operations.errors import Forbidden
+from service.operations.case_store import ReadyTask, _valid_assignees
+from service.operations.errors import Forbidden, ValidationFailed
 from service.persistence.models import ProcessInstance, User
 from tests.processes.walk import APPLICATION, advance_to, do, start, task
 
@@ -81,13 +82,24 @@ def test_sales_tasks_go_to_the_salesperson_who_applied(ctx):
     cases.complete_task(ctx, task_id=confirmation["id"], actor="sales3", data={"sales_confirmed": "yes"})
 
 
-def test_an_unknown_engineer_leaves_the_task_with_the_role_and_says_why(ctx):
+def test_an_unknown_engineer_is_a_field_error_and_nothing_moves(ctx):
     case = start(ctx)
-    do(ctx, case, "confirm_request", {"accepted": "yes", "engineer": "nobody9"})
-    assessment = task(ctx, case, "engineer_assessment")
-    assert assessment["assignee"] is None
-    created = [e for e in queries.history(ctx, case) if e["type"] == "task_created"][-1]
-    assert "nobody9" in created["payload"]["assignee_problem"]
+    with pytest.raises(ValidationFailed) as refused:
+        do(ctx, case, "confirm_request", {"accepted": "yes", "engineer": "nobody9"})
+    assert "nobody9" in refused.value.errors["engineer"]
+    assert task(ctx, case, "confirm_request")["status"] == "open"
+
+
+def test_an_assignee_who_lost_the_role_leaves_the_task_with_the_role_and_says_why(ctx):
+    """The diagram's assignee is checked again when the task is created (the picker's answer may be
+    old by then): someone without the role, or a contact of another customer, gets nothing."""
+    ready = [ReadyTask("t1", "work", "实施", "engineer", None, None, "sales1"),
+             ReadyTask("t2", "customer_signoff", "签署", "customer", None, None, "customer2"),
+             ReadyTask("t3", "work", "实施", "engineer", None, None, "engineer2")]
+    with ctx.db.reading() as session:
+        checked = _valid_assignees(session, ready, "欧莱雅")
+    assert [t.assignee for t in checked] == [None, None, "engineer2"]
+    assert "sales1" in checked[0].assignee_problem and "欧莱雅" in checked[1].assignee_problem
 
 
 def test_the_sql_form_of_the_policy_agrees_with_the_rule_for_every_demo_user(ctx):

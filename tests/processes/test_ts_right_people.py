@@ -41,6 +41,19 @@ def test_application_mail_goes_to_this_salespersons_own_line(ctx):  # type: igno
     assert call["payload"]["result"]["recipients"]["cc"]["company_sales_director"] == ["sales_director2"]
 
 
+def test_everyone_the_application_mail_went_to_can_open_its_link(ctx):  # type: ignore[no-untyped-def]
+    case = _sales3_applies(ctx)
+    (application,) = mails(ctx, case)
+    body = inbox.mail(ctx, inbox.mailbox(ctx, "sales_lead2")["rows"][0]["id"], "sales_lead2")["body"]
+    assert f"/cases/{case}" in body
+    readers = [a.split("@")[0] for a in application["to"] + application["cc"]]
+    for reader in readers:
+        assert queries.show_case(ctx, case, actor=reader)["id"] == case
+    for outsider in ("sales_lead1", "sales1", "customer2"):
+        with pytest.raises(Forbidden):
+            queries.show_case(ctx, case, actor=outsider)
+
+
 def test_the_chosen_engineer_alone_gets_the_work_and_is_told(ctx):  # type: ignore[no-untyped-def]
     case = _sales3_applies(ctx)
     do(ctx, case, "confirm_request", {"engineer": "engineer3"})
@@ -87,6 +100,15 @@ def test_the_sign_off_goes_to_this_cases_customer_contact(ctx):  # type: ignore[
     assert _tasks_of(ctx, "customer2", case) == []
     with pytest.raises(Forbidden):
         queries.get_task(ctx, signoff["id"], actor="customer2")
+
+    do(ctx, case, "customer_signoff", actor="customer1")
+    do(ctx, case, "completion_report", actor="engineer3")
+    assert _tasks_of(ctx, "sales3", case) == ["sales_confirmation"]
+    assert _tasks_of(ctx, "sales1", case) == []
+    # supervision follows the organisation: sales3's own leader sees the case, the other group's does not
+    assert queries.show_case(ctx, case, actor="sales_lead2")["id"] == case
+    with pytest.raises(Forbidden):
+        queries.show_case(ctx, case, actor="sales_lead1")
 
 
 def test_a_contact_of_another_customer_is_refused(ctx):  # type: ignore[no-untyped-def]
