@@ -104,6 +104,15 @@ def add_signer(ctx: AppContext, *, task_id: int, actor: str, to: str, position: 
         return {"task_id": task.id, "signer_task_id": row.id, "position": position, "status": task.status}
 
 
+def signer_candidates(ctx: AppContext, actor: str) -> list[dict[str, str]]:
+    """Who may be added as a signer: active staff other than the actor (customers sign their own tasks)."""
+    with ctx.db.reading() as session:
+        people = session.execute(select(User).where(User.active.is_(True), User.username != actor)
+                                 .order_by(User.username)).scalars()
+        return [{"value": u.username, "label": f"{u.display_name} ({u.username})"} for u in people
+                if CUSTOMER_ROLE not in u.role_ids]
+
+
 def hold_for_signer(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """The holder filled a task that has a signer after them: the form waits for the signer's yes."""
     now = ctx.now()
@@ -222,7 +231,10 @@ def send_back_targets(ctx: AppContext, task_id: int, actor: str) -> list[dict[st
         rows = {r.engine_task_id: r for r in session.execute(select(HumanTask).where(
             HumanTask.instance_id == task.instance_id, HumanTask.kind == "engine",
             HumanTask.status == "completed", HumanTask.engine_task_id.in_(earlier))).scalars()}
+        names = {name: shown for name, shown in session.execute(select(User.username, User.display_name).where(
+            User.username.in_(sorted({r.completed_by or "" for r in rows.values()}))))}
         return [{"id": row.id, "name": row.name, "element_id": row.element_id, "completed_by": row.completed_by,
+                 "completed_by_name": names.get(row.completed_by or "", row.completed_by),
                  "completed_at": row.completed_at.astimezone(ctx.tz).isoformat() if row.completed_at else None}
                 for engine_id in earlier if (row := rows.get(engine_id)) is not None]
 

@@ -12,6 +12,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 from service.web import (  # noqa: E402,F401
     admin_pages,
     case_list_pages,
+    case_move_pages,
     case_pages,
     common,
     inbox_pages,
