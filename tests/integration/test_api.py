@@ -38,8 +38,10 @@ def test_task_and_case_reads_by_role(ctx, client, tokens, role):
     instance_id = start_case(ctx)
     (task,) = client.get("/api/v1/tasks", headers=tokens["tech_director"]).json
     headers = tokens[role]
-    # a task is readable by whoever may see its case: here the applicant, the directors, the read-all roles
-    expected_case = 200 if role in {"tech_director", "sales"} | READERS else 403
+    # a task is readable by whoever may see its case: here the applicant, the technical directors, the
+    # applicant's line and GXM (copied on the application mail) and the read-all roles
+    readers = {"tech_director", "sales", "sales_lead", "sales_director", "management"} | READERS
+    expected_case = 200 if role in readers else 403
     assert client.get(f"/api/v1/tasks/{task['id']}", headers=headers).status_code == expected_case
     assert client.get(f"/api/v1/process-instances/{instance_id}", headers=headers).status_code == expected_case
     assert client.get(f"/api/v1/process-instances/{instance_id}/events", headers=headers).status_code == expected_case

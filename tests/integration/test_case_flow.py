@@ -37,8 +37,7 @@ def test_application_mail_is_queued_with_the_prescribed_subject(ctx):
     assert mails[0]["subject"] == "技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"
     assert mails[0]["to"] == ["tech_director1@demo.guicheng.local", "tech_director2@demo.guicheng.local"]
     assert sorted(mails[0]["cc"]) == sorted(["management1@demo.guicheng.local", "sales_director1@demo.guicheng.local",
-                                             "sales_director2@demo.guicheng.local", "sales_lead1@demo.guicheng.local",
-                                             "sales_lead2@demo.guicheng.local"])
+                                             "sales_director2@demo.guicheng.local", "sales_lead1@demo.guicheng.local"])
 
 
 def test_full_path_with_sales_confirming(ctx):

@@ -13,7 +13,7 @@ from service.adapters.mailer import SmtpSender
 from service.operations import background, cases, queries, task_claims
 from service.operations.errors import Conflict, Forbidden, OperationError
 from service.persistence.audit import verify_chain
-from service.persistence.models import Event, HumanTask, Incident, OutboxMail, ProcessInstance, Timer
+from service.persistence.models import CaseCopy, Event, HumanTask, Incident, OutboxMail, ProcessInstance, Timer
 from tests.processes.walk import do, start, task
 from tests.support.smtp_server import SmtpCatcher
 
@@ -83,7 +83,7 @@ def test_deleting_a_whole_case_is_found_by_the_checkpoint(ctx, database_url, hom
     kept, doomed = start(ctx), start(ctx, customer="华为")
     assert background.checkpoint_if_due(ctx, force=True)
     with ctx.db.transaction() as session:  # an insider removes every trace of one case
-        for table in (Event, HumanTask, Timer, OutboxMail, Incident):
+        for table in (Event, CaseCopy, HumanTask, Timer, OutboxMail, Incident):
             session.execute(delete(table).where(table.instance_id == doomed))
         session.execute(delete(ProcessInstance).where(ProcessInstance.id == doomed))
     with ctx.db.reading() as session:

@@ -28,7 +28,7 @@ def sign_in(client, username: str, password: str = "demo"):
 
 def csrf_of(client) -> str:
     """The signed-in session's token, as every page carries it."""
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/", follow_redirects=True).text).group(1)
 
 
 def start(ctx, **overrides) -> int:
