@@ -128,8 +128,9 @@ def _check_components(components: Any, source: str) -> None:
             raise FormError(source, f"invalid pattern {pattern!r}: {exc}", name) from None
         picker = user_picker_role(component)
         if picker is not None and (kind != "select" or picker not in ROLES):
-            raise FormError(source, f"a user picker must be a 'select' naming a known role, not {kind} / "
-                            f"'{picker}' (properties.{USER_PICKER}: one of {', '.join(sorted(ROLES))})", name)
+            problem = (f"a user picker must be a 'select', not '{kind}'" if kind != "select" else
+                       f"the user picker names the role '{picker}', which is not a known role")
+            raise FormError(source, f"{problem} (properties.{USER_PICKER}: one of {', '.join(sorted(ROLES))})", name)
         if kind in OPTION_TYPES and picker is None and not ("valuesKey" in component or "valuesExpression" in
                                                             component or _options(component) is not None):
             raise FormError(source, "needs 'values' as a list of {label, value}", name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,30 @@ def test_fifty_megabytes_is_refused_before_parsing(ctx):
 def test_unknown_service_operation_names_the_element(ctx):
     message = _problems(ctx, SOURCE.replace('id="send_application_mail"', 'id="send_fax"', 1))
     assert "send_application" in message and "unknown service operation 'send_fax'" in message
+
+
+@pytest.mark.parametrize("recipient, why", [
+    ("role:nobody", "unknown role 'nobody'"), ("the_boss", "unknown recipient 'the_boss'"),
+    ("superior_of:", "names nobody after 'superior_of:'")])
+def test_an_unknown_mail_recipient_names_the_element(ctx, recipient, why):
+    message = _problems(ctx, SOURCE.replace("'role:management'", f"'{recipient}'", 1))
+    assert "parameter 'cc'" in message and why in message
+
+
+def test_a_user_picker_must_name_a_role(ctx):
+    real = deploy.bundle_from_path(PROJECT_ROOT / "processes" / "technical_support.bpmn", FORMS)
+    form = json.loads(real.forms["confirm_request"])
+    for component in form["components"]:
+        if component.get("key") == "engineer":
+            component["properties"] = {"userPicker": "engineers"}
+    bundle = deploy.Bundle("technical_support", real.files, {**real.forms, "confirm_request": json.dumps(form)},
+                           real.form_sources)
+    before = _versions(ctx)
+    with pytest.raises(DefinitionInvalid) as err:
+        deploy.deploy_bundle(ctx, bundle, actor="process_owner1")
+    assert "confirm_request.form" in str(err.value) and "component 'engineer'" in str(err.value)
+    assert "the user picker names the role 'engineers', which is not a known role" in str(err.value)
+    assert _versions(ctx) == before
 
 
 def test_unknown_lane_is_refused(ctx):
