@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, ProcessInstance, User
+from service.persistence.models import Event, HumanTask, ProcessInstance, User
 
 from .access import check_may_work, viewer_for
 from .case_store import lock_instance
@@ -52,10 +53,28 @@ def claim_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
     _task_step(ctx, task_id, actor, "task_claimed", claim)
 
 
+# events that hand a task to one person; only a task its holder claimed may go back to the role
+HANDING_EVENTS = ("task_created", "task_claimed", "task_transferred", "task_delegated", "delegation_submitted",
+                  "task_sent_back")
+
+
+def _claimed_by_holder(session: Session, task: HumanTask) -> bool:
+    """Whether the task's holder took it by claiming (not the diagram, a transfer or a delegation)."""
+    events = session.execute(select(Event.type, Event.payload).where(
+        Event.instance_id == task.instance_id, Event.type.in_(HANDING_EVENTS)).order_by(Event.seq.desc())).all()
+    for kind, payload in events:
+        if (payload or {}).get("task_id") == task.id:
+            return kind == "task_claimed" or (kind == "task_created" and not (payload or {}).get("assignee"))
+    return True
+
+
 def release_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
-    def release(_session: Session, user: User, _instance: ProcessInstance, task: HumanTask) -> bool:
+    def release(session: Session, user: User, _instance: ProcessInstance, task: HumanTask) -> bool:
         if task.assignee != actor and "admin" not in user.role_ids:
             raise Forbidden(f"task {task_id} is not claimed by '{actor}'")
+        if task.assignee and not _claimed_by_holder(session, task):
+            raise Conflict(f"task {task_id} ({task.name}) was assigned to '{task.assignee}' by the case, not "
+                           "claimed: hand it on with 转办 (transfer) instead of releasing it to the whole role")
         task.assignee = None
         return True
     _task_step(ctx, task_id, actor, "task_released", release)

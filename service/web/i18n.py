@@ -28,7 +28,7 @@ ZH: dict[str, str] = {
     "inbox.created": "创建时间", "inbox.due_state": "期限状态", "inbox.all": "全部", "inbox.overdue_only": "只看逾期",
     "inbox.search": "搜索客户 / 项目", "inbox.filter": "筛选", "inbox.reset": "清除",
     "inbox.sort": "排序", "inbox.sort.due": "按期限", "inbox.sort.created": "按创建时间（新的在前）",
-    "inbox.sort.name": "按任务名称", "inbox.export": "导出 CSV", "inbox.claim": "认领", "inbox.release": "退回",
+    "inbox.sort.name": "按任务名称", "inbox.export": "导出 CSV", "inbox.claim": "认领", "inbox.release": "取消认领",
     "inbox.open": "办理", "inbox.unclaimed": "未认领", "inbox.count": "共 {n} 项",
     "inbox.tab.open": "待办", "inbox.tab.done": "我的已办", "done.empty": "还没有已办的任务",
     "done.completed_at": "完成时间", "inbox.claimed": "已认领任务 #{id}", "inbox.released": "已退回任务 #{id}",

@@ -10,7 +10,7 @@ from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case
 from service.operations import cases, queries, task_claims
 from service.operations.access import case_facts, viewer_for, visible_cases
 from service.operations.case_store import ReadyTask, _valid_assignees
-from service.operations.errors import Forbidden, ValidationFailed
+from service.operations.errors import Conflict, Forbidden, ValidationFailed
 from service.persistence.models import ProcessInstance, User
 from tests.processes.walk import APPLICATION, advance_to, do, start, task
 
@@ -132,3 +132,13 @@ def test_the_rule_itself():
     assert not may_see_case(customer, case)  # an open customer task, but of another company
     assert may_see_case(customer, CaseFacts("sales1", "欧莱雅", (TaskFacts("customer", "open"),)))
     assert may_see_case(Viewer("tech_director2", frozenset({"tech_director"})), case)
+
+
+def test_a_task_the_case_assigned_cannot_be_released_to_the_whole_role(ctx):
+    case = start(ctx)
+    do(ctx, case, "confirm_request", {"accepted": "yes", "engineer": "engineer3"})
+    assessment = task(ctx, case, "engineer_assessment")
+    with pytest.raises(Conflict) as refused:
+        task_claims.release_task(ctx, task_id=assessment["id"], actor="engineer3")
+    assert "转办" in str(refused.value)
+    assert queries.get_task(ctx, assessment["id"])["assignee"] == "engineer3"
