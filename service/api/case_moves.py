@@ -31,4 +31,4 @@ def add_signer(task_id: int):  # type: ignore[no-untyped-def]
     body = json_body()
     return jsonify(case_moves.add_signer(context(), task_id=task_id, actor=caller(), to=str(body.get("to") or ""),
                                          position=str(body.get("position") or "before"),
-                                         text=body.get("text") if isinstance(body.get("text"), str) else ""))
+                                         text=str(body.get("text") or "")))

@@ -18,6 +18,10 @@ TASK = {"type": "object", "properties": {
     "instance_id": {"type": "integer"}, "role": {"type": "string"},
     "due_at": {"type": "string", "format": "date-time", "nullable": True},
     "form": {"type": "object", "description": "form-js definition", "nullable": True}}}
+_TO_ONE = {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "description": "user name"}}}
+_TO_MANY = {"type": "object", "required": ["to"], "properties": {"to": {"type": "array", "items": {"type": "string"}}}}
+_TEXT = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 2000}}}
+_REASON = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 2000}}}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/process-instances"): {"type": "object", "required": ["process_id"], "properties": {
         "process_id": {"type": "string"}, "data": {"type": "object"},
@@ -26,6 +30,19 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/tokens"): {"type": "object", "properties": {
         "name": {"type": "string", "maxLength": 128},
         "days": {"type": "integer", "minimum": 1, "maximum": 3650, "default": 90}}},
+    # the 审批 actions
+    ("post", "/api/v1/tasks/{task_id}/transfer"): _TO_ONE,
+    ("post", "/api/v1/tasks/{task_id}/delegate"): _TO_ONE,
+    ("post", "/api/v1/tasks/{task_id}/copy"): _TO_MANY,
+    ("post", "/api/v1/process-instances/{instance_id}/copy"): _TO_MANY,
+    ("post", "/api/v1/tasks/{task_id}/comments"): _TEXT,
+    ("post", "/api/v1/process-instances/{instance_id}/comments"): _TEXT,
+    ("post", "/api/v1/process-instances/{instance_id}/withdraw"): _REASON,
+    ("post", "/api/v1/tasks/{task_id}/send-back"): {"type": "object", "required": ["to_task", "reason"], "properties": {
+        "to_task": {"type": "integer"}, "reason": {"type": "string", "maxLength": 2000}}},
+    ("post", "/api/v1/tasks/{task_id}/add-signer"): {"type": "object", "required": ["to"], "properties": {
+        "to": {"type": "string"}, "position": {"type": "string", "enum": ["before", "after"]},
+        "text": {"type": "string", "maxLength": 2000}}},
 }
 STATUSES = {"get": ["200", "401", "403", "404", "500"], "post": ["200", "400", "401", "403", "404", "409", "500"],
             "delete": ["204", "401", "403", "404", "500"]}

@@ -20,7 +20,7 @@ def subordinates_of(session: Session, username: str) -> frozenset[str]:
     reports: dict[str, list[str]] = {}
     for name, superior in session.execute(select(User.username, User.superior).where(
             User.superior.is_not(None), User.active.is_(True))):
-        reports.setdefault(superior, []).append(name)
+        reports.setdefault(superior or "", []).append(name)
     found: set[str] = set()
     todo = list(reports.get(username, []))
     while todo:

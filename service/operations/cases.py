@@ -281,15 +281,16 @@ def complete_engine_task(ctx: AppContext, *, task_id: int, actor: str, data: Map
 def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Submitting a task's form: a 加签 step is signed, a delegate's work goes back to the delegator,
     a task with a signer after it waits for that signer; any other task completes in the engine."""
-    from . import case_moves, task_actions  # the 审批 actions build on this module
+    from .case_moves import completion_route, hold_for_signer, sign  # the 审批 actions build on this module
+    from .task_actions import submit_delegated
 
     with ctx.db.reading() as session:
         task = session.get(HumanTask, task_id)
-        route = case_moves.completion_route(session, task, actor) if task is not None else "engine"
+        route = completion_route(session, task, actor) if task is not None else "engine"
     if route == "signer":
-        return case_moves.sign(ctx, task_id=task_id, actor=actor, data=data)
+        return sign(ctx, task_id=task_id, actor=actor, data=data)
     if route == "delegated":
-        return task_actions.submit_delegated(ctx, task_id, actor, data)
+        return submit_delegated(ctx, task_id, actor, data)
     if route == "held":
-        return case_moves.hold_for_signer(ctx, task_id=task_id, actor=actor, data=data)
+        return hold_for_signer(ctx, task_id=task_id, actor=actor, data=data)
     return complete_engine_task(ctx, task_id=task_id, actor=actor, data=data)

@@ -1,7 +1,9 @@
-"""The demo organisation of CONTRACT.md: several people per role, two customers.
+"""The demo organisation of CONTRACT.md: several people per role in departments with leaders and a
+line of superiors, and two customers of different companies (outside the departments).
 
 Why several per role: a rule that sends work "to the role" looks right with one
 user per role and is wrong in every real company; the demo must show the difference.
+Running it again adds what is missing and changes nothing an administrator has set since.
 """
 
 from __future__ import annotations
@@ -9,11 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from service.domain.organisation import PATH_SEPARATOR
 from service.domain.roles import role_label
-from service.persistence.models import User
+from service.persistence.audit import append_event
+from service.persistence.models import Department, User
 
 from .context import AppContext
+from .directory import department_paths
+from .organisation import CHANGED, superior_cycle
 from .users import save_user
 
 DEMO_PASSWORD = "demo"
@@ -45,8 +52,35 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = tuple(
     ))
 
 
+# (department path, leader), parents before their children, in the order the tree shows them
+DEMO_DEPARTMENTS: tuple[tuple[str, str], ...] = (
+    ("总部", "sales_director2"),
+    ("华东区", "sales_director1"),
+    ("华东区 › 销售一组", "sales_lead1"),
+    ("华东区 › 销售二组", "sales_lead2"),
+    ("技术部", "tech_director1"),
+    ("售后服务部", "service_desk1"),
+)
+# username -> (department path, superior); customers belong to their company, not to a department
+DEMO_PLACES: dict[str, tuple[str, str | None]] = {
+    "sales_director2": ("总部", None), "management1": ("总部", None), "process_owner1": ("总部", None),
+    "auditor1": ("总部", None), "admin1": ("总部", None), "finance1": ("总部", None),
+    "sales_director1": ("华东区", "sales_director2"),
+    "sales_lead1": ("华东区 › 销售一组", "sales_director1"),
+    "sales1": ("华东区 › 销售一组", "sales_lead1"), "sales2": ("华东区 › 销售一组", "sales_lead1"),
+    "sales_lead2": ("华东区 › 销售二组", "sales_director1"),
+    "sales3": ("华东区 › 销售二组", "sales_lead2"), "sales4": ("华东区 › 销售二组", "sales_lead2"),
+    "tech_director1": ("技术部", None), "tech_director2": ("技术部", None),
+    "engineer1": ("技术部", "tech_director1"), "engineer2": ("技术部", "tech_director1"),
+    "engineer3": ("技术部", "tech_director1"), "engineer4": ("技术部", "tech_director1"),
+    "project_manager1": ("技术部", "tech_director1"),
+    "service_desk1": ("售后服务部", None), "service_desk2": ("售后服务部", "service_desk1"),
+}
+
+
 def ensure_demo_organisation(ctx: AppContext) -> list[str]:
-    """Add the demo people who are missing (password `demo`); existing accounts stay as they are."""
+    """Add the demo people who are missing (password `demo`), then their departments, leaders and
+    superiors where none is set; existing accounts keep their names, e-mails and companies."""
     with ctx.db.reading() as session:
         existing = set(session.execute(select(User.username)).scalars())
     created = []
@@ -57,4 +91,58 @@ def ensure_demo_organisation(ctx: AppContext) -> list[str]:
                   email=f"{person.username}@{DEMO_MAIL_DOMAIN}", roles=list(person.roles),
                   password=DEMO_PASSWORD, company=person.company, actor="system")
         created.append(person.username)
+    ensure_demo_structure(ctx)
     return created
+
+
+def ensure_demo_structure(ctx: AppContext) -> None:
+    """One transaction: the demo departments that are missing, then leaders and places left empty."""
+    with ctx.db.transaction() as session:
+        added = _ensure_departments(session)
+        ids = {path: department_id for department_id, path in department_paths(session).items()}
+        leaders = []
+        for path, leader in DEMO_DEPARTMENTS:
+            department = session.get(Department, ids[path])
+            if department is not None and department.leader is None:
+                department.leader = leader
+                leaders.append(path)
+        placed = _place_people(session, ids)
+        if added or leaders or placed:
+            append_event(session, type=CHANGED, actor="system", at=ctx.now(), payload={
+                "change": "demo_organisation", "departments_added": added, "leaders_set": leaders,
+                "people_placed": placed})
+
+
+def _ensure_departments(session: Session) -> list[str]:
+    ids = {path: department_id for department_id, path in department_paths(session).items()}
+    added = []
+    for position, (path, _leader) in enumerate(DEMO_DEPARTMENTS, start=1):
+        if path in ids:
+            continue
+        parent, _, name = path.rpartition(PATH_SEPARATOR)
+        department = Department(name=name, parent_id=ids[parent] if parent else None, position=position)
+        session.add(department)
+        session.flush()
+        ids[path] = department.id
+        added.append(path)
+    return added
+
+
+def _place_people(session: Session, ids: dict[str, int]) -> list[str]:
+    users = {u.username: u for u in session.execute(select(User)).scalars()}
+    superiors = {name: u.superior for name, u in users.items()}
+    placed = []
+    for username, (path, superior) in DEMO_PLACES.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        changed = False
+        if user.department_id is None:
+            user.department_id, changed = ids[path], True
+        if user.superior is None and superior and superior in users and not superior_cycle(
+                superiors, username, superior):
+            user.superior = superiors[username] = superior
+            changed = True
+        if changed:
+            placed.append(username)
+    return placed

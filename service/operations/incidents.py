@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from service.persistence.audit import append_event
-from service.persistence.models import HumanTask, Incident, Timer
+from service.persistence.models import Incident
 
+from .case_closing import end_case
 from .case_store import lock_instance
 from .context import AppContext
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -101,17 +102,7 @@ def cancel_case(ctx: AppContext, *, instance_id: int, actor: str, reason: str) -
             instance = lock_instance(session, instance_id)
             if instance.status in ("completed", "cancelled"):
                 raise Conflict(f"case {instance_id} is already {instance.status}")
-            for task in session.execute(select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                                HumanTask.status == "open")).scalars():
-                task.status, task.completed_at = "cancelled", now
-            for timer in session.execute(select(Timer).where(Timer.instance_id == instance_id,
-                                                             Timer.status.in_(("pending", "incident")))).scalars():
-                timer.status = "cancelled"
-            for incident in session.execute(select(Incident).where(Incident.instance_id == instance_id,
-                                                                   Incident.status == "open")).scalars():
-                incident.status, incident.resolved_at, incident.resolved_by = "cancelled", now, actor
-                incident.updated_at, incident.next_retry_at = now, None
-            instance.status, instance.completed_at, instance.updated_at, instance.error = "cancelled", now, now, None
+            end_case(session, instance, actor=actor, now=now)
             append_event(session, type="case_cancelled", actor=actor, at=now, case=instance,
                          payload={"reason": reason.strip()})
     run_step(attempt, what=f"cancelling case {instance_id}")

@@ -37,6 +37,10 @@ def task_submitted(task_id: int):  # type: ignore[no-untyped-def]
     task = queries.get_task(context(), task_id, actor=me()["username"])
     if task["status"] == "completed":
         flash(t("task.done", name=task["name"]), "success")
+    elif task["status"] == "waiting":
+        flash(t("task.held_for_signer", name=task["name"]), "success")
+    elif task.get("delegated_by") is None and task["assignee"] != me()["username"]:
+        flash(t("task.returned_to_delegator", name=task["name"]), "success")
     return redirect(url_for("web.inbox_page"))
 
 
