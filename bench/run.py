@@ -10,25 +10,27 @@ from pathlib import Path
 
 import click
 
-from . import case_bench, engine_bench, http_bench
+from . import case_bench, case_list_bench, engine_bench, http_bench
 from .timing import Result
 
 
 def run_all(root: Path, quick: bool, out: Path, postgres_url: str | None) -> list[Result]:
     repeat = 5 if quick else 30
-    click.echo(f"[1/4] bare engine ({repeat} cases)…", err=True)
+    click.echo(f"[1/5] bare engine ({repeat} cases)…", err=True)
     results = engine_bench.run(root, repeat)
-    click.echo(f"[2/4] SQLite ({repeat} cases)…", err=True)
+    click.echo(f"[2/5] SQLite ({repeat} cases)…", err=True)
     results += case_bench.run(root, repeat, "sqlite", None)
     if postgres_url:
-        click.echo(f"[3/4] PostgreSQL ({repeat} cases)…", err=True)
+        click.echo(f"[3/5] PostgreSQL ({repeat} cases)…", err=True)
         results += case_bench.run(root, repeat, "postgresql", postgres_url)
     else:
-        click.echo("[3/4] PostgreSQL skipped: set GUICHENG_BENCH_POSTGRES_URL", err=True)
-    click.echo(f"[4/4] HTTP under load ({repeat * 2} requests per endpoint)…", err=True)
+        click.echo("[3/5] PostgreSQL skipped: set GUICHENG_BENCH_POSTGRES_URL", err=True)
+    click.echo(f"[4/5] HTTP under load ({repeat * 2} requests per endpoint)…", err=True)
     results += http_bench.run(root, repeat * 2, "sqlite", None)
     if postgres_url:
         results += http_bench.run(root, repeat * 2, "postgresql", postgres_url)
+    click.echo(f"[5/5] case list over {case_list_bench.CASES:,} cases, SQLite ({repeat} pages each)…", err=True)
+    results += case_list_bench.run(root, repeat)
     _report(results, out)
     return results
 

@@ -9,6 +9,7 @@ from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter, Rule
 
 from service.api import bp
+from service.api.case_search import QUERY_PARAMETERS
 from service.domain.input_limits import DATABASE_ID_MAX
 
 PROBLEM = {"description": "problem+json", "content": {"application/problem+json": {
@@ -75,6 +76,8 @@ def document() -> dict[str, Any]:
             if "{" in path:
                 op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": _schema(rule, n)}
                                     for n in re.findall(r"{(\w+)}", path)]
+            if (method, path) == ("get", "/api/v1/process-instances"):
+                op["parameters"] = op.get("parameters", []) + QUERY_PARAMETERS
             if (method, path) in BODIES:
                 op["requestBody"] = {"required": True, "content": {"application/json": {
                     "schema": BODIES[(method, path)]}}}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, flash, redirect, request
+from flask import Response, flash, redirect, request, url_for
 
+from service.domain.access import READ_ALL_ROLES
 from service.operations import inbox, task_claims
 from service.operations.inbox import InboxFilter
 from service.web import bp
@@ -24,8 +25,11 @@ def _filter() -> InboxFilter:
 
 @bp.get("/")
 def inbox_page():  # type: ignore[no-untyped-def]
+    """My open tasks; auditors, process owners and administrators with none go to all cases instead."""
     flt = _filter()
     result = inbox.inbox(context(), me()["username"], flt)
+    if not result["total"] and not request.args and set(me()["roles"]) & READ_ALL_ROLES:
+        return redirect(url_for("web.case_list", tab="all"))
     return page("inbox.html", tab="open", flt=flt, result=result)
 
 

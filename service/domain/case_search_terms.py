@@ -1,0 +1,184 @@
+"""What a case search asks for, read from text (a query string, the command line) and checked field by field.
+
+Pure rules, so the API, the pages and the CLI read the same words the same way: `*` in a text
+field stands for any run of characters; `%` and `_`, which SQL LIKE would treat as wildcards, are
+what they look like; dates are days in the company's time zone; sort columns come from a whitelist
+and paging is bounded. SQL is built from the checked `CaseQuery` in operations.case_search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+from .input_limits import text_problem
+
+TABS = ("todo", "done", "started", "copied", "all")
+STATUSES = ("running", "error", "completed", "cancelled")
+SORTS = ("started_at", "updated_at", "id", "business_key", "process", "status", "due")
+ORDERS = ("asc", "desc")
+DESCENDING_FIRST = frozenset({"started_at", "updated_at", "id"})  # newest first unless asked otherwise
+PER_PAGE = 25
+PER_PAGE_MAX = 200
+PAGE_MAX = 100_000
+KEY_MAX = 100
+NAME_MAX = 128
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day after it still fits every datetime
+LIKE_ESCAPE = "\\"
+WILDCARD = "*"
+_DIGITS = re.compile(r"[0-9]{1,9}")
+_NAME = re.compile(r"[A-Za-z0-9_.@-]+")
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"", "0", "false", "no", "off"})
+# query-string names of the fields (`from`/`to` are Python keywords)
+ARGUMENT_OF = {"started_from": "from", "started_to": "to"}
+
+
+class QueryRejected(ValueError):
+    """Per-field problems: {query argument name: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    tab: str = ""  # "" = the viewer's default tab
+    process: str = ""
+    status: str = ""
+    key: str = ""  # business key or customer; `*` wildcards
+    starter: str = ""
+    holder: str = ""  # assignee of an open task
+    started_from: date | None = None
+    started_to: date | None = None  # inclusive
+    overdue: bool = False
+    sort: str = "started_at"
+    order: str = "desc"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def arguments(self, **changes: object) -> dict[str, str]:
+        """The query-string arguments that say this query (defaults left out), with some changed."""
+        changed = replace(self, **changes)  # type: ignore[arg-type]
+        out: dict[str, str] = {}
+        for f in fields(changed):
+            value = getattr(changed, f.name)
+            if value == (default_order(changed.sort) if f.name == "order" else f.default):
+                continue
+            name = ARGUMENT_OF.get(f.name, f.name)
+            out[name] = "1" if value is True else value.isoformat() if isinstance(value, date) else str(value)
+        return out
+
+
+def default_order(sort: str) -> str:
+    return "desc" if sort in DESCENDING_FIRST else "asc"
+
+
+def like_pattern(text: str) -> str:
+    """The LIKE pattern (escape character `LIKE_ESCAPE`) for what a person typed.
+
+    With a `*` the pattern covers the whole value (`欧*` = starts with 欧); without one the text is
+    looked for anywhere in the value. Every other character, `%` and `_` included, stands for itself.
+    """
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace(
+        "_", LIKE_ESCAPE + "_")
+    if WILDCARD in escaped:
+        return re.sub(r"\*+", "%", escaped)
+    return f"%{escaped}%"
+
+
+def _one_line(value: str, max_length: int) -> str | None:
+    return text_problem(value, max_length=max_length, single_line=True)
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str | None:
+    if value in allowed:
+        return None
+    return f"'{value[:40]}' 不是可选值，可选：{', '.join(allowed)} (not one of: {', '.join(allowed)})"
+
+
+def _name(value: str) -> str | None:
+    problem = _one_line(value, NAME_MAX)
+    if problem is None and not _NAME.fullmatch(value):
+        problem = f"'{value[:40]}' 不是用户名或流程标识 (not a user name or process id: letters, digits, _ . @ -)"
+    return problem
+
+
+def _day(value: str) -> tuple[date | None, str | None]:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, f"'{value[:40]}' 不是日期，应为 YYYY-MM-DD (not a date: YYYY-MM-DD)"
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None, f"{value} 超出 {FIRST_DAY} 至 {LAST_DAY} 的范围 (outside {FIRST_DAY} … {LAST_DAY})"
+    return day, None
+
+
+def _number(value: str, highest: int) -> tuple[int, str | None]:
+    number = int(value) if _DIGITS.fullmatch(value) else 0
+    if 1 <= number <= highest:
+        return number, None
+    return 1, f"'{value[:40]}' 应为 1 到 {highest} 的整数 (a whole number from 1 to {highest})"
+
+
+def read_query(args: Mapping[str, str]) -> CaseQuery:
+    """The query the arguments ask for; QueryRejected naming every argument that is wrong.
+
+    Arguments that are no filter (`format`, `lang`, …) are left to the caller.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    def text(name: str) -> str:
+        return str(args.get(name) or "").strip()
+
+    for name, allowed in (("tab", TABS), ("status", STATUSES), ("sort", SORTS), ("order", ORDERS)):
+        value = text(name)
+        if value:
+            problem = _choice(value, allowed)
+            if problem:
+                errors[name] = problem
+            else:
+                values[name] = value
+    for name in ("process", "starter", "holder"):
+        value = text(name)
+        if value:
+            problem = _name(value)
+            if problem:
+                errors[name] = problem
+            else:
+                values[name] = value
+    key = text("key")
+    problem = _one_line(key, KEY_MAX)
+    if problem:
+        errors["key"] = problem
+    else:
+        values["key"] = key
+    for field_name, name in ARGUMENT_OF.items():
+        if text(name):
+            day, problem = _day(text(name))
+            if problem:
+                errors[name] = problem
+            values[field_name] = day
+    overdue = text("overdue").lower()
+    if overdue not in _TRUE | _FALSE:
+        errors["overdue"] = f"'{overdue[:40]}' 应为 1 或 0 (1/true/yes or 0/false/no)"
+    values["overdue"] = overdue in _TRUE
+    for name, highest in (("page", PAGE_MAX), ("per_page", PER_PAGE_MAX)):
+        if text(name):
+            number, problem = _number(text(name), highest)
+            if problem:
+                errors[name] = problem
+            values[name] = number
+    start, end = values.get("started_from"), values.get("started_to")
+    if isinstance(start, date) and isinstance(end, date) and start > end:
+        errors["to"] = f"结束日期 {end} 早于开始日期 {start} (the end {end} is before the start {start})"
+    if errors:
+        raise QueryRejected(errors)
+    sort = str(values.get("sort") or CaseQuery.sort)
+    values.setdefault("order", default_order(sort))
+    return CaseQuery(**values)  # type: ignore[arg-type]

@@ -1,0 +1,265 @@
+"""The case lists — 待办, 已办, 我发起的, 抄送我的, 全部案例 — with search, sort and paging.
+
+One query object serves the pages, the API, the CLI and the exports. Every list is cut by
+`access.visible_cases`, the SQL form of the one permission policy, so no tab or filter can show a
+case its case page would refuse. A page costs four queries however many cases there are: the count,
+the page's ids in order, their columns, their open tasks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session, aliased
+
+from service.domain.access import Viewer
+from service.domain.case_search_terms import LIKE_ESCAPE, TABS, CaseQuery, QueryRejected, like_pattern, read_query
+from service.persistence.models import CaseCopy, HumanTask, ProcessDefinition, ProcessInstance, User
+
+from .access import load_viewer, visible_cases, workable_tasks
+from .context import AppContext
+from .errors import Forbidden, ValidationFailed
+
+EXPORT_MAX = 10_000  # rows in one export; more are left out and the result says so
+_CHUNK = 500  # case ids per IN (…) when the open tasks of an export are read
+_Case = ProcessInstance
+_STARTER, _HOLDER = aliased(User), aliased(User)  # made once: SQLAlchemy caches statements per alias
+
+
+def parse_query(args: Mapping[str, str]) -> CaseQuery:
+    """The checked query of query-string style arguments, or ValidationFailed naming each bad one."""
+    try:
+        return read_query(args)
+    except QueryRejected as exc:
+        raise ValidationFailed("case search refused: " + ", ".join(exc.errors), exc.errors) from exc
+
+
+def tabs_for(viewer: Viewer | None) -> list[str]:
+    """The tabs this person has; `all` only for the read-all roles (and the unrestricted CLI)."""
+    if viewer is None:
+        return ["all"]
+    return [tab for tab in TABS if tab != "all" or viewer.reads_all]
+
+
+def default_tab(viewer: Viewer | None) -> str:
+    return "all" if viewer is None or viewer.reads_all else "todo"
+
+
+def _has_task(*conditions: Any) -> ColumnElement[bool]:
+    """Cases with a task row that meets the conditions: one pass over the tasks (through an index),
+    not one lookup per case."""
+    return _Case.id.in_(select(HumanTask.instance_id).where(*conditions))
+
+
+def _open_task(*conditions: Any) -> ColumnElement[bool]:
+    return _has_task(HumanTask.status == "open", *conditions)
+
+
+def _tab_condition(viewer: Viewer | None, tab: str) -> ColumnElement[bool]:
+    if tab not in tabs_for(viewer):
+        who = viewer.username if viewer else "(nobody)"
+        if tab == "all":
+            raise Forbidden(f"'{who}' may not list all cases: only auditors, process owners and administrators")
+        raise ValidationFailed("tab refused", {"tab": f"'{tab}' 需要指定用户 (needs a user: --as USER)"})
+    if viewer is None or tab == "all":
+        return true()
+    if tab == "todo":  # the policy's condition names the case (customers); joined here, not correlated
+        return _Case.id.in_(select(HumanTask.instance_id).join(HumanTask.instance).where(workable_tasks(viewer))
+                            .correlate(None))
+    if tab == "done":
+        return _has_task(HumanTask.completed_by == viewer.username)
+    if tab == "started":
+        return _Case.started_by == viewer.username
+    return _Case.id.in_(select(CaseCopy.instance_id).where(CaseCopy.username == viewer.username))
+
+
+def _check_names(session: Session, query: CaseQuery) -> None:
+    """A process or person that does not exist is a typing mistake worth saying, not an empty list."""
+    errors = {}
+    for name in ("starter", "holder"):
+        username = getattr(query, name)
+        if username and session.execute(select(User.id).where(User.username == username)).first() is None:
+            errors[name] = f"没有用户 '{username}' (no such user)"
+    if query.process and session.execute(select(ProcessDefinition.id).where(
+            ProcessDefinition.process_id == query.process).limit(1)).first() is None:
+        errors["process"] = f"没有已部署的流程 '{query.process}' (no such process deployed)"
+    if errors:
+        raise ValidationFailed("case search refused: " + ", ".join(errors), errors)
+
+
+def _day_start(ctx: AppContext, day: Any) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ctx.tz)
+
+
+def _matches(column: Any, typed: str, dialect: str) -> ColumnElement[bool]:
+    """Case-insensitive LIKE: SQLite's LIKE already ignores case (ASCII, as its lower() does) and
+    keeps an index usable; PostgreSQL needs ILIKE (which also folds non-ASCII letters)."""
+    pattern = like_pattern(typed)
+    if dialect == "sqlite":
+        return column.like(pattern, escape=LIKE_ESCAPE)
+    return column.ilike(pattern, escape=LIKE_ESCAPE)
+
+
+def _conditions(ctx: AppContext, dialect: str, viewer: Viewer | None, tab: str, query: CaseQuery
+                ) -> list[ColumnElement[bool]]:
+    conds = [_Case.status != "starting", _tab_condition(viewer, tab)]
+    if viewer is not None:
+        conds.append(visible_cases(viewer))
+    if query.process:
+        conds.append(_Case.process_id == query.process)
+    if query.status:
+        conds.append(_Case.status == query.status)
+    if query.key:
+        conds.append(_matches(_Case.business_key, query.key, dialect) | _matches(_Case.customer, query.key, dialect))
+    if query.starter:
+        conds.append(_Case.started_by == query.starter)
+    if query.holder:
+        conds.append(_open_task(HumanTask.assignee == query.holder))
+    if query.started_from:
+        conds.append(_Case.started_at >= _day_start(ctx, query.started_from))
+    if query.started_to:
+        conds.append(_Case.started_at < _day_start(ctx, query.started_to + timedelta(days=1)))
+    if query.overdue:
+        conds.append(_open_task(HumanTask.due_at < ctx.now()))
+    return conds
+
+
+def _earliest_due() -> Any:
+    return (select(func.min(HumanTask.due_at)).where(HumanTask.instance_id == _Case.id, HumanTask.status == "open")
+            .correlate(_Case).scalar_subquery())
+
+
+def _order(query: CaseQuery) -> list[Any]:
+    column = {"started_at": _Case.started_at, "updated_at": _Case.updated_at, "id": _Case.id,
+              "business_key": _Case.business_key, "process": ProcessDefinition.name, "status": _Case.status,
+              "due": _earliest_due()}[query.sort]
+    ascending = query.order == "asc"
+    ordered = column.asc() if ascending else column.desc()
+    if query.sort == "due":
+        ordered = ordered.nulls_last()  # cases without a deadline come last either way
+    return [ordered, _Case.id.asc() if ascending else _Case.id.desc()]
+
+
+def _iso(ctx: AppContext, value: datetime | None) -> str | None:
+    return value.astimezone(ctx.tz).isoformat() if value else None
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _open_tasks(ctx: AppContext, session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    now = ctx.now()
+    for part in _chunks(ids):
+        rows = session.execute(
+            select(HumanTask.instance_id, HumanTask.id, HumanTask.name, HumanTask.role, HumanTask.assignee,
+                   _HOLDER.display_name, HumanTask.due_at)
+            .outerjoin(_HOLDER, _HOLDER.username == HumanTask.assignee)
+            .where(HumanTask.instance_id.in_(part), HumanTask.status == "open")
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id))
+        for r in rows:
+            found.setdefault(r.instance_id, []).append({
+                "id": r.id, "name": r.name, "role": r.role, "assignee": r.assignee,
+                "assignee_name": r.display_name if r.assignee else None, "due_at": _iso(ctx, r.due_at),
+                "overdue": bool(r.due_at and r.due_at < now)})
+    return found
+
+
+def _page_ids(session: Session, conds: list[Any], query: CaseQuery, limit: int, offset: int) -> list[int]:
+    """The ids of the page, in order. Only the id goes through the sort, so sorting ten thousand
+    cases by a computed deadline stays cheap; the columns are read for the page alone."""
+    ordered = select(_Case.id).where(*conds).order_by(*_order(query)).limit(limit).offset(offset)
+    if query.sort == "process":
+        ordered = ordered.join(ProcessDefinition, ProcessDefinition.id == _Case.definition_id)
+    return list(session.execute(ordered).scalars())
+
+
+def _details(ids: list[int]) -> Any:
+    return (select(_Case.id, _Case.process_id, ProcessDefinition.name.label("process_name"), ProcessDefinition.version,
+                   _Case.business_key, _Case.customer, _Case.status, _Case.started_by,
+                   _STARTER.display_name.label("starter_name"), _Case.started_at, _Case.updated_at)
+            .join(ProcessDefinition, ProcessDefinition.id == _Case.definition_id)
+            .outerjoin(_STARTER, _STARTER.username == _Case.started_by)
+            .where(_Case.id.in_(ids)))
+
+
+def _rows(ctx: AppContext, session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    cases = {c.id: c for part in _chunks(ids) for c in session.execute(_details(part))}
+    tasks = _open_tasks(ctx, session, ids)
+    out = []
+    for case_id in ids:
+        c, current = cases[case_id], tasks.get(case_id, [])
+        dues = [t["due_at"] for t in current if t["due_at"]]
+        out.append({
+            "id": c.id, "process_id": c.process_id, "process_name": c.process_name, "version": c.version,
+            "business_key": c.business_key, "customer": c.customer, "status": c.status,
+            "started_by": c.started_by, "started_by_name": c.starter_name or c.started_by,
+            "started_at": _iso(ctx, c.started_at), "updated_at": _iso(ctx, c.updated_at),
+            "current_tasks": current, "due_at": min(dues) if dues else None,
+            "overdue": any(t["overdue"] for t in current)})
+    return out
+
+
+def _prepared(ctx: AppContext, session: Session, actor: str | None, query: CaseQuery
+              ) -> tuple[Viewer | None, str, list[Any]]:
+    viewer = load_viewer(session, actor) if actor is not None else None
+    tab = query.tab or default_tab(viewer)
+    conds = _conditions(ctx, session.get_bind().dialect.name, viewer, tab, query)
+    _check_names(session, query)
+    return viewer, tab, conds
+
+
+def _count(session: Session, conds: list[Any]) -> int:
+    return int(session.execute(select(func.count()).select_from(_Case).where(*conds)).scalar() or 0)
+
+
+def count(ctx: AppContext, actor: str | None, query: CaseQuery) -> int:
+    """How many cases the query finds (what the tabs and the page head say)."""
+    with ctx.db.reading() as session:
+        return _count(session, _prepared(ctx, session, actor, query)[2])
+
+
+def search(ctx: AppContext, actor: str | None, query: CaseQuery, *, export: bool = False) -> dict[str, Any]:
+    """One page of the cases `actor` asks for (None: every case, for the command line without --as).
+
+    With `export`, the whole result from the first row instead, at most EXPORT_MAX rows (`capped`).
+    """
+    with ctx.db.reading() as session:
+        viewer, tab, conds = _prepared(ctx, session, actor, query)
+        total = _count(session, conds)
+        limit, offset = (EXPORT_MAX, 0) if export else (query.per_page, (query.page - 1) * query.per_page)
+        rows = _rows(ctx, session, _page_ids(session, conds, query, limit, offset))
+        return {"rows": rows, "total": total, "page": 1 if export else query.page,
+                "per_page": limit, "pages": max(1, math.ceil(total / limit)), "tab": tab,
+                "tabs": tabs_for(viewer), "sort": query.sort, "order": query.order,
+                "capped": export and total > EXPORT_MAX}
+
+
+def nothing_found(ctx: AppContext, actor: str, tab: str) -> dict[str, Any]:
+    """An empty result of the shape `search` returns, for a page whose search was refused."""
+    with ctx.db.reading() as session:
+        viewer = load_viewer(session, actor)
+    tabs = tabs_for(viewer)
+    return {"rows": [], "total": 0, "page": 1, "per_page": CaseQuery.per_page, "pages": 1,
+            "tab": tab if tab in tabs else default_tab(viewer), "tabs": tabs, "sort": CaseQuery.sort,
+            "order": CaseQuery.order, "capped": False}
+
+
+def filter_choices(ctx: AppContext, actor: str) -> dict[str, Any]:
+    """What the filter form offers: the deployed processes (latest name) and, for staff, the people."""
+    with ctx.db.reading() as session:
+        viewer = load_viewer(session, actor)
+        names = {pid: name for pid, name in session.execute(
+            select(ProcessDefinition.process_id, ProcessDefinition.name).order_by(ProcessDefinition.version))}
+        people: list[tuple[str, str]] = []
+        if not viewer.is_customer:
+            people = [(u, n) for u, n in session.execute(
+                select(User.username, User.display_name).where(User.active.is_(True)).order_by(User.username))]
+        return {"processes": sorted(names.items()), "people": people}
+
