@@ -33,7 +33,7 @@ from .calendar import load_calendar
 from .context import AppContext
 from .directory import load_organisation
 from .errors import NotFound
-from .mail_readers import copy_to_mail_readers
+from .mail_readers import copy_for_diagram, copy_to_mail_readers
 from .notify import notify_assignee
 from .users import people_with_role
 
@@ -217,6 +217,7 @@ class StepOutcome:
     mails: list[OutgoingMail]
     thread: list[str]  # Message-IDs of the request's thread, oldest first
     customer: str | None
+    copies: list[str] = field(default_factory=list)  # people a diagram step copied the case to (抄送)
 
 
 def _due_at(ctx: AppContext, meta: dict[str, Any], data: dict[str, Any]) -> datetime | None:
@@ -269,7 +270,7 @@ def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWor
         ready=_ready_tasks(ctx, definition, workflow), timers=runner.pending_timers(workflow),
         calls=list(services.calls), mails=list(context.outgoing) if context else [],
         thread=[m.message_id for m in context.thread] if context else [],
-        customer=_customer(data, customer))
+        customer=_customer(data, customer), copies=list(context.copies) if context else [])
 
 
 # --- the write phase ------------------------------------------------------------------------------
@@ -347,6 +348,7 @@ def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutco
             cc=[{"name": a.name, "email": a.email} for a in mail.cc],
             body=mail.body, status="pending", attempts=0, created_at=now))
     copy_to_mail_readers(session, instance, (a.email for mail in outcome.mails for a in mail.cc), now)
+    copy_for_diagram(session, instance, outcome.copies, now)
 
 
 def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutcome, *, actor: str,

@@ -40,6 +40,7 @@ class ServiceContext:
     data: Mapping[str, Any] = field(default_factory=dict)  # the calling task's variables, read only
     started_by: str = ""  # the request's starter (a linked case's is its request's)
     case_link: str = ""  # the case page, at the address people open the pages at
+    copies: list[str] = field(default_factory=list)  # people a `copy_case` step copied the case to
     directory: Callable[[], Organisation] = field(default=lambda: Organisation([]))  # read on first use
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
