@@ -214,7 +214,8 @@ def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
         assert row is not None
         refusal = refusal_to_work(viewer_for(find_user(session, actor)), case_facts(session, row.instance),
                                   task_facts(row), task["name"])
-        task.update(process_name=row.instance.definition.name,
+        holder = session.execute(select(User.display_name).where(User.username == (row.assignee or ""))).scalar()
+        task.update(assignee_name=holder or row.assignee, process_name=row.instance.definition.name,
                     due=due_state(ctx, load_calendar(session, ctx), row.due_at),
                     may_work=task["status"] == "open" and refusal is None)
     task["diagram"] = diagram_state(ctx, task["instance_id"])
