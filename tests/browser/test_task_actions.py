@@ -52,7 +52,7 @@ def test_transfer_is_refused_for_someone_without_the_role_and_a_director_reassig
     page.locator("[data-testid=transfer] select[name=to]").select_option("engineer2")
     page.locator("[data-testid=transfer] button").click()
     expect(_flash(page, "success")).to_contain_text("转办给 engineer2")
-    expect(page.locator(".page-head .meta")).to_contain_text("engineer2")
+    expect(page.locator(".page-head .meta")).to_contain_text("工程师2")
     director.shot("42-task-reassigned-by-director")
     page = director.go(f"/cases/{case}")
     expect(page.get_by_test_id("timeline")).to_contain_text("把「工程师评估能否支持」转办给 工程师2")
