@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from service.adapters.org_workbook import DEPARTMENT_COLUMNS, PEOPLE_COLUMNS, Cell, Sheet, Unreadable
 from service.domain.input_limits import text_problem
@@ -151,6 +152,13 @@ def _columns(sheet: Sheet, expected: tuple[str, ...], optional: tuple[str, ...],
     return (None if missing else where), ignored
 
 
+def _cell_text(checker: RowChecker, sheet_name: str, where: dict[str, int], number: int, cells: list[Cell],
+               column: str, max_length: int, required: bool = False) -> str | None:
+    """One cell of a row as checked text (a column the sheet lacks reads as empty)."""
+    value = cells[where[column]] if column in where else None
+    return checker.text(sheet_name, number, column, value, max_length=max_length, required=required)
+
+
 def department_rows(sheet: Sheet | None, checker: RowChecker) -> list[DepartmentRow]:
     if sheet is None:
         return []
@@ -160,10 +168,7 @@ def department_rows(sheet: Sheet | None, checker: RowChecker) -> list[Department
     found: dict[str, int] = {}
     rows = []
     for number, cells in sheet.rows:
-        def cell(column: str, max_length: int, required: bool = False, cells: list[Cell] = cells,
-                 number: int = number) -> str | None:
-            value = cells[where[column]] if column in where else None
-            return checker.text(sheet.name, number, column, value, max_length=max_length, required=required)
+        cell = partial(_cell_text, checker, sheet.name, where, number, cells)
 
         text = cell("部门路径", PATH_MAX, required=True)
         leader = cell("负责人", 64)
@@ -190,10 +195,7 @@ def people_rows(sheet: Sheet, checker: RowChecker) -> tuple[list[PersonRow], lis
     seen: dict[str, int] = {}
     rows = []
     for number, cells in sheet.rows:
-        def cell(column: str, max_length: int, required: bool = False, cells: list[Cell] = cells,
-                 number: int = number) -> str | None:
-            value = cells[where[column]] if column in where else None
-            return checker.text(sheet.name, number, column, value, max_length=max_length, required=required)
+        cell = partial(_cell_text, checker, sheet.name, where, number, cells)
 
         def refuse(column: str, problem: str | None, number: int = number) -> None:
             if problem:
