@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from service import cli_admin, cli_cases, cli_org
+from service import cli_admin, cli_cases, cli_org, cli_processes
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.engine.limits import cap_address_space
@@ -245,7 +245,7 @@ def worker(once: bool, interval: float) -> None:
         time.sleep(interval)
 
 
-for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS]:
+for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS]:
     main.add_command(_command)
 
 

@@ -18,8 +18,10 @@ from service.web import (  # noqa: E402,F401
     inbox_pages,
     mail_pages,
     org_pages,
+    printable_pages,
     session_pages,
     task_action_pages,
     task_pages,
     token_pages,
+    upload_pages,
 )

@@ -1,12 +1,11 @@
-"""A task's form and the start forms, rendered by form-js; uploads; diagrams for the viewer."""
+"""A task's form and the start forms, rendered by form-js; diagrams for the viewer."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, flash, jsonify, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 
-from service.adapters.archive_store import MAX_UPLOAD_BYTES, DocumentRejected, DocumentStore
 from service.operations import inbox, queries
 from service.operations.errors import NotFound
 from service.web import bp
@@ -86,18 +85,6 @@ def _prefill(form: dict | None) -> dict[str, object]:
 def case_started(case_id: int):  # type: ignore[no-untyped-def]
     flash(t("start.done", id=case_id), "success")
     return redirect(url_for("web.case_page", case_id=case_id))
-
-
-@bp.post("/uploads")
-def upload():  # type: ignore[no-untyped-def]
-    sent = request.files.get("file")
-    if sent is None or not sent.filename:
-        return jsonify({"error": t("upload.failed") + "no file"}), 400
-    try:
-        stored = DocumentStore(context().settings.home).store_upload(sent.read(MAX_UPLOAD_BYTES + 1), sent.filename)
-    except DocumentRejected as exc:
-        return jsonify({"error": str(exc)}), 400
-    return jsonify({"reference": stored.reference, "name": stored.name, "size": stored.size}), 201
 
 
 @bp.get("/processes/<process_id>/<int:version>/diagram.bpmn")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-FEATURES = ("organisation", "case_lists", "task_actions", "assignment")
+FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pages", "documents", "printables",
+            "layout", "languages")
 
 
 def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:

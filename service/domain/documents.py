@@ -1,0 +1,44 @@
+"""The one place that knows the document convention.
+
+A document is a file uploaded once and referred to as `upload:<sha256>/<file name>`. A form
+asks for one with form-js's own `filepicker` component; the case variable then holds the
+reference (or, for `"multiple": true`, a list of references). Whatever reads case data
+(archiving, the case page, document downloads, the planning check) asks this module which
+values are documents instead of guessing from variable names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+DOCUMENT_TYPE = "filepicker"
+REFERENCE = re.compile(r"^upload:(?P<sha>[0-9a-f]{64})/(?P<name>[^/\\]+)$")
+
+
+def is_reference(value: Any) -> bool:
+    return isinstance(value, str) and REFERENCE.match(value) is not None
+
+
+def references(value: Any) -> list[str]:
+    """The references a variable holds: one, a list of them, or none."""
+    if is_reference(value):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if is_reference(v)]
+    return []
+
+
+def document_variables(data: Mapping[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """(variable, references) for every case variable that holds documents, by name."""
+    for key in sorted(data):
+        found = references(data[key])
+        if found:
+            yield key, found
+
+
+def file_name(reference: Any) -> str:
+    """`upload:<sha256>/<name>` → name; anything else as it is."""
+    match = REFERENCE.match(str(reference or ""))
+    return match["name"] if match else str(reference or "")

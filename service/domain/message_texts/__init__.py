@@ -1,0 +1,1 @@
+"""Catalogues of `service.domain.messages`, one module per feature."""

@@ -1,0 +1,9 @@
+"""Page labels: layout."""
+
+from __future__ import annotations
+
+ZH: dict[str, str] = {
+}
+
+EN: dict[str, str] = {
+}
