@@ -10,6 +10,7 @@ from service.operations import inbox, incidents, queries
 from service.operations.errors import Forbidden
 from service.web import bp
 from service.web.common import INCIDENT_READERS, context, me, page, role_name, when
+from service.web.diagram_view import diagram_config
 from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
 from service.web.i18n import known, t
 
@@ -31,8 +32,7 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
         timeline=[_sentence(e, names, people, field_labels, options) for e in events],
         mails=inbox.case_mails(ctx, [case_id] + [c["id"] for c in children]),
         raise_links=_raise_links(case),
-        diagram={"url": url_for("web.diagram", process_id=case["process_id"], version=case["version"]),
-                 "current": [], **inbox.diagram_state(ctx, case_id)},
+        diagram=diagram_config(case["process_id"], case["version"], inbox.diagram_state(ctx, case_id)),
         people=people, element_names=names,
         may_handle_incidents=bool(set(me()["roles"]) & incidents.INCIDENT_ROLES))
 

@@ -10,6 +10,7 @@ from service.operations import inbox, queries
 from service.operations.errors import NotFound
 from service.web import bp
 from service.web.common import context, me, page
+from service.web.diagram_view import diagram_config
 from service.web.form_view import document_fields, field_ids, upload_only
 from service.web.i18n import t
 
@@ -27,7 +28,7 @@ def task_page(task_id: int):  # type: ignore[no-untyped-def]
         "readOnly": not task["may_work"],
     }
     return page("task.html", task=task, config=config, docs=document_fields(form) if task["may_work"] else [],
-                diagram=_diagram(task["process_id"], task["version"], task["diagram"],
+                diagram=diagram_config(task["process_id"], task["version"], task["diagram"],
                                  [task["element_id"]] if task["status"] == "open" else []))
 
 
@@ -41,12 +42,6 @@ def task_submitted(task_id: int):  # type: ignore[no-untyped-def]
     elif task.get("delegated_by") is None and task["assignee"] != me()["username"]:
         flash(t("task.returned_to_delegator", name=task["name"]), "success")
     return redirect(url_for("web.inbox_page"))
-
-
-def _diagram(process_id: str, version: int, state: dict[str, list[str]],
-             current: list[str] | None = None) -> dict[str, object]:
-    return {"url": url_for("web.diagram", process_id=process_id, version=version), "current": current or [],
-            "completed": state["completed"], "active": [e for e in state["active"] if e not in (current or [])]}
 
 
 @bp.get("/start")
@@ -68,7 +63,7 @@ def start_form(process_id: str):  # type: ignore[no-untyped-def]
               "processId": process_id, "submitUrl": url_for("api.start_instance"),
               "successUrl": url_for("web.case_started", case_id=0).replace("/0/", "/{id}/"), "readOnly": False}
     return page("start_form.html", process=process, config=config, docs=document_fields(form),
-                diagram=_diagram(process_id, process["version"], {"completed": [], "active": []}))
+                diagram=diagram_config(process_id, process["version"], {"completed": [], "active": []}))
 
 
 def _prefill(form: dict | None) -> dict[str, object]:
