@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,11 +14,12 @@ import click
 from service import cli_admin, cli_cases, cli_org, cli_processes
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
+from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
 from service.engine.limits import cap_address_space
 from service.engine.problems import DefinitionInvalid
 from service.operations import background, calendar, cases, demo_org, deploy, queries, tokens
 from service.operations.context import AppContext, build_context
-from service.operations.errors import OperationError
+from service.operations.errors import OperationError, ValidationFailed, render_text
 from service.persistence.audit import verify_chain
 from service.persistence.migrate import upgrade
 
@@ -33,6 +35,19 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def cli_language() -> str:
+    """Chinese unless GUICHENG_LANG=en: what the person at the terminal reads."""
+    chosen = os.environ.get("GUICHENG_LANG", "").split("_")[0].lower()
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _said(exc: OperationError, lang: str) -> str:
+    lines = [exc.render(lang)]
+    if isinstance(exc, ValidationFailed):
+        lines += [f"  {key}: {text}" for key, text in exc.field_errors(lang).items()]
+    return "\n".join(lines)
+
+
 def _json_arg(text: str | None, what: str) -> dict[str, Any]:
     """A JSON object from the command line, inside the same input limits as the API."""
     if not text:
@@ -40,9 +55,11 @@ def _json_arg(text: str | None, what: str) -> dict[str, Any]:
     try:
         value = parse_json(text)
     except InputRejected as exc:
-        _fail("\n".join(f"{what}: {path or '(document)'}: {message}" for path, message in exc.errors.items()))
+        lang = cli_language()
+        _fail("\n".join(f"{what}: {path or render('body.document', lang)}: {render_text(message, lang)}"
+                        for path, message in exc.errors.items()))
     if not isinstance(value, dict):
-        _fail(f"{what}: expected a JSON object, got {type(value).__name__}")
+        _fail(f"{what}: " + render("body.object_expected", cli_language()))
     return value
 
 
@@ -57,7 +74,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except OperationError as exc:
-            _fail(f"error: {exc}")
+            _fail(render("cli.error", cli_language(), said=_said(exc, cli_language())))
         except DefinitionInvalid as exc:
             _fail(str(exc))
 

@@ -175,7 +175,7 @@ COMMANDS.append(bench)
 @click.command(name="upload")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def upload(files: tuple[Path, ...]) -> None:
-    """Store documents; prints the reference to put in a form field (e.g. doc_service_sheet)."""
+    """Store documents; prints each reference, the value of a form's file field (a filepicker)."""
     from service.adapters.archive_store import DocumentStore
     from service.config import load_settings
     store = DocumentStore(load_settings().home)

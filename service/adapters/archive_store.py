@@ -14,12 +14,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.domain.documents import REFERENCE
 from service.domain.errors import InputRejected
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".md", ".png", ".jpg",
                     ".jpeg", ".zip", ".vsdx", ".csv"}
-_REFERENCE = re.compile(r"^upload:(?P<sha>[0-9a-f]{64})/(?P<name>[^/\\]+)$")
 
 
 class DocumentRejected(InputRejected):
@@ -50,10 +50,10 @@ class DocumentStore:
         name = safe_name(filename)
         suffix = Path(name).suffix.lower()
         if suffix not in ALLOWED_SUFFIXES:
-            raise DocumentRejected(f"{filename}: 文件类型 '{suffix or '无'}' 不允许 (type not allowed; allowed: "
-                                   f"{', '.join(sorted(ALLOWED_SUFFIXES))})")
+            raise DocumentRejected("document.type", file=filename, suffix=suffix or "—",
+                                   allowed=", ".join(sorted(ALLOWED_SUFFIXES)))
         if len(data) > MAX_UPLOAD_BYTES:
-            raise DocumentRejected(f"{filename}: {len(data)} 字节，超过上限 {MAX_UPLOAD_BYTES} (too large)")
+            raise DocumentRejected("document.too_large", file=filename, size=len(data), max=MAX_UPLOAD_BYTES)
         digest = hashlib.sha256(data).hexdigest()
         path = self.uploads / digest / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,18 +62,26 @@ class DocumentStore:
         return StoredFile(f"upload:{digest}/{name}", name, digest, len(data), path)
 
     def resolve(self, reference: str, field: str = "") -> StoredFile:
-        match = _REFERENCE.match(str(reference or "").strip())
-        where = f"{field}: " if field else ""
+        match = REFERENCE.fullmatch(str(reference or "").strip())
         if match is None:
-            raise DocumentRejected(f"{where}'{reference}' 不是上传文件的引用 (not an upload reference "
-                                   "'upload:<sha256>/<name>'; upload the file first)", field)
+            raise DocumentRejected("document.not_reference", field, field=field or "—", reference=str(reference)[:200])
         path = self.uploads / match["sha"] / match["name"]
         if not path.is_file():
-            raise DocumentRejected(f"{where}上传的文件不存在 (no uploaded file for '{reference}')", field)
+            raise DocumentRejected("document.missing", field, field=field or "—", reference=reference)
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != match["sha"]:
-            raise DocumentRejected(f"{where}文件内容与校验和不符 (checksum mismatch for '{reference}')", field)
+            raise DocumentRejected("document.checksum", field, field=field or "—", reference=reference)
         return StoredFile(reference, match["name"], match["sha"], len(data), path)
+
+    def problem(self, reference: str) -> str | None:
+        """None when the reference names an uploaded file with its content intact, else "missing" or "damaged"."""
+        match = REFERENCE.fullmatch(str(reference or "").strip())
+        if match is None:
+            return "missing"
+        path = self.uploads / match["sha"] / match["name"]
+        if not path.is_file():
+            return "missing"
+        return None if hashlib.sha256(path.read_bytes()).hexdigest() == match["sha"] else "damaged"
 
     def file_into_archive(self, stored: StoredFile, folder: tuple[str, ...], label: str) -> dict[str, object]:
         target_dir = self.archive.joinpath(*(safe_name(part) for part in folder))

@@ -53,7 +53,7 @@ def _session_caller() -> str | None:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token")
         if not sent or not secrets.compare_digest(sent.encode(), str(session.get("csrf", "")).encode()):
-            raise Unauthorized("CSRF token missing or wrong: reload the page and try again")
+            raise Unauthorized("auth.csrf")
     return username
 
 
@@ -65,12 +65,12 @@ def caller() -> str:
     if header.startswith("Bearer "):
         user = tokens.user_for_token(context(), header[len("Bearer "):].strip())
         if user is None:
-            raise Unauthorized("invalid, expired or revoked API token: get a new one (guicheng token USER)")
+            raise Unauthorized("auth.token_invalid")
         g.username, g.signed_in_by = user.username, "token"
         return user.username
     username = _session_caller()
     if username is None:
-        raise Unauthorized("sign in or send 'Authorization: Bearer <token>' (guicheng token USER)")
+        raise Unauthorized("auth.required")
     g.username, g.signed_in_by = username, "session"
     return username
 

@@ -10,10 +10,12 @@ from flask import Response, jsonify, request
 from service.adapters.table_export import case_download
 from service.api import bp
 from service.api.auth import caller, context, signed_in
+from service.api.language import language
 from service.domain.case_search_terms import ORDERS, PER_PAGE_MAX, SORTS, STATUSES, TABS
+from service.domain.messages import Message
 from service.operations import case_search
 from service.operations.errors import ValidationFailed
-from service.web.i18n import LANGUAGES, translate
+from service.web.i18n import translate
 
 FORMATS = ("json", "xlsx", "csv")
 
@@ -45,24 +47,17 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
 ]
 
 
-def _language() -> str:
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
-
-
 @bp.get("/process-instances")
 @signed_in
 def search_instances():  # type: ignore[no-untyped-def]
     """Case search: tab, filters, sort and paging; format=xlsx or csv exports the whole result."""
     fmt = request.args.get("format") or "json"
     if fmt not in FORMATS:
-        raise ValidationFailed("format refused", {"format": f"'{fmt[:40]}' 应为 json、xlsx 或 csv (json, xlsx or csv)"})
+        raise ValidationFailed("search.format_refused", {"format": Message("search.format", {"value": fmt[:40]})})
     ctx, query = context(), case_search.parse_query(request.args)
     if fmt == "json":
         return jsonify(case_search.search(ctx, caller(), query))
-    lang = _language()
+    lang = language()
     download = case_download(case_search.search(ctx, caller(), query, export=True), fmt,
                              lambda key, **values: translate(lang, key, **values), lang, ctx.tz,
                              ctx.now().astimezone(ctx.tz).date())

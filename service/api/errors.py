@@ -14,19 +14,25 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.api import bp
+from service.api.language import language
 from service.domain.input_limits import InputRejected, parse_json
+from service.domain.messages import Message
 from service.engine.problems import DefinitionInvalid
 from service.operations.errors import OperationError, ValidationFailed
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           409: "Conflict", 413: "Payload Too Large", 422: "Unprocessable Entity", 429: "Too Many Requests",
           500: "Internal Server Error"}
+HTTP_CODES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429)  # each has its sentence `http.<status>`
 MAX_JSON_BYTES = 4 * 1024 * 1024
 log = logging.getLogger("guicheng.http")
 
 
-def problem(status: int, detail: str, **extra: object) -> Response:
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
+def problem(status: int, detail: str | Message, **extra: object) -> Response:
+    """`detail` in the caller's language; a message also gives its `code` and `params` for programs."""
+    said = {"detail": detail.render(language()), **detail.as_json()} if isinstance(detail, Message) else {
+        "detail": detail}
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, **said, **extra}
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
 
 
@@ -39,14 +45,12 @@ def log_unexpected(exc: BaseException) -> str:
 
 def unexpected_problem(exc: BaseException) -> Response:
     log_id = log_unexpected(exc)
-    return problem(500, f"服务器内部错误，错误编号 {log_id} (internal error, log id {log_id})", log_id=log_id)
+    return problem(500, Message("http.internal", {"log_id": log_id}), log_id=log_id)
 
 
 def http_problem(exc: HTTPException) -> Response:
     code = exc.code or 500
-    detail = {404: "no such endpoint", 405: "method not allowed", 413: "request body too large"}.get(
-        code, exc.description or TITLES.get(code, "error"))
-    response = problem(code, detail)
+    response = problem(code, Message(f"http.{code}" if code in HTTP_CODES else "http.other", {"status": code}))
     if code == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
     return response
@@ -54,8 +58,10 @@ def http_problem(exc: HTTPException) -> Response:
 
 def operation_problem(exc: OperationError) -> Response:
     if isinstance(exc, ValidationFailed):
-        return problem(400, str(exc.args[0]), errors=exc.errors)
-    return problem(exc.status, str(exc))
+        codes = {key: value.as_json() for key, value in exc.errors.items() if isinstance(value, Message)}
+        extra = {"error_codes": codes} if codes else {}
+        return problem(400, exc.message, errors=exc.field_errors(language()), **extra)
+    return problem(exc.status, exc.message)
 
 
 @bp.errorhandler(OperationError)
@@ -65,7 +71,7 @@ def _operation_error(exc: OperationError) -> Response:
 
 @bp.errorhandler(DefinitionInvalid)
 def _definition_invalid(exc: DefinitionInvalid) -> Response:
-    return problem(400, "the process definition is not deployable",
+    return problem(400, Message("process.not_deployable"),
                    errors={f"{p.file}:{p.line or 0}:{p.element_id or '-'}": p.message for p in exc.problems})
 
 
@@ -82,17 +88,16 @@ def _unexpected(exc: Exception) -> Response:
 def json_body() -> dict[str, Any]:
     """The request's JSON object, inside the input limits (field errors name the JSON path)."""
     if not request.is_json:
-        raise ValidationFailed("request body must be a JSON object (Content-Type: application/json)",
-                               {"": "expected a JSON object"})
+        raise ValidationFailed("body.not_json", {"": Message("body.object_expected")})
     raw = request.get_data(cache=True)
     if len(raw) > MAX_JSON_BYTES:
-        raise ValidationFailed("request body too large", {"": f"{len(raw)} bytes, at most {MAX_JSON_BYTES} of JSON"})
+        raise ValidationFailed("body.too_large", {"": Message("body.size", {"size": len(raw), "max": MAX_JSON_BYTES})})
     try:
         data = parse_json(raw)
     except InputRejected as exc:
-        raise ValidationFailed("request body refused", exc.errors) from exc
+        raise ValidationFailed("body.refused", exc.errors) from exc
     if not isinstance(data, dict):
-        raise ValidationFailed("request body must be a JSON object", {"": "expected a JSON object"})
+        raise ValidationFailed("body.not_object", {"": Message("body.object_expected")})
     return data
 
 
@@ -100,5 +105,5 @@ def object_field(body: dict, key: str) -> dict:
     """A member of the body that must be a JSON object (absent means empty)."""
     value = body.get(key) or {}
     if not isinstance(value, dict):
-        raise ValidationFailed(f"{key} must be an object", {key: "expected a JSON object"})
+        raise ValidationFailed("body.member_not_object", {key: Message("body.object_expected")}, member=key)
     return value

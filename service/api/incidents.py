@@ -22,7 +22,7 @@ def _reason() -> str:
 @signed_in
 def list_incidents():  # type: ignore[no-untyped-def]
     if not any(users.has_role(context(), caller(), role) for role in READERS):
-        raise Forbidden("only administrators, process owners and auditors list incidents")
+        raise Forbidden("incident.may_not_list", user=caller())
     status = request.args.get("status", "open")
     return jsonify(incidents.list_incidents(context(), status=None if status == "all" else status))
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
+from service.api.language import language
 from service.domain.input_limits import parse_json
+from service.domain.messages import Message
 
 
 def finite(value: Any) -> Any:
@@ -26,7 +28,16 @@ def finite(value: Any) -> Any:
     return value
 
 
+def _rendered(value: Any) -> Any:
+    """A message in an answer (a refusal, a field error) as a sentence in the caller's language."""
+    if isinstance(value, Message):
+        return value.render(language())
+    return DefaultJSONProvider.default(value)
+
+
 class GuardedJSONProvider(DefaultJSONProvider):
+    default = staticmethod(_rendered)
+
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         kwargs.setdefault("allow_nan", False)
         try:

@@ -8,6 +8,7 @@ from flask import jsonify, request
 
 from service.api import bp
 from service.api.auth import caller, context, signed_in
+from service.domain.messages import Message
 from service.operations import org_views
 from service.operations.errors import ValidationFailed
 
@@ -19,7 +20,7 @@ def _limit() -> int:
     if not text:
         return DEFAULT_LIMIT
     if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_LIMIT:
-        raise ValidationFailed("limit refused", {"limit": f"a whole number from 1 to {MAX_LIMIT}"})
+        raise ValidationFailed("query.limit_refused", {"limit": Message("query.whole_number", {"max": MAX_LIMIT})})
     return int(text)
 
 

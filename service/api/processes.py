@@ -10,10 +10,19 @@ from werkzeug.datastructures import FileStorage
 from service.api import bp
 from service.api.auth import caller, context, signed_in
 from service.api.errors import json_body, object_field
+from service.api.language import language
 from service.domain.input_limits import business_key_problem
-from service.operations import cases, queries, users
+from service.domain.messages import Message
+from service.operations import cases, inbox, queries, users
 from service.operations.deploy import Bundle, deploy_bundle
 from service.operations.errors import Forbidden, ValidationFailed
+from service.operations.localise import (
+    localise_case,
+    localise_case_events,
+    localise_form,
+    localise_process,
+    localise_processes,
+)
 
 MAX_UPLOAD = 5 * 1024 * 1024
 FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
@@ -22,7 +31,17 @@ FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 @bp.get("/process-definitions")
 @signed_in
 def list_definitions():  # type: ignore[no-untyped-def]
-    return jsonify(queries.definitions(context()))
+    return jsonify(localise_processes(context(), queries.definitions(context()), language()))
+
+
+@bp.get("/process-definitions/<process_id>")
+@signed_in
+def get_definition(process_id: str):  # type: ignore[no-untyped-def]
+    """The latest version of a process, with its start form and start roles."""
+    ctx, lang = context(), language()
+    found = inbox.start_form(ctx, process_id)
+    found["start_form"] = localise_form(ctx, process_id, found["version"], found["start_form"], lang)
+    return jsonify(localise_process(ctx, found, lang))
 
 
 @bp.post("/process-definitions")
@@ -31,10 +50,10 @@ def upload_definition():  # type: ignore[no-untyped-def]
     """multipart: `bpmn` (one .bpmn file), optional `dmn` files and `form` files (<formKey>.form)."""
     actor = caller()
     if not users.has_role(context(), actor, "process_owner"):
-        raise Forbidden("only process owners deploy diagrams")
+        raise Forbidden("process.deploy_forbidden", user=actor)
     bpmn = request.files.get("bpmn")
     if bpmn is None or not bpmn.filename:
-        raise ValidationFailed("no diagram", {"bpmn": "upload the .bpmn file as field 'bpmn'"})
+        raise ValidationFailed("process.no_diagram_sent", {"bpmn": Message("process.bpmn_field")})
     _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"))
     files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
     for extra in request.files.getlist("dmn"):
@@ -51,14 +70,14 @@ def _check_file_names(bpmn: str, dmns: list[FileStorage], forms: list[FileStorag
     """File names become process ids and form keys: plain names with the right extension."""
     errors = {}
     if not FILE_NAME.fullmatch(bpmn) or not bpmn.endswith(".bpmn"):
-        errors["bpmn"] = f"'{bpmn[:80]}': a file name like <process_id>.bpmn (letters, digits, _ . -)"
+        errors["bpmn"] = Message("process.file_name", {"name": bpmn[:80], "pattern": "<process_id>.bpmn"})
     for field, uploads, ext in (("dmn", dmns, ".dmn"), ("form", forms, ".form")):
         for upload in uploads:
             name = upload.filename or ""
             if not FILE_NAME.fullmatch(name) or not name.endswith(ext):
-                errors[field] = f"'{name[:80]}': a file name like <id>{ext} (letters, digits, _ . -)"
+                errors[field] = Message("process.file_name", {"name": name[:80], "pattern": f"<id>{ext}"})
     if errors:
-        raise ValidationFailed("file names refused", errors)
+        raise ValidationFailed("process.file_names_refused", errors)
 
 
 @bp.post("/process-instances")
@@ -67,24 +86,25 @@ def start_instance():  # type: ignore[no-untyped-def]
     body = json_body()
     process_id = body.get("process_id")
     if not isinstance(process_id, str) or not process_id:
-        raise ValidationFailed("process_id missing", {"process_id": "required"})
+        raise ValidationFailed("process.id_missing", {"process_id": Message("field.required")})
     data = object_field(body, "data")
     business_key = body.get("business_key")
     problem = business_key_problem(business_key)
     if problem:
-        raise ValidationFailed("business_key refused", {"business_key": problem})
+        raise ValidationFailed("case.business_key_refused", {"business_key": problem})
     instance_id = cases.start_case(context(), process_id=process_id, actor=caller(), data=data,
                                    business_key=business_key)
-    return jsonify(queries.show_case(context(), instance_id)), 201
+    return jsonify(localise_case(context(), queries.show_case(context(), instance_id), language())), 201
 
 
 @bp.get("/process-instances/<int:instance_id>")
 @signed_in
 def get_instance(instance_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(queries.show_case(context(), instance_id, actor=caller()))
+    return jsonify(localise_case(context(), queries.show_case(context(), instance_id, actor=caller()), language()))
 
 
 @bp.get("/process-instances/<int:instance_id>/events")
 @signed_in
 def get_events(instance_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(queries.history(context(), instance_id, actor=caller()))
+    return jsonify(localise_case_events(context(), instance_id, queries.history(context(), instance_id,
+                                                                                actor=caller()), language()))

@@ -27,7 +27,7 @@ def list_tokens():  # type: ignore[no-untyped-def]
 def issue_token():  # type: ignore[no-untyped-def]
     """A new token for the caller: `{"name": text, "days": 1…3650}`; the secret is shown only now."""
     if signed_in_by() != "session":
-        raise Forbidden("a new token needs a signed-in browser session or `guicheng token USER` on the server")
+        raise Forbidden("token.needs_session")
     body = json_body()
     days, name = body.get("days", tokens.DEFAULT_DAYS), body.get("name", "")
     issued = tokens.issue(context(), caller(), days=days, name=name, actor=caller())

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .messages import Message, Words
+from .roles import ROLES
+
 READ_ALL_ROLES: frozenset[str] = frozenset({"auditor", "admin", "process_owner"})
 CUSTOMER_ROLE = "customer"
 # whose tasks a role oversees as a whole: the technical directors share the engineers' work (they
@@ -82,16 +85,22 @@ def may_see_case(viewer: Viewer, case: CaseFacts) -> bool:
     return _involved(viewer, case)
 
 
-def refusal_to_work(viewer: Viewer, case: CaseFacts, task: TaskFacts, task_label: str) -> str | None:
-    """Why `viewer` may not complete (or claim) the task, or None when they may."""
+def role_words(role: str) -> Words:
+    return Words(*ROLES.get(role, (role, role)))
+
+
+def refusal_to_work(viewer: Viewer, case: CaseFacts, task: TaskFacts, task_label: Message | str = "") -> Message | None:
+    """Why `viewer` may not complete (or claim) the task, or None when they may. `task_label` names the
+    task in the sentence (a `task.label` message)."""
     if task.assignee:
         if task.assignee == viewer.username:
             return None
-        return f"{task_label} is assigned to '{task.assignee}', not to '{viewer.username}'"
+        return Message("work.assigned_to_other", {"task": task_label, "assignee": task.assignee,
+                                                  "user": viewer.username})
     if task.role not in viewer.roles:
-        held = ", ".join(sorted(viewer.roles)) or "no roles"
-        return f"{task_label} is for role '{task.role}'; '{viewer.username}' has {held}"
+        return Message("work.role_missing", {"task": task_label, "role": role_words(task.role),
+                                             "user": viewer.username})
     if viewer.is_customer and (not viewer.company or case.customer != viewer.company):
-        return f"{task_label} belongs to a case of another customer"
+        return Message("work.other_customer", {"task": task_label})
     return None
 

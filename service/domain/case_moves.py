@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .input_limits import text_problem
+from .messages import Message
 
 POSITIONS = ("before", "after")
 AGREE, DISAGREE = "agree", "disagree"
@@ -28,28 +29,28 @@ SIGNER_FORM: dict[str, Any] = {
 }
 
 
-def reason_problem(reason: Any, *, required: bool = True) -> str | None:
+def reason_problem(reason: Any, *, required: bool = True) -> Message | None:
     """Why a reason or comment text cannot be recorded, or None."""
     if not isinstance(reason, str) or not reason.strip():
-        return "请填写原因 (a reason is required)" if required else None
+        return Message("text.required", {"what": Message("what.reason")}) if required else None
     return text_problem(reason, max_length=MAX_REASON)
 
 
-def position_problem(position: Any) -> str | None:
+def position_problem(position: Any) -> Message | None:
     if position not in POSITIONS:
-        return f"加签位置应为 before 或 after (position must be one of {', '.join(POSITIONS)}, got {position!r})"
+        return Message("signer.position", {"value": str(position)[:40]})
     return None
 
 
 def signer_refusal(*, holder: str, signer: str, signer_is_active_staff: bool,
-                   has_open_signer: bool) -> str | None:
+                   has_open_signer: bool) -> Message | None:
     """Why `holder` may not add `signer` to the task, or None."""
     if signer == holder:
-        return "不能给自己加签 (you cannot add yourself as a signer)"
+        return Message("signer.self", {"user": signer})
     if not signer_is_active_staff:
-        return f"'{signer}' 不是在职员工 (not an active member of staff)"
+        return Message("signer.not_staff", {"user": signer[:64]})
     if has_open_signer:
-        return "此任务已有待签的加签人 (this task already waits for an added signer)"
+        return Message("signer.already_open")
     return None
 
 

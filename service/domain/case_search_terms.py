@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from .input_limits import text_problem
+from .messages import Message
 
 TABS = ("todo", "done", "started", "copied", "all")
 STATUSES = ("running", "error", "completed", "cancelled")
@@ -38,7 +39,7 @@ ARGUMENT_OF = {"started_from": "from", "started_to": "to"}
 class QueryRejected(ValueError):
     """Per-field problems: {query argument name: message}."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, Message]):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
         self.errors = errors
 
@@ -89,40 +90,40 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _one_line(value: str, max_length: int) -> str | None:
+def _one_line(value: str, max_length: int) -> Message | None:
     return text_problem(value, max_length=max_length, single_line=True)
 
 
-def _choice(value: str, allowed: tuple[str, ...]) -> str | None:
+def _choice(value: str, allowed: tuple[str, ...]) -> Message | None:
     if value in allowed:
         return None
-    return f"'{value[:40]}' 不是可选值，可选：{', '.join(allowed)} (not one of: {', '.join(allowed)})"
+    return Message("search.choice", {"value": value[:40], "allowed": ", ".join(allowed)})
 
 
-def _name(value: str) -> str | None:
+def _name(value: str) -> Message | None:
     problem = _one_line(value, NAME_MAX)
     if problem is None and not _NAME.fullmatch(value):
-        problem = f"'{value[:40]}' 不是用户名或流程标识 (not a user name or process id: letters, digits, _ . @ -)"
+        problem = Message("search.name", {"value": value[:40]})
     return problem
 
 
-def _day(value: str) -> tuple[date | None, str | None]:
+def _day(value: str) -> tuple[date | None, Message | None]:
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError(value)
         day = date.fromisoformat(value)
     except ValueError:
-        return None, f"'{value[:40]}' 不是日期，应为 YYYY-MM-DD (not a date: YYYY-MM-DD)"
+        return None, Message("search.not_a_day", {"value": value[:40]})
     if not FIRST_DAY <= day <= LAST_DAY:
-        return None, f"{value} 超出 {FIRST_DAY} 至 {LAST_DAY} 的范围 (outside {FIRST_DAY} … {LAST_DAY})"
+        return None, Message("search.day_range", {"value": value, "first": str(FIRST_DAY), "last": str(LAST_DAY)})
     return day, None
 
 
-def _number(value: str, highest: int) -> tuple[int, str | None]:
+def _number(value: str, highest: int) -> tuple[int, Message | None]:
     number = int(value) if _DIGITS.fullmatch(value) else 0
     if 1 <= number <= highest:
         return number, None
-    return 1, f"'{value[:40]}' 应为 1 到 {highest} 的整数 (a whole number from 1 to {highest})"
+    return 1, Message("search.number", {"value": value[:40], "max": highest})
 
 
 def read_query(args: Mapping[str, str]) -> CaseQuery:
@@ -130,7 +131,7 @@ def read_query(args: Mapping[str, str]) -> CaseQuery:
 
     Arguments that are no filter (`format`, `lang`, …) are left to the caller.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     values: dict[str, object] = {}
 
     def text(name: str) -> str:
@@ -166,7 +167,7 @@ def read_query(args: Mapping[str, str]) -> CaseQuery:
             values[field_name] = day
     overdue = text("overdue").lower()
     if overdue not in _TRUE | _FALSE:
-        errors["overdue"] = f"'{overdue[:40]}' 应为 1 或 0 (1/true/yes or 0/false/no)"
+        errors["overdue"] = Message("search.overdue", {"value": overdue[:40]})
     values["overdue"] = overdue in _TRUE
     for name, highest in (("page", PAGE_MAX), ("per_page", PER_PAGE_MAX)):
         if text(name):
@@ -176,7 +177,7 @@ def read_query(args: Mapping[str, str]) -> CaseQuery:
             values[name] = number
     start, end = values.get("started_from"), values.get("started_to")
     if isinstance(start, date) and isinstance(end, date) and start > end:
-        errors["to"] = f"结束日期 {end} 早于开始日期 {start} (the end {end} is before the start {start})"
+        errors["to"] = Message("search.end_before_start", {"start": str(start), "end": str(end)})
     if errors:
         raise QueryRejected(errors)
     sort = str(values.get("sort") or CaseQuery.sort)

@@ -3,12 +3,17 @@
 Why: the browser's form-js validation is a convenience that anyone can bypass, so the
 server checks every submission against the same form file. The form is turned into a
 JSON Schema (validated with `jsonschema`) and the errors are turned back into messages
-keyed by field, Chinese first, that a member of staff can act on. Like form-js, value
-constraints apply only to non-empty values, and `required` treats null, "", blanks, []
-and an unticked checkbox as missing. A key the form does not declare is an error, not
-silently dropped: the sender would otherwise believe it was recorded. Single-line values
-refuse control characters (a CR/LF in a name ends up in a mail header); a textarea takes
-line breaks and tabs only.
+(`Message` codes, rendered in the reader's language at the edge) keyed by field, in the
+order of the form, that a member of staff can act on. Like form-js, value constraints
+apply only to non-empty values, and `required` treats null, "", blanks, [] and an
+unticked checkbox as missing. A required field hidden by its `conditional.hide` (the FEEL
+subset of `form_conditions`, evaluated on the submission merged over the case data) may
+stay empty; one shown by it may not. A read-only field is never taken from a submission.
+A key the form does not declare is an error, not silently dropped: the sender would
+otherwise believe it was recorded. Single-line values refuse control characters (a CR/LF
+in a name ends up in a mail header); a textarea takes line breaks and tabs only. A
+filepicker holds an upload reference (a list of them with `multiple`); whether the file
+exists is checked by the caller, which has the document store.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from . import documents
+from .form_conditions import ConditionError, compile_condition, is_hidden
+from .messages import Message
 from .roles import ROLES
 
 LAYOUT_TYPES = frozenset({"text", "html", "spacer", "separator", "image", "button", "iframe",
@@ -32,30 +40,22 @@ INPUT_TYPES = frozenset({"textfield", "textarea", "number", "checkbox", "checkli
 OPTION_TYPES = frozenset({"select", "radio", "checklist", "taglist"})
 _DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _TIME = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?"
-_PATTERNS: dict[str, tuple[str, str]] = {  # pattern, message
-    "date": (f"^{_DATE}$", "日期格式应为 YYYY-MM-DD (date must look like 2026-10-08)"),
-    "time": (f"^{_TIME}$", "时间格式应为 HH:MM (time must look like 14:30)"),
-    "datetime": (f"^{_DATE}T{_TIME}$",
-                 "日期时间格式不正确 (date and time must look like 2026-10-08T14:30)"),
-    "email": (r"^[^\s@]+@[^\s@]+\.[^\s@]+$", "邮箱格式不正确 (not an e-mail address)"),
-    "phone": (r"^\+?[0-9][0-9 ()-]{5,}$", "电话号码格式不正确 (not a phone number)"),
+_PATTERNS: dict[str, tuple[str, str]] = {  # pattern, message code
+    "date": (f"^{_DATE}$", "forms.date"),
+    "time": (f"^{_TIME}$", "forms.time"),
+    "datetime": (f"^{_DATE}T{_TIME}$", "forms.datetime"),
+    "email": (r"^[^\s@]+@[^\s@]+\.[^\s@]+$", "forms.email"),
+    "phone": (r"^\+?[0-9][0-9 ()-]{5,}$", "forms.phone"),
 }
-_MESSAGES = {key: message for key, (_pattern, message) in _PATTERNS.items()}
+_PATTERN_CODES = {pattern: code for pattern, code in _PATTERNS.values()}
 _EMPTY = {"anyOf": [{"enum": [None, "", []]}, {"type": "string", "pattern": r"^\s*$"}]}
-_TYPE_NAMES = {"string": "文本 (text)", "number": "数字 (a number)", "integer": "整数 (a whole "
-               "number)", "boolean": "是/否 (true or false)", "array": "列表 (a list)",
-               "object": "对象 (an object)", "null": "空 (empty)"}
-REQUIRED_MESSAGE = "必填 (required)"
-UNKNOWN_MESSAGE = "未知字段，表单中没有这一项 (unknown field: this form has no input of that name)"
+_LIMIT_CODES = {"minLength": "forms.min_length", "maxLength": "forms.max_length", "minimum": "forms.minimum",
+                "maximum": "forms.maximum"}
 MULTI_LINE_TYPES = frozenset({"textarea"})
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls except \t \n \r
 _CONTROL_RULES = {  # a string with any of these characters is refused
     "single": {"not": {"type": "string", "pattern": f"[\t\n\r{_CONTROL}\u2028\u2029]"}},
     "multi": {"not": {"type": "string", "pattern": f"[{_CONTROL}]"}},
-}
-_CONTROL_MESSAGES = {  # Chinese, English
-    "single": ("单行字段不能包含换行或控制字符", "a single-line field takes no line breaks or control characters"),
-    "multi": ("不能包含除换行和制表符以外的控制字符", "no control characters other than line breaks and tabs"),
 }
 
 
@@ -134,6 +134,14 @@ def _check_components(components: Any, source: str) -> None:
         if kind in OPTION_TYPES and picker is None and not ("valuesKey" in component or "valuesExpression" in
                                                             component or _options(component) is not None):
             raise FormError(source, "needs 'values' as a list of {label, value}", name)
+        hide = (component.get("conditional") or {}).get("hide") if isinstance(component.get("conditional"), dict) \
+            else component.get("conditional")
+        if hide not in (None, ""):
+            try:
+                compile_condition(hide)
+            except ConditionError as exc:
+                raise FormError(source, f"conditional.hide {hide!r} is outside the FEEL subset the server "
+                                f"evaluates: {exc}", name) from None
         if kind in CONTAINER_TYPES:
             _check_components(component.get("components", []), source)
 
@@ -177,11 +185,25 @@ def load_form(text: str, source: str) -> dict[str, Any]:
     return form
 
 
-def _required(component: Mapping[str, Any]) -> bool:
-    """Required as enforced here: a field hidden by a condition or disabled may stay empty."""
-    hidden = bool((component.get("conditional") or {}).get("hide"))
-    return bool((component.get("validate") or {}).get("required")) and not (
-        hidden or component.get("disabled"))
+def _hide(component: Mapping[str, Any]) -> str | None:
+    hide = (component.get("conditional") or {}).get("hide")
+    return str(hide) if hide not in (None, "") else None
+
+
+def is_read_only(component: Mapping[str, Any]) -> bool:
+    """`"readonly": true`: the field shows the case variable; a submission never sets it."""
+    return component.get("readonly") is True
+
+
+def _required(component: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> bool:
+    """Required as enforced here: a disabled or read-only field may stay empty, and so may a field hidden
+    by its condition. Without data (`context` None) a field with a condition counts as not required."""
+    if not (component.get("validate") or {}).get("required") or component.get("disabled") or is_read_only(component):
+        return False
+    hide = _hide(component)
+    if hide is None:
+        return True
+    return context is not None and not is_hidden(hide, context)
 
 
 def form_fields(form: Mapping[str, Any]) -> list[FormField]:
@@ -202,10 +224,13 @@ def _value_schema(component: Mapping[str, Any]) -> dict[str, Any]:
     if kind not in INPUT_TYPES or kind in ("checkbox", "expression"):
         return schema  # custom and computed values are not typed text
     rule = _CONTROL_RULES["multi" if kind in MULTI_LINE_TYPES else "single"]
-    if kind in ("checklist", "taglist", "filepicker"):  # a list of strings (a filepicker: or one string)
+    if kind == documents.DOCUMENT_TYPE:  # a reference, or a list of them; the control rule is told first
+        if "items" in schema:
+            return {**schema, "items": {**rule, **schema["items"]}}
+        return {"anyOf": [{**rule, **s} for s in schema["anyOf"]]} if "anyOf" in schema else {**rule, **schema}
+    if kind in ("checklist", "taglist"):  # a list of strings
         items = schema["items"]
-        schema = schema if "enum" in items else {**schema, "items": {**items, **rule}}
-        return {**schema, **rule} if kind == "filepicker" else schema
+        return schema if "enum" in items else {**schema, "items": {**items, **rule}}
     if "enum" in schema or schema.get("type") in ("number", "integer"):
         return schema  # exact options and numbers hold no stray characters
     return {**schema, **rule}
@@ -244,18 +269,27 @@ def _typed_value_schema(component: Mapping[str, Any]) -> dict[str, Any]:
         pattern = _PATTERNS[subtype][0] if subtype in ("date", "time", "datetime") else "|".join(
             _PATTERNS[s][0] for s in ("date", "time", "datetime"))
         return {"type": "string", "pattern": pattern}
-    if kind == "filepicker":
-        return {"type": ["string", "array"], "items": {"type": "string"}}
+    if kind == documents.DOCUMENT_TYPE:
+        reference = {"type": "string", "pattern": documents.REFERENCE.pattern}
+        many = component.get("multiple")
+        if many is True:
+            return {"type": "array", "items": reference}
+        return reference if many in (None, False, "") else {"anyOf": [reference, {"type": "array", "items": reference}]}
     return {}  # custom keyed components and computed `expression` fields: any value
 
 
-def _object_schema(components: list[Any]) -> dict[str, Any]:
+def _object_schema(components: list[Any], context: Mapping[str, Any] | None = None,
+                   hidden: bool = False) -> dict[str, Any]:
+    """`context` is the data conditions are evaluated on (None: no condition is met); inside a hidden
+    container nothing is required."""
     properties: dict[str, Any] = {}
     required: list[str] = []
     for component in components:
         kind, label = component.get("type"), component.get("label")
         if kind in CONTAINER_TYPES:
-            inner = _object_schema(component.get("components", []))
+            hide = _hide(component)
+            inner_hidden = hidden or (hide is not None and (context is None or is_hidden(hide, context)))
+            inner = _object_schema(component.get("components", []), context, inner_hidden)
             path = component.get("path")
             if kind == "dynamiclist":
                 properties[path] = {"title": label or path, "type": "array", "items": inner}
@@ -271,7 +305,7 @@ def _object_schema(components: list[Any]) -> dict[str, Any]:
             key = component["key"]
             empty = _EMPTY if kind != "checkbox" else {"enum": [None, False]}
             schema: dict[str, Any] = {"title": label or key}
-            if _required(component):
+            if not hidden and _required(component, context):
                 required.append(key)
                 schema["not"] = empty
             properties[key] = {**schema, "if": {"not": empty}, "then": _value_schema(component)}
@@ -279,14 +313,15 @@ def _object_schema(components: list[Any]) -> dict[str, Any]:
             "additionalProperties": False}
 
 
-def json_schema(form: Mapping[str, Any]) -> dict[str, Any]:
-    """A JSON Schema (2020-12) for a submission: the form's inputs and nothing else."""
-    schema = _object_schema(form.get("components", []))
+def json_schema(form: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON Schema (2020-12) for a submission: the form's inputs and nothing else. With `context` (the
+    submission merged over the case data) the required fields are those its conditions show."""
+    schema = _object_schema(form.get("components", []), context)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": str(form.get("id") or "form"), **schema}
 
 
-def _control_message(error: ValidationError) -> str | None:
+def _control_message(error: ValidationError, label: Any) -> Message | None:
     """The control-character rule broken, with the first offending character and where it is."""
     if error.validator != "not" or not isinstance(error.instance, str):
         return None
@@ -295,35 +330,39 @@ def _control_message(error: ValidationError) -> str | None:
             found = re.search(rule["not"]["pattern"], error.instance)
             if found is None:
                 return None
-            zh, en = _CONTROL_MESSAGES[kind]
-            place, code = found.start() + 1, f"U+{ord(found.group()):04X}"
-            return f"{zh}：第 {place} 个字符是 {code} ({en}; character {place} is {code})"
+            return Message(f"forms.control_{kind}", {"label": label, "place": found.start() + 1,
+                                                     "char": f"U+{ord(found.group()):04X}"})
     return None
 
 
-def _message(error: ValidationError) -> str:
+def _type_names(value: Any) -> Message:
+    types = value if isinstance(value, list) else [value]
+    return Message(f"forms.type.{types[0]}")
+
+
+def _message(error: ValidationError, label: Any) -> Message:
     rule, value = error.validator, error.validator_value
-    control = _control_message(error)
+    control = _control_message(error, label)
     if control:
         return control
     if rule in ("required", "not") or (rule == "type" and error.instance is None):
-        return REQUIRED_MESSAGE
+        return Message("forms.required", {"label": label})
+    if rule == "pattern" and value == documents.REFERENCE.pattern:
+        return Message("forms.document_reference", {"label": label})
     if rule == "type":
-        types = value if isinstance(value, list) else [value]
-        return "应为" + " / ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
+        return Message("forms.wrong_type", {"label": label, "expected": _type_names(value)})
     if rule == "pattern":
         if isinstance(error.schema, dict) and error.schema.get("patternErrorMessage"):
-            return str(error.schema["patternErrorMessage"])
-        known = [m for key, m in _MESSAGES.items() if _PATTERNS[key][0] == value]
-        return known[0] if known else f"格式不正确 (must match {value})"
+            return Message("forms.pattern_own", {"label": label, "text": str(error.schema["patternErrorMessage"])})
+        return Message(_PATTERN_CODES.get(value, "forms.pattern"), {"label": label, "pattern": value})
     if rule == "enum":
         options = value if isinstance(value, list) else [value]
-        return f"不是可选的值 (must be one of: {', '.join(str(v) for v in options)})"
-    texts = {"minLength": f"至少 {value} 个字符 (at least {value} characters)",
-             "maxLength": f"最多 {value} 个字符 (at most {value} characters)",
-             "minimum": f"不能小于 {value} (must be at least {value})",
-             "maximum": f"不能大于 {value} (must be at most {value})"}
-    return texts.get(str(rule), f"无效 (invalid: {error.message})")
+        return Message("forms.not_an_option", {"label": label, "options": ", ".join(str(v) for v in options)})
+    if rule in _LIMIT_CODES:
+        return Message(_LIMIT_CODES[str(rule)], {"label": label, "limit": value})
+    if rule == "anyOf" and isinstance(error.instance, (str, list)):  # a filepicker that may hold one or many
+        return Message("forms.document_reference", {"label": label})
+    return Message("forms.invalid", {"label": label})
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:
@@ -338,26 +377,78 @@ def _key(parts: list[Any], generic: bool) -> str:
     return text.lstrip(".")
 
 
-def validate_submission(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, str]:
-    """{field key: "label: message"} for every invalid field; empty when the data is valid.
+def _read_only_errors(form: Mapping[str, Any], data: Mapping[str, Any], case_data: Mapping[str, Any]
+                      ) -> dict[str, Message]:
+    """A read-only field may come back as the case holds it (form-js sends what it shows), never changed."""
+    errors: dict[str, Message] = {}
+    for key, component in _walk(form.get("components", [])):
+        if is_read_only(component) and key in data and not _same_value(data[key], case_data.get(key)):
+            errors[key] = Message("forms.read_only", {"label": str(component.get("label") or key)})
+    return errors
 
-    Nested keys look like `contact.phone` and `items[1].name`; "" is the submission itself.
+
+def _same_value(sent: Any, held: Any) -> bool:
+    def empty(value: Any) -> bool:
+        return value in (None, "", []) or (isinstance(value, str) and not value.strip())
+    return (empty(sent) and empty(held)) or sent == held
+
+
+def _form_order(form: Mapping[str, Any], errors: dict[str, Message]) -> dict[str, Message]:
+    """Errors in the order the form shows its fields (list items by index), unknown keys last."""
+    order = {key: index for index, (key, _c) in enumerate(_walk(form.get("components", [])))}
+
+    def place(key: str) -> tuple[int, list[int]]:
+        generic = re.sub(r"\[\d+\]", "[]", key)
+        if key == "":
+            return -1, []
+        return order.get(generic, len(order)), [int(n) for n in re.findall(r"\[(\d+)\]", key)]
+    return dict(sorted(errors.items(), key=lambda item: place(item[0])))
+
+
+def validate_submission(form: Mapping[str, Any], data: Mapping[str, Any],
+                        case_data: Mapping[str, Any] | None = None) -> dict[str, Message]:
+    """{field key: message} for every invalid field, in form order; empty when the data is valid.
+
+    Nested keys look like `contact.phone` and `items[1].name`; "" is the submission itself. Conditions
+    see the submission merged over `case_data` (the case's variables; none for a start form).
     """
     labels = {key: str(c.get("label") or key) for key, c in _walk(form.get("components", []))}
-    errors: dict[str, str] = {}
-    for error in Draft202012Validator(json_schema(form)).iter_errors(data):
+    held = dict(case_data or {})
+    context = {**held, **data} if isinstance(data, Mapping) else held
+    errors: dict[str, Message] = {}
+    for error in Draft202012Validator(json_schema(form, context)).iter_errors(data):
         paths = [list(error.absolute_path)]
         if error.validator == "required" and isinstance(error.instance, dict):
             paths = [paths[0] + [k] for k in error.validator_value if k not in error.instance]
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             for extra in _unknown_keys(error):
                 key = _key(paths[0] + [extra], False)
-                errors.setdefault(key, f"{key}: {UNKNOWN_MESSAGE}")
+                errors.setdefault(key, Message("forms.unknown_field", {"label": key}))
             continue
         for path in paths:
             while path and _key(path, True) not in labels:
                 path = path[:-1]  # an item of a checklist reports on the checklist
             key = _key(path, False)
-            errors.setdefault(key, f"{labels.get(_key(path, True), key or '表单')}: "
-                                   f"{_message(error)}")
-    return errors
+            label = labels.get(_key(path, True)) or key or Message("forms.the_form")
+            errors.setdefault(key, _message(error, label))
+    if isinstance(data, Mapping):
+        for key, message in _read_only_errors(form, data, held).items():
+            errors.setdefault(key, message)
+    return _form_order(form, errors)
+
+
+def form_values(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The case variables a valid submission sets: every top-level input of the form, a field left out as
+    the form would send it (unticked, empty: diagrams may test it), read-only fields never."""
+    fields = {key: c for key, c in _walk(form.get("components", []))
+              if "[" not in key and "." not in key and c.get("type") not in CONTAINER_TYPES
+              and not is_read_only(c)}
+    values: dict[str, Any] = {key: (False if c["type"] == "checkbox" else None) for key, c in fields.items()}
+    values.update({k: v for k, v in data.items() if k in fields})
+    return values
+
+
+def document_fields(form: Mapping[str, Any] | None) -> dict[str, str]:
+    """Key → label of the form's filepicker fields (top-level and nested keys alike)."""
+    return {key: str(c.get("label") or key) for key, c in _walk((form or {}).get("components", []))
+            if c.get("type") == documents.DOCUMENT_TYPE}

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .messages import Message
+
 INT64_MAX = 2**63 - 1
 DATABASE_ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 BUSINESS_KEY_MAX = 256
@@ -45,8 +47,8 @@ DEFAULT_LIMITS = Limits()
 class InputRejected(ValueError):
     """Per-field problems: {JSON path ("" for the whole document): message}."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{path or '(document)'}: {message}" for path, message in errors.items()))
+    def __init__(self, errors: dict[str, Message]):
+        super().__init__("; ".join(f"{path or '（文档）'}: {message}" for path, message in errors.items()))
         self.errors = errors
 
 
@@ -89,23 +91,21 @@ def parse_json(raw: bytes | str, limits: Limits = DEFAULT_LIMITS) -> Any:
         try:
             raw = bytes(raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputRejected({"": f"不是 UTF-8 编码，第 {exc.start} 字节 (not UTF-8 at byte {exc.start})"}) from exc
+            raise InputRejected({"": Message("json.not_utf8", {"byte": exc.start})}) from exc
     depth = nesting_depth(raw)
     if depth > limits.max_depth:
-        raise InputRejected({"": f"嵌套 {depth} 层，最多 {limits.max_depth} 层 "
-                                 f"(nested {depth} levels deep, at most {limits.max_depth} allowed)"})
+        raise InputRejected({"": Message("json.too_deep", {"depth": depth, "max": limits.max_depth})})
     try:
         value = json.loads(raw, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except json.JSONDecodeError as exc:
-        raise InputRejected({"": f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列 "
-                                 f"(not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg})"}) from exc
+        raise InputRejected({"": Message("json.invalid", {"line": exc.lineno, "column": exc.colno})}) from exc
     check_value(value, limits)
     return value
 
 
 def check_value(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
     """InputRejected if a parsed document breaks a limit."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     for path, message in _problems(value, limits):
         errors.setdefault(path, message)
         if len(errors) >= MAX_PROBLEMS:
@@ -114,7 +114,7 @@ def check_value(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         raise InputRejected(errors)
 
 
-def _problems(value: Any, limits: Limits) -> Iterator[tuple[str, str]]:
+def _problems(value: Any, limits: Limits) -> Iterator[tuple[str, Message]]:
     keys = 0
     stack: list[tuple[str, Any, int]] = [("", value, 0)]
     while stack:
@@ -122,24 +122,23 @@ def _problems(value: Any, limits: Limits) -> Iterator[tuple[str, str]]:
         if isinstance(item, dict):
             keys += len(item)
             if keys > limits.max_keys:
-                yield path, f"成员总数超过 {limits.max_keys} (more than {limits.max_keys} object members in all)"
+                yield path, Message("json.too_many_keys", {"max": limits.max_keys})
                 return
             if depth >= limits.max_depth:
-                yield path, f"嵌套超过 {limits.max_depth} 层 (nested deeper than {limits.max_depth} levels)"
+                yield path, Message("json.nested_deeper", {"max": limits.max_depth})
                 continue
             for key, member in reversed(list(item.items())):
                 problem = text_problem(key, max_length=limits.max_key_length, single_line=True)
                 inner = f"{path}[{json.dumps(key)}]" if problem else f"{path}.{key}" if path else key
                 if problem:
-                    yield inner, "字段名：" + problem  # the path shows the name escaped, never raw
+                    yield inner, Message("json.member_name", {"problem": problem})  # the path shows it escaped
                 stack.append((inner, member, depth + 1))
         elif isinstance(item, list):
             if len(item) > limits.max_list:
-                yield path, f"列表有 {len(item)} 项，最多 {limits.max_list} 项 " \
-                            f"({len(item)} items, at most {limits.max_list} allowed)"
+                yield path, Message("json.list_too_long", {"count": len(item), "max": limits.max_list})
                 continue
             if depth >= limits.max_depth:
-                yield path, f"嵌套超过 {limits.max_depth} 层 (nested deeper than {limits.max_depth} levels)"
+                yield path, Message("json.nested_deeper", {"max": limits.max_depth})
                 continue
             stack.extend((f"{path}[{i}]", member, depth + 1) for i, member in reversed(list(enumerate(item))))
         elif isinstance(item, str):
@@ -147,41 +146,38 @@ def _problems(value: Any, limits: Limits) -> Iterator[tuple[str, str]]:
             if problem:
                 yield path, problem
         elif isinstance(item, _Refused):
-            yield path, f"数值 {item.text} 不能使用：只允许有限的数，整数不超过 64 位 " \
-                        f"(number {item.text} refused: only finite numbers, integers within 64 bits)"
+            yield path, Message("json.number_refused", {"number": item.text})
 
 
-def text_problem(text: str, *, max_length: int, single_line: bool = False) -> str | None:
+def text_problem(text: str, *, max_length: int, single_line: bool = False) -> Message | None:
     """Why a text may not be stored, or None. Tab, newline and carriage return pass unless `single_line`."""
     if len(text) > max_length:
-        return f"长度 {len(text)} 超过上限 {max_length} ({len(text)} characters, at most {max_length} allowed)"
+        return Message("text.too_long", {"length": len(text), "max": max_length})
     surrogate = _SURROGATE.search(text)
     if surrogate:
-        return f"含有不成对的代理字符 U+{ord(surrogate.group()):04X}，位置 {surrogate.start()} " \
-               f"(lone surrogate U+{ord(surrogate.group()):04X} at position {surrogate.start()})"
+        return Message("text.surrogate", {"char": f"U+{ord(surrogate.group()):04X}", "position": surrogate.start()})
     control = (_CONTROL_OR_BREAK if single_line else _CONTROL).search(text)
     if control:
-        return f"含有控制字符 U+{ord(control.group()):04X}，位置 {control.start()} " \
-               f"(control character U+{ord(control.group()):04X} at position {control.start()})"
+        return Message("text.control", {"char": f"U+{ord(control.group()):04X}", "position": control.start()})
     return None
 
 
-def business_key_problem(value: object) -> str | None:
+def business_key_problem(value: object) -> Message | None:
     """A business key names a case in lists and mail subjects: one line of at most 256 characters."""
     if value is None:
         return None
     if not isinstance(value, str):
-        return f"必须是文字 (must be text, not {type(value).__name__})"
+        return Message("text.not_text")
     return text_problem(value, max_length=BUSINESS_KEY_MAX, single_line=True)
 
 
 def field_problems(fields: Iterable[tuple[str, str]], *, max_length: int = DEFAULT_LIMITS.max_string
-                   ) -> dict[str, str]:
+                   ) -> dict[str, Message]:
     """Per-field problems of plain text fields (query arguments, form posts), each (name, value) pair."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     for name, text in fields:
         problem = text_problem(name, max_length=DEFAULT_LIMITS.max_key_length, single_line=True)
-        problem = problem and "字段名：" + problem
+        problem = problem and Message("json.member_name", {"problem": problem})
         problem = problem or text_problem(text, max_length=max_length)
         if problem:
             errors[json.dumps(name) if _CONTROL_OR_BREAK.search(name) or _SURROGATE.search(name) else name] = problem

@@ -26,6 +26,15 @@ def _fmt(value: Any) -> str:
     return str(value).replace("T", " ")[:16] if value else "—"
 
 
+def due_line(what: str, due: Any) -> str:
+    """A line such as 确认期限：2026-09-30 18:00 — the due time a mail asks its readers to keep."""
+    return f"{what}：{_fmt(due)}"
+
+
+def _reason(data: Mapping[str, Any], key: str) -> str:
+    return str(data.get(key) or "").strip() or "—"
+
+
 TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
     "confirm_reminder": lambda d: Template(
         f"【提醒】技术支持申请待确认--{_case(d)}",
@@ -40,6 +49,14 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
     "application_missing": lambda d: Template(
         f"【催办】请补发技术支持申请--{_case(d)}",
         f"紧急技术支持（{_case(d)}）已由技术总监确认开展，请销售尽快按规范补发技术支持申请邮件。"),
+    "accepted": lambda d: Template(
+        "技术支持申请已受理",
+        f"技术总监已受理本申请，指派工程师：{d.get('engineer') or '—'}。\n"
+        f"{due_line('工程师响应期限', d.get('response_due'))}\n意见：{_reason(d, 'comment')}"),
+    "emergency_refused": lambda d: Template(
+        f"应急技术支持不予受理--{_case(d)}",
+        f"技术总监未确认本次应急技术支持（{_case(d)}），不予支持。说明：{_reason(d, 'note')}\n"
+        "如仍需支持，请按规范发送技术支持申请邮件。"),
     "refused": lambda d: Template(
         "技术支持申请未受理",
         f"技术总监未受理本申请。意见：{d.get('comment') or '—'}"),
@@ -53,7 +70,8 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
     "completion": lambda d: Template(
         "技术支持完成确认",
         f"技术支持已在客户处完成，服务单已由 {d.get('signer') or '—'} 签字。\n{d.get('completion_summary') or ''}\n"
-        "请销售在一个工作日内确认；逾期未答复视为确认。"),
+        f"请销售在收到本邮件后的一个工作日内回复确认，{due_line('回复期限', d.get('sales_confirm_due'))}；"
+        "逾期未答复视为确认。"),
 }
 
 

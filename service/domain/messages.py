@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import pkgutil
 from importlib import import_module
 from typing import Any
 
+from . import message_texts
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-CATALOGUES = ("forms", "operations")
+CATALOGUES = tuple(sorted(module.name for module in pkgutil.iter_modules(message_texts.__path__)))
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,23 @@ class Message:
         return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
 
 
+@dataclass(frozen=True)
+class Words:
+    """A name already known in both languages (a role, a status), as a parameter of a message."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __str__(self) -> str:
+        return self.zh
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.as_json()
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
@@ -65,7 +84,7 @@ def render(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     template = table.get(code) or _TEXTS[DEFAULT_LANGUAGE].get(code)
     if template is None:
         return code
-    values = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in params.items()}
+    values = {k: (v.render(lang) if isinstance(v, (Message, Words)) else v) for k, v in params.items()}
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):

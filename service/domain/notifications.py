@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import InputRejected
+from .messages import Message
 
 APPLICATION_PREFIX = "技术支持申请"
 SEPARATOR = "--"
@@ -42,15 +43,13 @@ COMPLETION_RECIPIENTS = Recipients(to=("starter",), cc=(*STARTER_LINE, "role:tec
 
 
 def application_subject(customer: str, project: str, sales_name: str, received_on: date) -> str:
-    parts = {"客户名称 (customer)": customer, "项目名称 (project)": project, "销售姓名 (sales name)": sales_name}
-    fields = dict(zip(parts, ("customer", "project", "sales_name"), strict=True))
-    for label, value in parts.items():
+    parts = {"customer": customer, "project": project, "sales_name": sales_name}
+    for field, value in parts.items():
         text = (value or "").strip()
         if not text:
-            raise SubjectRejected(f"{label} 为空，无法生成邮件主题 (empty, cannot build the subject)", fields[label])
+            raise SubjectRejected("subject.part_empty", field, part=Message(f"subject.{field}"))
         if "-" in text:
-            raise SubjectRejected(f"{label} 不能包含 '-' ('{text}' contains '-', the subject separator)",
-                                  fields[label])
+            raise SubjectRejected("subject.part_dash", field, part=Message(f"subject.{field}"), text=text)
     subject = SEPARATOR.join([APPLICATION_PREFIX, customer.strip(), project.strip(), sales_name.strip(),
                               received_on.strftime("%m%d")])
     check_application_subject(subject)
@@ -62,14 +61,12 @@ def check_application_subject(subject: str) -> dict[str, str]:
     match = APPLICATION_SUBJECT.match(subject or "")
     if match is None:
         if not (subject or "").startswith(APPLICATION_PREFIX + SEPARATOR):
-            raise SubjectRejected(f"主题必须以“{APPLICATION_PREFIX}--”开头 (subject must start with "
-                                  f"'{APPLICATION_PREFIX}--'): '{subject}'")
-        raise SubjectRejected("主题格式应为 技术支持申请--客户--项目--销售--MMDD (expected "
-                              f"技术支持申请--<customer>--<project>--<sales>--<MMDD>): '{subject}'")
+            raise SubjectRejected("subject.prefix", prefix=APPLICATION_PREFIX + SEPARATOR, subject=subject)
+        raise SubjectRejected("subject.format", subject=subject)
     mmdd = match.group("mmdd")
     month, day = int(mmdd[:2]), int(mmdd[2:])
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise SubjectRejected(f"日期 '{mmdd}' 不是有效的 MMDD (not a valid month-day)")
+        raise SubjectRejected("subject.date", mmdd=mmdd)
     return match.groupdict()
 
 

@@ -1,35 +1,31 @@
-"""Rule 6: which planning documents a request needs before the work starts."""
+"""Rule 6: which planning documents are still missing before the work starts.
+
+Which documents a kind of support needs is not decided here: the decision table
+`planning_documents` (processes/technical_support_planning.dmn) gives the lists, so the
+process owner changes them without a release. A document is named by its code; the form
+field holding it is `doc_<code>` (e.g. `proposal` → `doc_proposal`, which the proposal
+sub-process fills in when a proposal was written).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-DOCUMENT_LABELS = {
-    "implementation_plan": "实施规划",
-    "implementation_schedule": "实施计划",
-    "project_proposal": "项目方案",
-    "scope_statement": "项目范围说明书",
-    "project_schedule": "项目进度计划",
-    "project_management_plan": "项目管理计划",
-}
-
-# Non-project support: the implementation plan; the schedule only "where appropriate", so optional.
-REQUIRED = {
-    "non_project": ("implementation_plan",),
-    "project": ("project_proposal", "implementation_plan", "scope_statement", "project_schedule",
-                "project_management_plan"),
-}
+from . import documents
 
 
-def required_documents(support_kind: str) -> tuple[str, ...]:
-    if support_kind not in REQUIRED:
-        raise ValueError(f"support_kind '{support_kind}' is neither 'project' nor 'non_project'")
-    return REQUIRED[support_kind]
+def field_of(code: str) -> str:
+    """The case variable (form field) that holds the document with this code."""
+    return f"doc_{code}"
 
 
-def missing_documents(support_kind: str, data: Mapping[str, Any], waived: Iterable[str] = ()) -> list[str]:
-    """Required documents neither attached (`doc_<name>`) nor waived by the technical director."""
+def attached(code: str, data: Mapping[str, Any]) -> list[str]:
+    """The upload references attached for a document (none when the field is empty or holds no reference)."""
+    return documents.references(data.get(field_of(code)))
+
+
+def missing_documents(required: Iterable[str], data: Mapping[str, Any], waived: Iterable[str] = ()) -> list[str]:
+    """Required documents neither attached nor waived by the technical director, in the table's order."""
     waived_set = set(waived or ())
-    return [name for name in required_documents(support_kind)
-            if not str(data.get(f"doc_{name}") or "").strip() and name not in waived_set]
+    return [code for code in required if not attached(code, data) and code not in waived_set]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from .access import READ_ALL_ROLES, CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
+from .access import READ_ALL_ROLES, CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work, role_words
+from .messages import Message, Words
 from .organisation import Organisation, Person
-from .roles import role_label
 from .working_calendar import WorkingCalendar
 
 READ_ONLY_ROLES = frozenset({"auditor"})  # they read everything and act on nothing
@@ -28,8 +28,13 @@ class Refusal:
     "invalid" (bad input, then `field` names the input)."""
 
     kind: str
-    message: str
+    message: Message
     field: str = ""
+
+
+def task_label(task_id: int, name: str) -> Message:
+    """How a refusal names a task: its number and its name."""
+    return Message("task.label", {"task": task_id, "name": name})
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,8 @@ class TaskState:
     completed_by: str | None = None
 
     @property
-    def label(self) -> str:
-        return f"任务 #{self.id}「{self.name}」"
+    def label(self) -> Message:
+        return task_label(self.id, self.name)
 
     @property
     def facts(self) -> TaskFacts:
@@ -105,36 +110,44 @@ def supervises(scene: Scene) -> bool:
 def _open_andrunning_refusal(scene: Scene) -> Refusal | None:
     task = _task(scene)
     if task.status != "open":
-        by = f"，由 {task.completed_by} 办理" if task.completed_by else ""
-        return Refusal("conflict", f"{task.label}已{_status_zh(task.status)}{by} (task {task.id} is {task.status}"
-                                   + (f" by '{task.completed_by}'" if task.completed_by else "") + ")")
+        if task.completed_by:
+            return Refusal("conflict", Message("task.already_by", {"task": task.label, "status": status_words(
+                task.status), "user": task.completed_by}))
+        return Refusal("conflict", Message("task.already", {"task": task.label, "status": status_words(task.status)}))
     return running_refusal(scene)
 
 
 def running_refusal(scene: Scene) -> Refusal | None:
     if scene.case_status != "running":
-        return Refusal("conflict", f"案例 #{scene.case_id} 已{_status_zh(scene.case_status)}，不能再办理 "
-                                   f"(case {scene.case_id} is {scene.case_status}, not running)")
+        return Refusal("conflict", Message("case.not_running", {"case": scene.case_id,
+                                                                "status": status_words(scene.case_status)}))
     return None
 
 
-def _status_zh(status: str) -> str:
-    return {"completed": "完成", "cancelled": "取消", "error": "出错"}.get(status, status)
+STATUS_WORDS = {"open": Words("待办理", "open"), "completed": Words("完成", "completed"),
+                "cancelled": Words("取消", "cancelled"), "error": Words("出错", "failed"),
+                "running": Words("运行", "running"), "withdrawn": Words("撤回", "withdrawn"),
+                "waiting": Words("等待加签", "waiting for a signer"), "starting": Words("启动中", "starting"),
+                "resolved": Words("处理", "resolved"), "retried": Words("重试", "retried")}
+
+
+def status_words(status: str | None) -> Words:
+    """A task's, case's or incident's status as a sentence says it."""
+    return STATUS_WORDS.get(status or "", Words(status or "", status or ""))
 
 
 def _not_while_delegated(scene: Scene) -> Refusal | None:
     task = _task(scene)
     if task.delegated_by:
-        return Refusal("conflict", f"{task.label}已由 {task.delegated_by} 委派给 {task.assignee}，等待其提交 "
-                                   f"(delegated by '{task.delegated_by}' to '{task.assignee}': waiting for the "
-                                   f"delegate to submit)")
+        return Refusal("conflict", Message("task.delegated_waiting", {"task": task.label, "by": task.delegated_by,
+                                                                      "to": task.assignee}))
     return None
 
 
-def _may_not_work(scene: Scene, also: str = "") -> Refusal:
+def _may_not_work(scene: Scene, code: str = "task.may_not_work") -> Refusal:
     task = _task(scene)
-    reason = refusal_to_work(scene.actor, scene.case, task.facts, f"task {task.id} ({task.name})") or ""
-    return Refusal("forbidden", f"'{scene.actor.username}' 不能办理{task.label}{also} ({reason})")
+    reason = refusal_to_work(scene.actor, scene.case, task.facts, task.label) or ""
+    return Refusal("forbidden", Message(code, {"user": scene.actor.username, "task": task.label, "reason": reason}))
 
 
 def transfer_refusal(scene: Scene) -> Refusal | None:
@@ -144,7 +157,7 @@ def transfer_refusal(scene: Scene) -> Refusal | None:
         return found
     if holds(scene) or supervises(scene):
         return None
-    return _may_not_work(scene, "，也不是办理人的上级 (nor the holder's superior)")
+    return _may_not_work(scene, "task.may_not_transfer")
 
 
 def delegate_refusal(scene: Scene) -> Refusal | None:
@@ -159,20 +172,19 @@ def target_refusal(scene: Scene, to: object) -> Refusal | None:
     """The person a task is transferred or delegated to: active, of the task's role, not the actor."""
     task = _task(scene)
     if not isinstance(to, str) or not to.strip():
-        return Refusal("invalid", "请选择接收人 (choose the person)", "to")
+        return Refusal("invalid", Message("target.missing"), "to")
     name = to.strip()
     if name == scene.actor.username:
-        return Refusal("invalid", f"不能交给自己 ('{name}' is you)", "to")
+        return Refusal("invalid", Message("target.self", {"user": name}), "to")
     if name == task.assignee:
-        return Refusal("invalid", f"'{name}' 已经是办理人 ('{name}' already holds the task)", "to")
+        return Refusal("invalid", Message("target.holds", {"user": name, "task": task.label}), "to")
     person = scene.org.person(name)
     if person is None:
-        return Refusal("invalid", f"没有在职用户 '{name[:64]}' (no active user '{name[:64]}')", "to")
+        return Refusal("invalid", Message("user.not_active", {"user": name[:64]}), "to")
     if task.role not in person.roles:
-        return Refusal("invalid", f"'{name}' 没有角色「{role_label(task.role)}」"
-                                  f"('{name}' does not hold the role '{task.role}')", "to")
+        return Refusal("invalid", Message("target.role", {"user": name, "role": role_words(task.role)}), "to")
     if refusal_to_work(worker_of(person), scene.case, TaskFacts(task.role, "open"), "") is not None:
-        return Refusal("invalid", f"'{name}' 不是本案例客户的联系人 ('{name}' is a contact of another customer)", "to")
+        return Refusal("invalid", Message("target.other_customer", {"user": name}), "to")
     return None
 
 
@@ -183,10 +195,10 @@ def submit_refusal(scene: Scene) -> Refusal | None:
     if found:
         return found
     if not task.delegated_by:
-        return Refusal("conflict", f"{task.label}没有委派 (the task is not delegated)")
+        return Refusal("conflict", Message("task.not_delegated", {"task": task.label}))
     if task.assignee != scene.actor.username:
-        return Refusal("forbidden", f"{task.label}委派给了 {task.assignee}，不是 '{scene.actor.username}' "
-                                    f"(delegated to '{task.assignee}', not to '{scene.actor.username}')")
+        return Refusal("forbidden", Message("task.delegated_to_other", {"task": task.label, "to": task.assignee,
+                                                                        "user": scene.actor.username}))
     return None
 
 
@@ -230,17 +242,14 @@ def urge_refusal(scene: Scene, cal: WorkingCalendar, now: datetime) -> Refusal |
     actor = scene.actor
     uncopied = CaseFacts(scene.case.started_by, scene.case.customer, scene.case.tasks)
     if is_read_only(actor) or not may_see_case(actor, uncopied):
-        return Refusal("forbidden", f"'{actor.username}' 不能催办{task.label}：只有发起人、经办人、上级和"
-                                    f"流程负责人可以 (only the starter, the people on the case, supervisors and "
-                                    f"process owners urge)")
+        return Refusal("forbidden", Message("urge.forbidden", {"user": actor.username, "task": task.label}))
     targets = [h for h in holders(scene) if h != actor.username]
     if not targets:
-        return Refusal("conflict", f"{task.label}没有可提醒的办理人 (nobody else holds the task to remind)")
+        return Refusal("conflict", Message("urge.nobody", {"task": task.label}))
     allowed = next_urge_at(cal, task)
     if allowed is not None and now < allowed:
-        return Refusal("conflict", f"{task.label}已于 {_local(cal, task.last_urged_at)} 催办过，"
-                                   f"{_local(cal, allowed)} 之后才能再催办 (already urged at "
-                                   f"{_local(cal, task.last_urged_at)}; next urge allowed from {_local(cal, allowed)})")
+        return Refusal("conflict", Message("urge.too_soon", {"task": task.label, "at": _local(cal, task.last_urged_at),
+                                                             "next": _local(cal, allowed)}))
     return None
 
 

@@ -45,12 +45,20 @@ class WorkingCalendar:
         tz: str = "Asia/Shanghai",
         end_of_day: time = time(18, 0),
         noon: time = time(12, 0),
+        start_of_day: time = time(9, 0),
+        lunch: tuple[time, time] | None = None,
     ) -> None:
+        if not start_of_day < end_of_day:
+            raise ValueError(f"the working day must start before it ends: {start_of_day}–{end_of_day}")
+        if lunch is not None and not start_of_day <= lunch[0] < lunch[1] <= end_of_day:
+            raise ValueError(f"the lunch break {lunch[0]}–{lunch[1]} must lie inside {start_of_day}–{end_of_day}")
         self._days: dict[date, CalendarDay] = {d.day: d for d in days}
         self._covered: frozenset[int] = frozenset(d.year for d in self._days)
         self.tz = ZoneInfo(tz)
         self.end_of_day = end_of_day
         self.noon = noon
+        self.start_of_day = start_of_day
+        self.lunch = lunch
 
     # -- days ---------------------------------------------------------------
 
@@ -166,3 +174,40 @@ class WorkingCalendar:
         """The procedures' two-column rule: a different working day before and after 12:00."""
         n = days_before_noon if self.received_before_noon(received_at) else days_after_noon
         return self.end_of_working_day(received_at, n)
+
+    # -- working hours -------------------------------------------------------
+
+    def _working_spans(self) -> list[tuple[time, time]]:
+        """The working hours of a working day: start to end, less the lunch break if there is one."""
+        if self.lunch is None:
+            return [(self.start_of_day, self.end_of_day)]
+        return [(self.start_of_day, self.lunch[0]), (self.lunch[1], self.end_of_day)]
+
+    @property
+    def working_minutes_per_day(self) -> int:
+        return sum(_minutes(end) - _minutes(start) for start, end in self._working_spans())
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> int:
+        """Working minutes from `start` to `end` (whole minutes); negative when `end` is earlier.
+
+        Only the working hours of working days count, so a deadline at 18:00 seen at 10:30 the next
+        working day is 90 minutes past, whatever the night and a weekend in between.
+        """
+        low, high = self._local(start), self._local(end)
+        if high < low:
+            return -self.working_minutes_between(end, start)
+        total = 0
+        day = low.date()
+        while day <= high.date():
+            if self.is_workday(day):
+                for open_at, close_at in self._working_spans():
+                    begin = max(low, datetime.combine(day, open_at, tzinfo=self.tz))
+                    finish = min(high, datetime.combine(day, close_at, tzinfo=self.tz))
+                    if finish > begin:
+                        total += int((finish - begin).total_seconds() // 60)
+            day += timedelta(days=1)
+        return total
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute

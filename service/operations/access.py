@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
+from service.domain.task_actions import task_label
 from service.persistence.models import CaseCopy, HumanTask, ProcessInstance, User
 
 from .errors import Forbidden
@@ -61,11 +62,11 @@ def task_facts(task: HumanTask) -> TaskFacts:
 
 def check_may_see(session: Session, viewer: Viewer, instance: ProcessInstance) -> None:
     if not may_see_case(viewer, case_facts(session, instance)):
-        raise Forbidden(f"case {instance.id} is not visible to '{viewer.username}'")
+        raise Forbidden("case.not_visible", case=instance.id, user=viewer.username)
 
 
 def check_may_work(session: Session, viewer: Viewer, instance: ProcessInstance, task: HumanTask) -> None:
-    reason = refusal_to_work(viewer, case_facts(session, instance), task_facts(task), f"task {task.id} ({task.name})")
+    reason = refusal_to_work(viewer, case_facts(session, instance), task_facts(task), task_label(task.id, task.name))
     if reason:
         raise Forbidden(reason)
 

@@ -63,7 +63,7 @@ def task_options(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
     with ctx.db.reading() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
-            raise NotFound(f"no such task: {task_id}")
+            raise NotFound("task.missing", task=task_id)
         instance = task.instance
         scene = scene_of(session, actor, instance, task)
         check_may_see(session, scene.actor, instance)

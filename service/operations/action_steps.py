@@ -52,7 +52,7 @@ def _case_of(session: Session, task_id: int | None, instance_id: int | None) -> 
     if task_id is not None:
         peek = session.get(HumanTask, task_id)
         if peek is None:
-            raise NotFound(f"no such task: {task_id}")
+            raise NotFound("task.missing", task=task_id)
         return peek.instance_id
     assert instance_id is not None, "an action names a task or a case"
     return instance_id
@@ -65,7 +65,7 @@ def locked_step(ctx: AppContext, *, what: str, apply: Apply[T], task_id: int | N
         with ctx.db.transaction() as session:
             instance = lock_instance(session, _case_of(session, task_id, instance_id))
             if instance.status == "starting":
-                raise NotFound(f"no such case: {instance.id}")
+                raise NotFound("case.missing", case=instance.id)
             task = lock_task(session, task_id) if task_id is not None else None
             return apply(session, instance, task)
     return run_step(attempt, what=what)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import case_actions as rules
+from service.domain.messages import Message
 from service.persistence.audit import append_event
 from service.persistence.models import CaseComment, HumanTask, ProcessInstance, User
 
@@ -40,7 +41,8 @@ def add_comment(ctx: AppContext, *, actor: str, text: object, instance_id: int |
 
     def apply(session: Session, instance: ProcessInstance, task: HumanTask | None) -> dict[str, Any]:
         scene = scene_of(session, actor, instance, task)
-        refuse(rules.comment_refusal(scene) or rules.text_refusal(text, "text", rules.COMMENT_MAX, "意见"))
+        refuse(rules.comment_refusal(scene)
+               or rules.text_refusal(text, "text", rules.COMMENT_MAX, Message("what.opinion")))
         body = str(text).strip()
         mentions = [m for m in rules.mentions_in(body, scene.org) if m != actor]
         refuse(rules.mention_refusal(scene, mentions))
@@ -68,7 +70,7 @@ def list_comments(ctx: AppContext, *, actor: str | None, instance_id: int | None
         if task_id is not None:
             task = session.get(HumanTask, task_id)
             if task is None:
-                raise NotFound(f"no such task: {task_id}")
+                raise NotFound("task.missing", task=task_id)
             instance_id = task.instance_id
             if actor is not None:
                 check_may_see(session, load_viewer(session, actor), task.instance)

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from service.domain import case_moves as rules
 from service.domain import forms as form_rules
 from service.domain.access import CUSTOMER_ROLE
+from service.domain.messages import Message
+from service.domain.task_actions import status_words, task_label
 from service.engine import runner
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, ProcessInstance, User
@@ -54,11 +56,12 @@ def _workable(session: Session, task_id: int, actor: str, *, status: str = "open
     user = find_user(session, actor)
     task = session.get(HumanTask, task_id, populate_existing=True)
     if task is None:
-        raise NotFound(f"no such task: {task_id}")
+        raise NotFound("task.missing", task=task_id)
     if task.status != status:
-        raise Conflict(f"task {task_id} ({task.name}) is {task.status}, not {status}")
+        raise Conflict("task.status_not", task=task_label(task_id, task.name), status=status_words(task.status),
+                       expected=status_words(status))
     if task.instance.status != "running":
-        raise Conflict(f"case {task.instance_id} is {task.instance.status}, not running")
+        raise Conflict("case.not_running", case=task.instance_id, status=status_words(task.instance.status))
     check_may_work(session, viewer_for(user), task.instance, task)
     return user, task
 
@@ -69,17 +72,17 @@ def add_signer(ctx: AppContext, *, task_id: int, actor: str, to: str, position: 
     problems = {k: v for k, v in {"position": rules.position_problem(position),
                                   "text": rules.reason_problem(text, required=False)}.items() if v}
     if problems:
-        raise ValidationFailed("加签无效 (cannot add the signer)", problems)
+        raise ValidationFailed("signer.refused", problems, task=task_id)
     now = ctx.now()
     with ctx.db.transaction() as session:
         found = session.get(HumanTask, task_id)
         if found is None:
-            raise NotFound(f"no such task: {task_id}")
+            raise NotFound("task.missing", task=task_id)
         lock_instance(session, found.instance_id)  # every case step locks the case row first
         _user, task = _workable(session, task_id, actor)
         lock_task(session, task_id)
         if task.kind == SIGNER:
-            raise Conflict("加签步骤不能再加签 (an added signer's step takes no further signer)")
+            raise Conflict("signer.on_signer_step", task=task_label(task_id, task.name))
         signer = session.execute(select(User).where(User.username == str(to))).scalar_one_or_none()
         staff = signer is not None and signer.active and CUSTOMER_ROLE not in signer.role_ids
         has_open = any(_signer_of(session, task, s) is not None for s in ("open", "pending"))
@@ -125,7 +128,7 @@ def hold_for_signer(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[
         task = lock_task(session, task_id)
         signer = _signer_of(session, task, "pending")
         if task.status != "open" or signer is None:
-            raise Conflict(f"task {task_id} changed meanwhile: open it again")
+            raise Conflict("task.changed_meanwhile", task=task_id)
         task.status, task.draft, task.assignee = "waiting", values, task.assignee or actor
         signer.status = "open"
         append_event(session, type="task_held_for_signer", actor=actor, at=now, case=instance, payload={
@@ -143,9 +146,9 @@ def sign(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) 
     errors = form_rules.validate_submission(rules.SIGNER_FORM, data)
     decision, comment = data.get("decision"), str(data.get("comment") or "")
     if not errors and decision == rules.DISAGREE and not comment.strip():
-        errors = {"comment": "不同意时请说明原因 (say why you disagree)"}
+        errors = {"comment": Message("signer.disagree_reason")}
     if errors:
-        raise ValidationFailed("加签意见无效 (invalid signature)", errors)
+        raise ValidationFailed("signer.decision_refused", errors, task=task_id)
     payload = {"task_id": parent_id, "signer_task_id": task_id, "decision": decision, "text": comment}
 
     def record(session: Session, instance: ProcessInstance, parent: HumanTask) -> None:
@@ -161,7 +164,7 @@ def sign(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) 
     with ctx.db.reading() as session:
         parent = session.get(HumanTask, parent_id) if parent_id else None
         if parent is None or parent_id is None:
-            raise NotFound(f"the task signer step {task_id} belongs to is gone")
+            raise NotFound("signer.parent_gone", task=task_id)
         after, holder, draft = parent.status == "waiting" and parent.draft is not None \
             and _is_after(session, task_id), parent.assignee, parent.draft
     if decision == rules.AGREE and after:
@@ -184,7 +187,8 @@ def _reopen(ctx: AppContext, parent_id: int, record: Any, note: str | None) -> d
         instance = lock_instance(session, parent.instance_id)
         parent = lock_task(session, parent_id)
         if parent.status != "waiting":
-            raise Conflict(f"task {parent_id} is {parent.status}, not waiting for a signature")
+            raise Conflict("signer.parent_not_waiting", task=task_label(parent_id, parent.name),
+                           status=status_words(parent.status))
         record(session, instance, parent)
         parent.status = "open"
         if note:
@@ -201,7 +205,7 @@ def _reopen(ctx: AppContext, parent_id: int, record: Any, note: str | None) -> d
 def send_back(ctx: AppContext, *, task_id: int, actor: str, to_task: Any, reason: Any) -> dict[str, Any]:
     problem = rules.reason_problem(reason)
     if problem:
-        raise ValidationFailed("退回需要原因 (a reason is required)", {"reason": problem})
+        raise ValidationFailed("send_back.reason", {"reason": problem}, task=task_id)
     return run_step(lambda: _send_back_once(ctx, task_id, actor, to_task, str(reason)),
                     what=f"sending task {task_id} back")
 
@@ -209,12 +213,11 @@ def send_back(ctx: AppContext, *, task_id: int, actor: str, to_task: Any, reason
 def _target(session: Session, task: HumanTask, to_task: Any) -> HumanTask:
     target = session.get(HumanTask, to_task) if isinstance(to_task, int) and not isinstance(to_task, bool) else None
     if target is None or target.instance_id != task.instance_id or target.kind != "engine":
-        raise ValidationFailed("退回目标无效 (no such step)", {
-            "to_task": f"{to_task!r} 不是本案例的任务 (not a task of case {task.instance_id})"})
+        raise ValidationFailed("send_back.no_target", {"to_task": Message("send_back.not_of_case", {
+            "target": str(to_task)[:40], "case": task.instance_id})})
     if target.status != "completed":
-        raise ValidationFailed("退回目标尚未完成 (not done yet)", {
-            "to_task": f"“{target.name}”尚未办理，只能退回到已办理的步骤 (step {target.id} is {target.status}: "
-                       "only a step already done can be redone)"})
+        raise ValidationFailed("send_back.not_done", {"to_task": Message("send_back.target_open", {
+            "target": task_label(target.id, target.name), "status": status_words(target.status)})})
     return target
 
 
@@ -244,7 +247,7 @@ def _send_back_once(ctx: AppContext, task_id: int, actor: str, to_task: Any, rea
     with ctx.db.reading() as session:
         _user, task = _workable(session, task_id, actor)
         if task.kind == SIGNER:
-            raise Forbidden("加签人不能退回案例，请选择不同意 (an added signer disagrees instead of sending back)")
+            raise Forbidden("send_back.signer", task=task_label(task_id, task.name))
         check_no_incident(session, task.instance_id)
         target = _target(session, task, to_task)
         snapshot = snapshot_of(task.instance)
@@ -260,7 +263,8 @@ def _send_back_once(ctx: AppContext, task_id: int, actor: str, to_task: Any, rea
     try:
         outcome = compute_step(ctx, snapshot, now, drive)
     except runner.CannotSendBack as exc:
-        raise ValidationFailed("不能退回到该步骤 (cannot send back there)", {"to_task": str(exc)}) from exc
+        raise ValidationFailed("send_back.refused", {"to_task": Message("send_back.off_path", {
+            "target": task_label(target.id, target.name)})}) from exc
     # the redone step goes back to the person who did it (if they still may), not to the whole role
     outcome.ready = [replace(r, assignee=redo_by) if r.task_id == target_engine_id else r
                      for r in outcome.ready]

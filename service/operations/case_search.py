@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from service.domain.access import Viewer
 from service.domain.case_search_terms import LIKE_ESCAPE, TABS, CaseQuery, QueryRejected, like_pattern, read_query
+from service.domain.messages import Message
 from service.persistence.models import CaseCopy, HumanTask, ProcessDefinition, ProcessInstance, User
 
 from .access import load_viewer, visible_cases, workable_tasks
@@ -35,7 +36,7 @@ def parse_query(args: Mapping[str, str]) -> CaseQuery:
     try:
         return read_query(args)
     except QueryRejected as exc:
-        raise ValidationFailed("case search refused: " + ", ".join(exc.errors), exc.errors) from exc
+        raise ValidationFailed("search.refused", exc.errors, fields=", ".join(exc.errors)) from exc
 
 
 def tabs_for(viewer: Viewer | None) -> list[str]:
@@ -61,10 +62,10 @@ def _open_task(*conditions: Any) -> ColumnElement[bool]:
 
 def _tab_condition(viewer: Viewer | None, tab: str) -> ColumnElement[bool]:
     if tab not in tabs_for(viewer):
-        who = viewer.username if viewer else "(nobody)"
+        who = viewer.username if viewer else "—"
         if tab == "all":
-            raise Forbidden(f"'{who}' may not list all cases: only auditors, process owners and administrators")
-        raise ValidationFailed("tab refused", {"tab": f"'{tab}' 需要指定用户 (needs a user: --as USER)"})
+            raise Forbidden("search.all_forbidden", user=who)
+        raise ValidationFailed("search.tab_refused", {"tab": Message("search.tab_needs_user", {"tab": tab})})
     if viewer is None or tab == "all":
         return true()
     if tab == "todo":  # the policy's condition names the case (customers); joined here, not correlated
@@ -83,12 +84,12 @@ def _check_names(session: Session, query: CaseQuery) -> None:
     for name in ("starter", "holder"):
         username = getattr(query, name)
         if username and session.execute(select(User.id).where(User.username == username)).first() is None:
-            errors[name] = f"没有用户 '{username}' (no such user)"
+            errors[name] = Message("user.missing", {"user": username})
     if query.process and session.execute(select(ProcessDefinition.id).where(
             ProcessDefinition.process_id == query.process).limit(1)).first() is None:
-        errors["process"] = f"没有已部署的流程 '{query.process}' (no such process deployed)"
+        errors["process"] = Message("process.not_deployed", {"process": query.process})
     if errors:
-        raise ValidationFailed("case search refused: " + ", ".join(errors), errors)
+        raise ValidationFailed("search.refused", errors, fields=", ".join(errors))
 
 
 def _day_start(ctx: AppContext, day: Any) -> datetime:

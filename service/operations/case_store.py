@@ -59,7 +59,7 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
         .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
     ).unique().scalar_one_or_none()
     if instance is None:
-        raise NotFound(f"no such case: {instance_id}")
+        raise NotFound("case.missing", case=instance_id)
     return instance
 
 
@@ -88,7 +88,7 @@ def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
     instance = session.execute(select(ProcessInstance).where(ProcessInstance.id == instance_id)
                                .options(undefer(ProcessInstance.state_json))).unique().scalar_one_or_none()
     if instance is None:
-        raise NotFound(f"no such case: {instance_id}")
+        raise NotFound("case.missing", case=instance_id)
     return snapshot_of(instance)
 
 
@@ -358,6 +358,9 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
         append_event(session, type="service_task", actor="system", at=now, case=instance,
                      payload={"element_id": call.element_id, "operation": call.operation,
                               "params": call.params, "result": call.result})
+    from .parent_case import apply_parent_changes  # a linked case's change to its request: same transaction
+
+    apply_parent_changes(ctx, session, instance, outcome.calls, now)
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
     ready = _valid_assignees(session, outcome.ready, outcome.customer)

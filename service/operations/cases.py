@@ -9,10 +9,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.adapters.archive_store import DocumentRejected, DocumentStore
+from service.adapters.archive_store import DocumentStore
+from service.domain import documents
 from service.domain import forms as form_rules
+from service.domain.access import role_words
 from service.domain.business_key import derive_business_key
 from service.domain.input_limits import business_key_problem
+from service.domain.messages import Message, Words
+from service.domain.roles import role_label
+from service.domain.task_actions import status_words, task_label
 from service.engine import runner
 from service.engine.runner import TaskNotReady
 from service.persistence.audit import append_event
@@ -46,40 +51,26 @@ def latest_definition(session: Session, process_id: str) -> ProcessDefinition:
     version = session.execute(select(func.max(ProcessDefinition.version)).where(
         ProcessDefinition.process_id == process_id)).scalar()
     if version is None:
-        raise NotFound(f"process '{process_id}' is not deployed")
+        raise NotFound("process.not_deployed", process=process_id)
     return session.execute(select(ProcessDefinition).where(
         ProcessDefinition.process_id == process_id, ProcessDefinition.version == version)).scalar_one()
 
 
-def _document_errors(ctx: AppContext, values: Mapping[str, Any]) -> dict[str, str]:
-    """A `doc_*` field must name a file that was really uploaded, or a later step could not archive it."""
-    store, errors = DocumentStore(ctx.settings.home), {}
-    for key, value in values.items():
-        if key.startswith("doc_") and value not in (None, ""):
-            try:
-                store.resolve(str(value), key)
-            except DocumentRejected as exc:
-                errors[key] = str(exc)
-    return errors
-
-
 def checked_form_data(ctx: AppContext, session: Session, form: dict[str, Any] | None, data: Mapping[str, Any],
-                      what: str, customer: str | None = None) -> dict[str, Any]:
+                      what: str, customer: str | None = None, case_data: Mapping[str, Any] | None = None
+                      ) -> dict[str, Any]:
     """Validate against the form (a key it does not have is refused, so a submission cannot set other
-    case variables; a user picker must name someone with its role) and fill in the fields left out."""
+    case variables; a user picker must name someone with its role; a document must really be uploaded, or
+    a later step could not archive it) and fill in the fields left out; conditions see `case_data`."""
     if form is None:  # deploy requires a form on every user task; a process may start without one
         return {}
     form = with_candidates(session, form)
     assert form is not None
-    errors = (picker_errors(session, form, data, customer) or form_rules.validate_submission(form, data)
-              or _document_errors(ctx, data))
+    errors = (picker_errors(session, form, data, customer) or form_rules.validate_submission(form, data, case_data)
+              or documents.missing_uploads(DocumentStore(ctx.settings.home), form_rules.document_fields(form), data))
     if errors:
-        raise ValidationFailed(f"{what}: 表单数据无效 (invalid form data)", errors)
-    fields = {f.key: f for f in form_rules.form_fields(form) if "[" not in f.key and "." not in f.key}
-    # a field left out counts as the form would send it (unticked, empty): diagrams may test it
-    values = {key: (False if field.type == "checkbox" else None) for key, field in fields.items()}
-    values.update({k: v for k, v in data.items() if k in fields})
-    return values
+        raise ValidationFailed("form.refused", errors, what=Message("form.start") if what == "start" else what)
+    return form_rules.form_values(form, data)
 
 
 @dataclass(frozen=True)
@@ -97,7 +88,9 @@ def _read_start(ctx: AppContext, session: Session, process_id: str, actor: str, 
     definition = latest_definition(session, process_id)
     start_roles = set(definition.meta.get("start_roles") or [])
     if start_roles and not start_roles & user.role_ids:
-        raise Forbidden(f"'{actor}' may not start {process_id}: one of the roles {sorted(start_roles)} required")
+        raise Forbidden("process.may_not_start", user=actor, process=process_id,
+                        roles=Words("、".join(role_label(r) for r in sorted(start_roles)),
+                                    ", ".join(role_label(r, "en") for r in sorted(start_roles))))
     form = ctx.cached_forms(definition).get(definition.meta.get("start_form") or "")
     values = checked_form_data(ctx, session, form, data, "start")
     _check_acting_role(user, values)
@@ -106,7 +99,7 @@ def _read_start(ctx: AppContext, session: Session, process_id: str, actor: str, 
         values if parent is None else {**parent.data, **values})
     problem = business_key_problem(key)
     if problem:
-        raise ValidationFailed("business key refused", {"business_key": problem})
+        raise ValidationFailed("case.business_key_refused", {"business_key": problem})
     return _StartRequest(definition, values, key, parent.id if parent else None,
                          parent.customer if parent else None)
 
@@ -174,8 +167,8 @@ def _check_acting_role(user: User, values: Mapping[str, Any]) -> None:
     """A form may say in which role the person acts (e.g. raising a conflict); it must be theirs."""
     role = values.get("raised_by_role")
     if role and role not in user.role_ids:
-        raise ValidationFailed("role not held", {"raised_by_role": f"您没有角色 '{role}' ('{user.username}' does not "
-                                                                  f"hold the role '{role}')"})
+        raise ValidationFailed("role.not_held_refused", {"raised_by_role": Message("role.not_held", {
+            "user": user.username, "role": role_words(str(role))})})
 
 
 def _parent_case(session: Session, values: Mapping[str, Any]) -> ProcessInstance | None:
@@ -184,10 +177,11 @@ def _parent_case(session: Session, values: Mapping[str, Any]) -> ProcessInstance
         return None
     parent = session.get(ProcessInstance, int(values["parent_case"]))
     if parent is None:
-        raise ValidationFailed("unknown case", {"parent_case": f"案例 {values['parent_case']} 不存在 (no such case)"})
+        raise ValidationFailed("case.parent_refused", {"parent_case": Message("case.missing", {
+            "case": values["parent_case"]})})
     if parent.status != "running":
-        raise ValidationFailed("case not running", {
-            "parent_case": f"案例 {parent.id} 已{parent.status} (the case is {parent.status}, not running)"})
+        raise ValidationFailed("case.parent_refused", {"parent_case": Message("case.not_running", {
+            "case": parent.id, "status": status_words(parent.status)})})
     return parent
 
 
@@ -195,17 +189,17 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     task = session.execute(select(HumanTask).where(HumanTask.id == task_id).with_for_update(of=HumanTask)
                            .execution_options(populate_existing=True)).unique().scalar_one_or_none()
     if task is None:
-        raise NotFound(f"no such task: {task_id}")
+        raise NotFound("task.missing", task=task_id)
     return task
 
 
 def _open_task(session: Session, task_id: int, status: str = "open") -> HumanTask:
     task = session.get(HumanTask, task_id, populate_existing=True)
     if task is None:
-        raise NotFound(f"no such task: {task_id}")
+        raise NotFound("task.missing", task=task_id)
     if task.status != status:
-        raise Conflict(f"task {task_id} ({task.name}) is already {task.status}"
-                       + (f" by '{task.completed_by}'" if task.completed_by else ""))
+        raise Conflict("task.already_by" if task.completed_by else "task.already", task=task_label(task_id, task.name),
+                       status=status_words(task.status), user=task.completed_by or "")
     return task
 
 
@@ -213,8 +207,8 @@ def check_no_incident(session: Session, instance_id: int) -> None:
     incident = session.execute(select(Incident).where(Incident.instance_id == instance_id,
                                                       Incident.status == "open")).scalars().first()
     if incident is not None:
-        raise Conflict(f"case {instance_id} waits on incident {incident.id} at {incident.element_id}: "
-                       f"{incident.message} — an administrator must retry or cancel it first")
+        raise Conflict("case.incident_open", case=instance_id, incident=incident.id, element=incident.element_id,
+                       cause=incident.message)
 
 
 @dataclass(frozen=True)
@@ -235,7 +229,7 @@ def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[st
         if instance.status == "error":  # only a case with an incident is in error
             check_no_incident(session, instance.id)
         values = checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(task.form_key or ""),
-                                   data, task.name, instance.customer)
+                                   data, task.name, instance.customer, instance.data)
         return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
 
 
@@ -252,7 +246,7 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
             workflow, step.engine_task_id, step.values, now=now, service_handler=services,
             limits=ctx.evaluation_limits))
     except TaskNotReady as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict("task.not_waiting", task=task_id) from exc
     ctx.hooks.fire_after_engine("complete")
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)

@@ -2,23 +2,26 @@
 
 A bundle is `<process_id>.bpmn`, the decision tables named after it
 (`<process_id>*.dmn`), the diagrams of the processes it calls, and its forms
-(`forms/<process_id>/*.form`). Running cases stay on the version they
+(`forms/<process_id>/*.form`), and their English beside them (`<process_id>.en.json`,
+`<formKey>.en.json`), stored with the version. Running cases stay on the version they
 started with; new cases take the latest.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
 from service.domain.roles import role_for_lane
 from service.engine import serializer
-from service.engine.definitions import BPMN, ParsedBundle, parse_bundle
+from service.engine.definitions import BPMN, ParsedBundle, named_elements, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
 from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml
 from service.persistence.audit import append_event
@@ -34,6 +37,9 @@ class Bundle:
     files: dict[str, bytes]
     forms: dict[str, str]
     form_sources: dict[str, str]
+    # stored name (`<process_id>.en.json`, `forms/<formKey>.en.json`) → the file as read; and where it lies
+    translations: dict[str, bytes] = field(default_factory=dict)
+    translation_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,20 @@ def bundle_from_path(path: Path, forms_root: Path) -> Bundle:
             if form_file.stem not in forms:
                 forms[form_file.stem] = form_file.read_text(encoding="utf-8")
                 sources[form_file.stem] = str(form_file)
-    return Bundle(process_id, files, forms, sources)
+    bundle = Bundle(process_id, files, forms, sources)
+    for name in [n for n in files if n.endswith(".bpmn")]:
+        _read_translation(bundle, words_rules.diagram_words_name(Path(name).stem), path.parent / name)
+    for key, source in sources.items():
+        _read_translation(bundle, words_rules.form_words_name(key), Path(source))
+    return bundle
+
+
+def _read_translation(bundle: Bundle, stored_name: str, beside: Path) -> None:
+    """The translation file beside a diagram or form, when there is one (where it belongs, either way)."""
+    found = beside.with_name(f"{beside.stem}.en.json")
+    bundle.translation_sources[stored_name] = str(found)
+    if found.is_file():
+        bundle.translations[stored_name] = found.read_bytes()
 
 
 def bundles_from_paths(paths: list[Path], forms_root: Path) -> list[Bundle]:
@@ -108,6 +127,12 @@ def check_bundle(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any]]:
     `validate` and deploy (from files or uploaded) both come through here, so they
     accept and refuse the same diagrams; the parsed bundle carries the UTF-8 files.
     """
+    parsed, forms, _warnings = _checked(bundle)
+    return parsed, forms
+
+
+def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem]]:
+    """The parsed bundle, its loaded forms and the warnings (missing English) — or DefinitionInvalid."""
     files = _utf8_files(bundle)
     parsed = parse_bundle(bundle.process_id, files, operations=signatures(), resolve_role=role_for_lane)
     problems: list[Problem] = []
@@ -126,9 +151,96 @@ def check_bundle(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any]]:
         if key not in bundle.forms:
             problems.append(Problem(main_file, _line_of(files.get(main_file), element), element,
                                     f"form '{key}' not found (expected forms/{bundle.process_id}/{key}.form)"))
+    refused, warnings = _translation_problems(bundle, files, forms)
+    problems.extend(refused)
     if problems:
         raise DefinitionInvalid(problems)
-    return parsed, forms
+    parsed.files.update(_translation_texts(bundle))
+    return parsed, forms, warnings
+
+
+def _translation_texts(bundle: Bundle) -> dict[str, bytes]:
+    """The translations as stored with the version (checked UTF-8 text)."""
+    return {name: data.removeprefix(b"\xef\xbb\xbf") for name, data in bundle.translations.items()}
+
+
+def _translation_problems(bundle: Bundle, files: dict[str, bytes], forms: dict[str, Any]
+                          ) -> tuple[list[Problem], list[Problem]]:
+    """Translation files that cannot be used (refused), and what has no English yet (warnings only:
+    a process owner may deploy a Chinese-only diagram)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for name in [n for n in files if n.endswith(".bpmn")]:
+        stored = words_rules.diagram_words_name(Path(name).stem)
+        source = bundle.translation_sources.get(stored, stored)
+        text = _translation_text(bundle, stored, source, problems)
+        found = _diagram_words_problems(name, files[name], source, text)
+        problems.extend(found[0])
+        warnings.extend(found[1])
+    for key in sorted(forms):
+        stored = words_rules.form_words_name(key)
+        source = bundle.translation_sources.get(stored, stored)
+        text = _translation_text(bundle, stored, source, problems)
+        form_source = bundle.form_sources.get(key, f"{key}.form")
+        if text is None:
+            if any(words_rules.has_cjk(s.text) for s in words_rules.shown_strings(forms[key])):
+                warnings.append(Problem(form_source, 1, key, f"warning: no English translation ({source} is missing)"))
+            continue
+        try:
+            words = words_rules.read_form_words(text)
+        except words_rules.TranslationInvalid as exc:
+            problems.append(Problem(source, exc.line, exc.key, str(exc)))
+            continue
+        form_text = bundle.forms.get(key, "")
+        warnings.extend(Problem(form_source, _line_of_text(form_text, shown.text), shown.component_id,
+                                f"warning: no English for '{shown.text}' in {source}")
+                        for shown in words_rules.missing_words(forms[key], words))
+    return problems, warnings
+
+
+def _translation_text(bundle: Bundle, stored: str, source: str, problems: list[Problem]) -> str | None:
+    data = bundle.translations.get(stored)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(source, None, "", f"not UTF-8 text (byte {exc.start})"))
+        return None
+
+
+def _diagram_words_problems(bpmn_name: str, data: bytes, source: str, text: str | None
+                            ) -> tuple[list[Problem], list[Problem]]:
+    """One diagram's translation: element ids it names that the diagram lacks (refused); named
+    elements it gives no English (warnings)."""
+    try:
+        tree = parse_xml(data, bpmn_name)
+    except XmlRejected:
+        return [], []  # reported with its line by parse_bundle
+    if text is None:
+        return [], [Problem(bpmn_name, 1, "", f"warning: no English translation ({source} is missing)")]
+    try:
+        words = words_rules.read_diagram_words(text)
+    except words_rules.TranslationInvalid as exc:
+        return [Problem(source, exc.line, exc.key, str(exc))], []
+    ids = {n.get("id") for n in tree.iter() if isinstance(n.tag, str) and n.get("id")}
+    problems = [Problem(source, words_rules.line_of_key(text, key), key, f"no element with this id in {bpmn_name}")
+                for key in words.elements if key not in ids]
+    warnings = [Problem(bpmn_name, element.line, element_id, f"warning: no English name for '{element.name}' in "
+                                                             f"{source}")
+                for element_id, element in named_elements(tree).items() if element_id not in words.elements]
+    if not words.name:
+        warnings.append(Problem(source, 1, "", "warning: no English process \"name\""))
+    return problems, warnings
+
+
+def _line_of_text(text: str, shown: str) -> int | None:
+    """The line of a string in a form file (as JSON writes it), for a warning an editor can jump to."""
+    for quoted in (json.dumps(shown, ensure_ascii=False), json.dumps(shown)):
+        at = text.find(quoted)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return None
 
 
 def _line_of(data: bytes | None, element_id: str) -> int | None:
@@ -143,7 +255,10 @@ def _line_of(data: bytes | None, element_id: str) -> int | None:
 
 
 def content_hash(files: dict[str, bytes], forms: dict[str, str]) -> str:
-    """Of the UTF-8 files and the forms: the same diagram in another encoding is no new version."""
+    """Of the UTF-8 files and the forms: the same diagram in another encoding is no new version.
+
+    The files include the translations: a changed translation is a new version, so a running case
+    keeps the words it started with and the version says exactly what a reader was shown."""
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"file:{name}\0".encode())
@@ -180,14 +295,20 @@ def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResul
 
 
 def validate_paths(paths: list[Path], forms_root: Path) -> list[Problem]:
+    return validation_report(paths, forms_root)[0]
+
+
+def validation_report(paths: list[Path], forms_root: Path) -> tuple[list[Problem], list[Problem]]:
+    """What refuses a deploy (problems), and what only lacks English (warnings), one line each."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for path in paths:
         if not path.exists():
             problems.append(Problem(str(path), None, "", "no such file or directory"))
     existing = [p for p in paths if p.exists()]
     for bundle in bundles_from_paths(existing, forms_root):
         try:
-            check_bundle(bundle)
+            warnings.extend(_checked(bundle)[2])
         except DefinitionInvalid as exc:
             problems.extend(exc.problems)
-    return problems
+    return problems, sorted(set(warnings), key=lambda p: (p.file, p.line or 0, p.element_id, p.message))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,17 +14,18 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from service.adapters.archive_store import DocumentStore, StoredFile
+from service.domain import documents
 from service.domain.access import refusal_to_work
+from service.domain.due import due_standing
 from service.domain.working_calendar import WorkingCalendar
-from service.engine import runner
 from service.engine.xml_safety import parse_xml
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
 
 from . import queries
 from .access import case_facts, task_facts, viewer_for, workable_tasks
 from .calendar import load_calendar
-from .case_store import load_workflow
 from .context import AppContext
+from .diagram_path import diagram_path
 from .errors import Forbidden, NotFound
 from .user_pickers import with_candidates
 from .users import find_user
@@ -60,17 +61,9 @@ def whoami(ctx: AppContext, username: str) -> dict[str, Any] | None:
 
 
 def due_state(ctx: AppContext, cal: WorkingCalendar, due_at: datetime | None) -> dict[str, Any] | None:
-    """Where a deadline stands in working days: still N to go, due today, or overdue by N."""
-    if due_at is None:
-        return None
-    now = ctx.now().astimezone(ctx.tz)
-    today, day = now.date(), due_at.astimezone(ctx.tz).date()
-    if due_at < now:
-        days = cal.working_days_between(day + timedelta(days=1), today) if today > day else 0
-        return {"kind": "overdue", "days": days}
-    if day == today:
-        return {"kind": "today", "days": 0}
-    return {"kind": "left", "days": cal.working_days_between(today + timedelta(days=1), day)}
+    """Where a deadline stands in working hours (service.domain.due): to go, due today, or overdue."""
+    standing = due_standing(cal, due_at, ctx.now())
+    return standing.as_dict() if standing else None
 
 
 def _tasks():  # type: ignore[no-untyped-def]
@@ -159,11 +152,23 @@ def startable(ctx: AppContext, actor: str) -> list[dict[str, Any]]:
                 if not d.meta.get("start_roles") or set(d.meta["start_roles"]) & roles]
 
 
+def start_form(ctx: AppContext, process_id: str) -> dict[str, Any]:
+    """The latest version of a process with its start form and start roles (`guicheng start-form`, the API)."""
+    with ctx.db.reading() as session:
+        d = session.execute(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+                            .order_by(ProcessDefinition.version.desc()).limit(1)).scalar_one_or_none()
+        if d is None:
+            raise NotFound("process.not_deployed", process=process_id)
+        return {"process_id": d.process_id, "version": d.version, "name": d.name,
+                "start_roles": sorted(d.meta.get("start_roles") or []),
+                "start_form": with_candidates(session, d.forms.get(d.meta.get("start_form") or ""))}
+
+
 def _definition(session: Session, process_id: str, version: int) -> ProcessDefinition:
     found = session.execute(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id,
                                                             ProcessDefinition.version == version)).scalar_one_or_none()
     if found is None:
-        raise NotFound(f"process {process_id} v{version} is not deployed")
+        raise NotFound("process.version_missing", process=process_id, version=version)
     return found
 
 
@@ -181,7 +186,7 @@ def diagram_xml(ctx: AppContext, process_id: str, version: int) -> str:
     with ctx.db.reading() as session:
         xml = _definition(session, process_id, version).files.get(f"{process_id}.bpmn")
     if xml is None:
-        raise NotFound(f"no diagram for {process_id} v{version}")
+        raise NotFound("process.no_diagram", process=process_id, version=version)
     return str(xml)
 
 
@@ -195,16 +200,7 @@ def element_names(ctx: AppContext, process_id: str, version: int) -> dict[str, s
     return _names_in(diagram_xml(ctx, process_id, version))
 
 
-def diagram_state(ctx: AppContext, instance_id: int) -> dict[str, list[str]]:
-    """Element ids of the case's diagram that are done and that are waiting now."""
-    with ctx.db.reading() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise NotFound(f"no such case: {instance_id}")
-        workflow = load_workflow(ctx, instance)
-        active = {t.element_id for t in runner.ready_user_tasks(workflow)}
-        active |= {t.element_id for t in runner.pending_timers(workflow)}
-        return {"completed": sorted(set(runner.completed_elements(workflow)) - active), "active": sorted(active)}
+diagram_state = diagram_path  # the case's path through its diagram (kept under its old name for the pages)
 
 
 def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
@@ -267,18 +263,18 @@ def mail(ctx: AppContext, mail_id: int, actor: str) -> dict[str, Any]:
     with ctx.db.reading() as session:
         user, row = find_user(session, actor), session.get(OutboxMail, mail_id)
         if row is None:
-            raise NotFound(f"no such mail: {mail_id}")
+            raise NotFound("mail.missing", mail=mail_id)
         if not (user.role_ids & MAIL_READERS or _addressed_to(row, user.email)):
-            raise Forbidden(f"mail {mail_id} is not addressed to '{actor}'")
+            raise Forbidden("mail.not_addressed", mail=mail_id, user=actor)
         return _mail_dict(ctx, row)
 
 
 def case_document(ctx: AppContext, instance_id: int, reference: str, actor: str) -> StoredFile:
-    """A file named by a document field of a case the actor may see."""
+    """A file named by a document variable of a case the actor may see."""
     case = queries.show_case(ctx, instance_id, actor=actor)
-    known = {str(v) for k, v in case["data"].items() if k.startswith("doc_")}
+    known = {ref for _key, refs in documents.document_variables(case["data"]) for ref in refs}
     if reference not in known:
-        raise NotFound(f"case {instance_id} has no document '{reference}'")
+        raise NotFound("case.no_document", case=instance_id, reference=reference[:200])
     return DocumentStore(ctx.settings.home).resolve(reference)
 
 
@@ -293,5 +289,5 @@ def user_list(ctx: AppContext, username: str | None = None) -> list[dict[str, An
 def user_detail(ctx: AppContext, username: str) -> dict[str, Any]:
     found = user_list(ctx, username)
     if not found:
-        raise NotFound(f"no such user: '{username}'")
+        raise NotFound("user.missing", user=username)
     return found[0]

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.domain.messages import Message
+from service.domain.task_actions import status_words
 from service.persistence.audit import append_event
 from service.persistence.models import Incident
 
@@ -47,16 +49,16 @@ def list_incidents(ctx: AppContext, *, instance_id: int | None = None, status: s
 def _check_may_handle(ctx: AppContext, actor: str) -> None:
     with ctx.db.reading() as session:
         if not find_user(session, actor).role_ids & INCIDENT_ROLES:
-            raise Forbidden(f"'{actor}' may not handle incidents (roles {sorted(INCIDENT_ROLES)} only)")
+            raise Forbidden("incident.may_not_handle", user=actor)
 
 
 def _open_incident(ctx: AppContext, incident_id: int) -> Incident:
     with ctx.db.reading() as session:
         incident = session.get(Incident, incident_id)
         if incident is None:
-            raise NotFound(f"no such incident: {incident_id}")
+            raise NotFound("incident.missing", incident=incident_id)
         if incident.status != "open":
-            raise Conflict(f"incident {incident_id} is already {incident.status}")
+            raise Conflict("incident.already", incident=incident_id, status=status_words(incident.status))
         return incident
 
 
@@ -65,7 +67,7 @@ def retry_incident(ctx: AppContext, *, incident_id: int, actor: str) -> dict[str
     _check_may_handle(ctx, actor)
     incident = _open_incident(ctx, incident_id)
     if incident.timer_id is None:
-        raise Conflict(f"incident {incident_id} has no step to retry; cancel the case instead")
+        raise Conflict("incident.no_step", incident=incident_id)
     result = fire_timer(ctx, incident.timer_id, ctx.now(), actor=actor)
     with ctx.db.reading() as session:
         row = session.get(Incident, incident_id)
@@ -94,14 +96,15 @@ def cancel_case(ctx: AppContext, *, instance_id: int, actor: str, reason: str) -
     """End a case for good: open tasks, timers and incidents cancelled, the reason in the log."""
     _check_may_handle(ctx, actor)
     if not reason or not reason.strip():
-        raise ValidationFailed("reason required", {"reason": "请填写取消原因 (a reason is required)"})
+        raise ValidationFailed("case.cancel_reason", {"reason": Message("text.required", {
+            "what": Message("what.cancel_reason")})}, case=instance_id)
     now = ctx.now()
 
     def attempt() -> None:
         with ctx.db.transaction() as session:
             instance = lock_instance(session, instance_id)
             if instance.status in ("completed", "cancelled"):
-                raise Conflict(f"case {instance_id} is already {instance.status}")
+                raise Conflict("case.already", case=instance_id, status=status_words(instance.status))
             end_case(session, instance, actor=actor, now=now)
             append_event(session, type="case_cancelled", actor=actor, at=now, case=instance,
                          payload={"reason": reason.strip()})

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from service.adapters.mailer import make_message_id
+from service.domain.due import due_standing, due_words
+from service.domain.working_calendar import WorkingCalendar
 from service.persistence.models import HumanTask, OutboxMail, ProcessInstance, User
 
+from .calendar import load_calendar
 from .context import AppContext
 
 
@@ -54,12 +57,23 @@ def queue_notice(ctx: AppContext, session: Session, *, instance: ProcessInstance
     return [p.username for p in people]
 
 
+def due_line(ctx: AppContext, task: HumanTask) -> str:
+    """The deadline as the pages say it: the time, and the working hours to go or past."""
+    if task.due_at is None:
+        return f"期限 (due)：{due_words(None, 'zh')} ({due_words(None, 'en')})"
+    session = object_session(task)
+    calendar = load_calendar(session, ctx) if session is not None else WorkingCalendar([], tz=ctx.settings.timezone)
+    standing = due_standing(calendar, task.due_at, ctx.now())
+    return f"期限 (due)：{when(ctx, task.due_at)}，{due_words(standing, 'zh')} ({due_words(standing, 'en')})"
+
+
 def task_notice(ctx: AppContext, task: HumanTask, subject: str, *lines: str) -> Notice:
-    """A notice about one task: what, which case, until when, and the link to it."""
+    """A notice about one task: what, which case, until when, and the link to the task (the open link)."""
     instance = task.instance
+    case_link = f"{ctx.settings.base_url}/cases/{instance.id}"
     return Notice(f"{subject}：{task.name}--{case_label(instance)}", (
-        *lines, f"任务 (task)：{task.name}", f"案例 (case)：{case_label(instance)}",
-        f"期限 (due)：{when(ctx, task.due_at)}"), f"/tasks/{task.id}")
+        *lines, f"任务 (task)：{task.name}", f"案例 (case)：{case_label(instance)} {case_link}",
+        due_line(ctx, task)), f"/tasks/{task.id}")
 
 
 def notify_assignee(ctx: AppContext, session: Session, task: HumanTask, now: datetime) -> list[str]:

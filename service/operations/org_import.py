@@ -26,6 +26,7 @@ from service.adapters.org_workbook import (
     read_workbook,
     write_workbook,
 )
+from service.domain.messages import Message
 from service.domain.roles import ROLES, role_label
 from service.persistence.audit import append_event
 from service.persistence.models import Department, User, UserRole
@@ -50,12 +51,11 @@ class ImportRejected(ValidationFailed):
         if len(problems) > MAX_PROBLEMS:
             self.problems.append(RowProblem("", 0, "", f"…还有 {len(problems) - MAX_PROBLEMS} 处问题 "
                                                        f"(…and {len(problems) - MAX_PROBLEMS} more problems)"))
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Message] = {}
         for problem in self.problems:
             key = problem.where
             errors[key] = f"{errors[key]}; {problem.message}" if key in errors else problem.message
-        super().__init__(f"导入未执行，没有任何改变：{len(problems)} 处问题 "
-                         f"(import refused, nothing changed: {len(problems)} problems)", errors)
+        super().__init__("organisation.import_refused", errors, count=len(problems))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from functools import partial
 
 from service.adapters.org_workbook import DEPARTMENT_COLUMNS, PEOPLE_COLUMNS, Cell, Sheet, Unreadable
 from service.domain.input_limits import text_problem
+from service.domain.messages import Message
 from service.domain.organisation import PATH_SEPARATOR
 from service.domain.roles import role_for_lane
 
@@ -43,21 +44,21 @@ class RowProblem:
     sheet: str  # "" for the file as a whole
     row: int  # as Excel numbers it; 0 for the sheet or the file as a whole
     column: str  # the column header
-    message: str
+    message: str | Message
 
     @property
     def where(self) -> str:
         return f"{self.sheet}:{self.row}:{self.column}"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.sheet else self.message
+        return f"{self.where}: {self.message}" if self.sheet else str(self.message)
 
 
 @dataclass
 class RowChecker:
     problems: list[RowProblem] = field(default_factory=list)
 
-    def add(self, sheet: str, row: int, column: str, message: str) -> None:
+    def add(self, sheet: str, row: int, column: str, message: str | Message) -> None:
         self.problems.append(RowProblem(sheet, row, column, message))
 
     def text(self, sheet: str, row: int, column: str, value: Cell, *, max_length: int,
@@ -197,7 +198,7 @@ def people_rows(sheet: Sheet, checker: RowChecker) -> tuple[list[PersonRow], lis
     for number, cells in sheet.rows:
         cell = partial(_cell_text, checker, sheet.name, where, number, cells)
 
-        def refuse(column: str, problem: str | None, number: int = number) -> None:
+        def refuse(column: str, problem: str | Message | None, number: int = number) -> None:
             if problem:
                 checker.add(sheet.name, number, column, problem)
 

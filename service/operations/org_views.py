@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from service.domain.messages import Message
 from service.domain.roles import ROLES
 from service.persistence.models import Department, User, UserRole
 
@@ -81,7 +82,7 @@ def require_staff(ctx: AppContext, actor: str) -> None:
     """The directory is for the company's own people: a customer contact reads none of it."""
     with ctx.db.reading() as session:
         if load_viewer(session, actor).is_customer:
-            raise Forbidden("顾客不能查看公司通讯录 (customers cannot read the staff directory)")
+            raise Forbidden("directory.customer", user=actor)
 
 
 def department_tree(ctx: AppContext, *, actor: str) -> list[dict[str, Any]]:
@@ -102,7 +103,8 @@ def pick_users(ctx: AppContext, *, actor: str, role: str | None = None, q: str |
     """Active people for a user picker: optionally with one role, `q` a part of the user or display name."""
     require_staff(ctx, actor)
     if role is not None and role not in ROLES:
-        raise ValidationFailed("unknown role", {"role": f"unknown role '{role}' (known: {', '.join(ROLES)})"})
+        raise ValidationFailed("role.unknown_refused", {"role": Message("role.unknown_known", {
+            "role": role[:64], "known": ", ".join(ROLES)})})
     query = select(User).where(User.active.is_(True)).order_by(User.username).limit(limit)
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.domain.input_limits import text_problem
+from service.domain.messages import Message, Words
 from service.persistence.audit import append_event
 from service.persistence.models import Department, User
 
@@ -34,30 +35,29 @@ CHANGED = "organisation_changed"
 # --- rules shared by the page forms and the import ------------------------------------------------
 
 
-def department_name_problem(name: str) -> str | None:
+def department_name_problem(name: str) -> Message | None:
     if not name:
-        return "部门名称不能为空 (a department needs a name)"
+        return Message("department.name_empty")
     problem = text_problem(name, max_length=NAME_MAX, single_line=True)
     if problem:
         return problem
     if any(ch in name for ch in SEPARATOR_CHARACTERS):
-        return f"部门名称不能含有 {' '.join(SEPARATOR_CHARACTERS)} (a department name may not contain " \
-               f"{' '.join(SEPARATOR_CHARACTERS)}: they separate the levels of a path)"
+        return Message("department.name_separator", {"characters": " ".join(SEPARATOR_CHARACTERS)})
     return None
 
 
-def mobile_problem(mobile: str) -> str | None:
+def mobile_problem(mobile: str) -> Message | None:
     problem = text_problem(mobile, max_length=MOBILE_MAX, single_line=True)
     if problem or MOBILE.match(mobile):
         return problem
-    return f"手机号「{mobile}」格式不对 (mobile '{mobile}': digits, spaces, '-' and a leading '+' only)"
+    return Message("user.mobile_format", {"mobile": mobile})
 
 
-def email_problem(email: str) -> str | None:
+def email_problem(email: str) -> Message | None:
     problem = text_problem(email, max_length=EMAIL_MAX, single_line=True)
     if problem or EMAIL.match(email):
         return problem
-    return f"邮箱「{email}」格式不对 (e-mail '{email}' is not an address like name@example.com)"
+    return Message("user.email_format", {"email": email})
 
 
 def superior_cycle(superiors: Mapping[str, str | None], username: str, superior: str | None) -> list[str] | None:
@@ -74,12 +74,12 @@ def superior_cycle(superiors: Mapping[str, str | None], username: str, superior:
     return None
 
 
-def cycle_text(line: list[str], rows: Mapping[str, int] | None = None) -> str:
+def cycle_text(line: list[str], rows: Mapping[str, int] | None = None) -> Message:
     """The loop in words; with `rows`, each person written with the row of the file that names them."""
     rows = rows or {}
     zh = " → ".join(f"{u}（第 {rows[u]} 行）" if u in rows else u for u in line)
     en = " → ".join(f"{u} (row {rows[u]})" if u in rows else u for u in line)
-    return f"上级关系成环：{zh} (superiors form a cycle: {en})"
+    return Message("user.superior_cycle", {"line": Words(zh, en)})
 
 
 # --- departments -----------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def cycle_text(line: list[str], rows: Mapping[str, int] | None = None) -> str:
 def _department(session: Session, department_id: int) -> Department:
     found = session.get(Department, department_id)
     if found is None:
-        raise NotFound(f"没有这个部门 #{department_id} (no such department #{department_id})")
+        raise NotFound("department.missing", department=department_id)
     return found
 
 
@@ -97,8 +97,8 @@ def _parent(session: Session, parent_id: int | None) -> Department | None:
         return None
     found = session.get(Department, parent_id)
     if found is None:
-        raise ValidationFailed("unknown department", {"parent": f"没有这个上级部门 #{parent_id} "
-                                                                f"(no such parent department #{parent_id})"})
+        raise ValidationFailed("department.refused", {"parent": Message("department.parent_missing", {
+            "department": parent_id})})
     return found
 
 
@@ -108,16 +108,16 @@ def _check_sibling_name(session: Session, name: str, parent_id: int | None, own_
         clash = session.execute(select(Department.id).where(
             Department.parent_id.is_(None) if parent_id is None else Department.parent_id == parent_id,
             Department.name == name, Department.id != (own_id or 0))).first()
-        problem = None if clash is None else f"同一上级下已有部门「{name}」(a department '{name}' is already there)"
+        problem = None if clash is None else Message("department.name_taken", {"name": name})
     if problem:
-        raise ValidationFailed("department refused", {"name": problem})
+        raise ValidationFailed("department.refused", {"name": problem})
 
 
 def _active_user(session: Session, username: str, field: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
-        zh, en = ("不存在", "does not exist") if user is None else ("已停用", "is inactive")
-        raise ValidationFailed(f"unknown {field}", {field: f"用户「{username}」{zh} (user '{username}' {en})"})
+        code = "user.missing" if user is None else "user.inactive"
+        raise ValidationFailed("organisation.refused", {field: Message(code, {"user": username})})
     return user
 
 
@@ -184,8 +184,7 @@ def _move(session: Session, ctx: AppContext, actor: str, department: Department,
     ancestor = parent
     while ancestor is not None:
         if ancestor.id == department.id:
-            raise ValidationFailed("department refused", {"parent": "部门不能放在它自己或它的下级部门之下 "
-                                                                    "(a department cannot go under itself)"})
+            raise ValidationFailed("department.refused", {"parent": Message("department.under_itself")})
         ancestor = session.get(Department, ancestor.parent_id) if ancestor.parent_id else None
     _check_sibling_name(session, department.name, parent_id, department.id)
     before = department_paths(session)[department.id]
@@ -201,9 +200,8 @@ def delete_department(ctx: AppContext, *, department_id: int, actor: str) -> Non
         children = session.execute(select(func.count(Department.id)).where(
             Department.parent_id == department.id)).scalar()
         if members or children:
-            raise ValidationFailed("department not empty", {"department": (
-                f"部门还有 {members} 人、{children} 个下级部门，不能删除 "
-                f"(the department still has {members} people and {children} departments under it)")})
+            raise ValidationFailed("department.refused", {"department": Message("department.not_empty", {
+                "members": members, "children": children})})
         path = department_paths(session)[department.id]
         session.delete(department)
         _record(session, ctx, actor, "department_deleted", department=path)
@@ -230,18 +228,18 @@ def place_user(ctx: AppContext, *, username: str, department_id: int | None, sup
     with ctx.db.transaction() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
-            raise NotFound(f"no such user: '{username}'")
-        errors: dict[str, str] = {}
+            raise NotFound("user.missing", user=username)
+        errors: dict[str, str | Message] = {}
         paths = department_paths(session)
         if department_id is not None and department_id not in paths:
-            errors["department"] = f"没有这个部门 #{department_id} (no such department #{department_id})"
+            errors["department"] = Message("department.missing", {"department": department_id})
         problem = mobile_problem(mobile) if mobile else None
         if problem:
             errors["mobile"] = problem
         if superior and superior != user.superior:  # a superior kept as it was is no new problem
             errors.update(_superior_problem(session, username, superior))
         if errors:
-            raise ValidationFailed("organisation refused", errors)
+            raise ValidationFailed("organisation.refused", errors)
         before = {"department": paths.get(user.department_id or 0), "superior": user.superior,
                   "mobile": user.mobile}
         user.department_id, user.superior, user.mobile = department_id, superior, mobile
@@ -253,7 +251,7 @@ def place_user(ctx: AppContext, *, username: str, department_id: int | None, sup
         return changes
 
 
-def _superior_problem(session: Session, username: str, superior: str) -> dict[str, str]:
+def _superior_problem(session: Session, username: str, superior: str) -> dict[str, str | Message]:
     try:
         _active_user(session, superior, "superior")
     except ValidationFailed as exc:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain.case_moves import SIGNER_FORM
+from service.domain.case_view import FULL_VIEW, CaseView, ProcessForms, case_view
 from service.persistence.models import Event, HumanTask, Incident, OutboxMail, ProcessDefinition, ProcessInstance
 
 from .access import check_may_see, load_viewer, workable_tasks
@@ -54,15 +55,37 @@ def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | 
         return found
 
 
+def process_forms(ctx: AppContext, definition: ProcessDefinition) -> ProcessForms:
+    """The forms of a deployed version, each user task's with the role of its lane."""
+    forms, meta = ctx.cached_forms(definition), definition.meta or {}
+    return ProcessForms(forms.get(meta.get("start_form") or ""), {
+        element: (info.get("role"), forms.get(info.get("form") or ""))
+        for element, info in (meta.get("tasks") or {}).items()})
+
+
+def _view(ctx: AppContext, session: Session, instance: ProcessInstance, actor: str | None) -> CaseView:
+    """Check that the actor may see the case, and say what of it (domain.case_view); no actor: everything."""
+    if actor is None:
+        return FULL_VIEW
+    viewer = load_viewer(session, actor)
+    check_may_see(session, viewer, instance)
+    return case_view(viewer, process_forms(ctx, instance.definition))
+
+
+def case_view_for(ctx: AppContext, instance_id: int, actor: str) -> CaseView:
+    with ctx.db.reading() as session:
+        return _view(ctx, session, _instance(session, instance_id), actor)
+
+
 def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict[str, Any]:
-    """One task: for whoever may see its case (the policy of domain.access)."""
+    """One task: for whoever may see its case (the policy of domain.access), its data as they may see it."""
     with ctx.db.reading() as session:
         task = session.get(HumanTask, task_id)
         if task is None:
-            raise NotFound(f"no such task: {task_id}")
-        if actor is not None:
-            check_may_see(session, load_viewer(session, actor), task.instance)
+            raise NotFound("task.missing", task=task_id)
+        view = _view(ctx, session, task.instance, actor)
         out = task_dict(ctx, task, with_data=True)
+        out["data"] = view.task_data(out["data"], out["form"])
         out["form"] = with_candidates(session, out["form"])
         return out
 
@@ -70,7 +93,7 @@ def get_task(ctx: AppContext, task_id: int, *, actor: str | None = None) -> dict
 def _instance(session: Session, instance_id: int) -> ProcessInstance:
     instance = session.get(ProcessInstance, instance_id)
     if instance is None or instance.status == "starting":
-        raise NotFound(f"no such case: {instance_id}")
+        raise NotFound("case.missing", case=instance_id)
     return instance
 
 
@@ -82,8 +105,10 @@ def visible_instance(session: Session, instance_id: int, actor: str | None) -> P
 
 
 def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    """One case as the actor may see it: variables, open tasks, incidents and mails cut by domain.case_view."""
     with ctx.db.reading() as session:
-        instance = visible_instance(session, instance_id, actor)
+        instance = _instance(session, instance_id)
+        view = _view(ctx, session, instance, actor)
         tasks = session.execute(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                         HumanTask.status == "open")).scalars()
         mails = session.execute(select(OutboxMail).where(OutboxMail.instance_id == instance_id)
@@ -93,22 +118,24 @@ def show_case(ctx: AppContext, instance_id: int, *, actor: str | None = None) ->
             "business_key": instance.business_key, "status": instance.status, "error": instance.error,
             "parent_id": instance.parent_id, "name": instance.definition.name,
             "started_by": instance.started_by, "started_at": _iso(ctx, instance.started_at),
-            "completed_at": _iso(ctx, instance.completed_at), "data": instance.data,
-            "open_tasks": [task_dict(ctx, t) for t in tasks.unique()],
+            "completed_at": _iso(ctx, instance.completed_at), "data": view.variables(instance.data),
+            "open_tasks": [task_dict(ctx, t) for t in tasks.unique() if view.shows_step(t.element_id)],
             "incidents": [incident_dict(ctx, i) for i in session.execute(
-                select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)).scalars()],
+                select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)).scalars()
+                if view.shows_mails],
             "mails": [{"message_id": m.message_id, "subject": m.subject, "status": m.status, "kind": m.kind,
                        "to": [a["email"] for a in m.to], "cc": [a["email"] for a in m.cc],
-                       "in_reply_to": m.in_reply_to} for m in mails],
+                       "in_reply_to": m.in_reply_to} for m in mails if view.shows_mails],
         }
 
 
 def history(ctx: AppContext, instance_id: int, *, actor: str | None = None) -> list[dict[str, Any]]:
     with ctx.db.reading() as session:
-        visible_instance(session, instance_id, actor)
+        view = _view(ctx, session, _instance(session, instance_id), actor)
         events = session.execute(select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)).scalars()
-        return [{"seq": e.seq, "id": e.id, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
-                 "payload": e.payload, "hash": e.hash} for e in events]
+        found = [{"seq": e.seq, "id": e.id, "type": e.type, "actor": e.actor, "at": _iso(ctx, e.occurred_at),
+                  "payload": e.payload, "hash": e.hash} for e in events]
+        return [view.event(e) for e in found if view.shows_event(e)]
 
 
 def definitions(ctx: AppContext) -> list[dict[str, Any]]:

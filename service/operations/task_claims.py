@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.domain.task_actions import status_words, task_label
 from service.persistence.audit import append_event
 from service.persistence.models import Event, HumanTask, ProcessInstance, User
 
@@ -30,11 +31,11 @@ def _task_step(ctx: AppContext, task_id: int, actor: str, kind: str,
             user = find_user(session, actor)
             peek = session.get(HumanTask, task_id)
             if peek is None:
-                raise NotFound(f"no such task: {task_id}")
+                raise NotFound("task.missing", task=task_id)
             instance = lock_instance(session, peek.instance_id)
             task = lock_task(session, task_id)
             if task.status != "open":
-                raise Conflict(f"task {task_id} is already {task.status}")
+                raise Conflict("task.already", task=task_label(task_id, task.name), status=status_words(task.status))
             if change(session, user, instance, task):
                 append_event(session, type=kind, actor=actor, at=ctx.now(), case=instance,
                              payload={"task_id": task.id, "element_id": task.element_id})
@@ -46,7 +47,7 @@ def claim_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
         if task.assignee == actor:
             return False
         if task.assignee:
-            raise Conflict(f"task {task_id} is already claimed by '{task.assignee}'")
+            raise Conflict("task.claimed_by", task=task_label(task_id, task.name), user=task.assignee)
         check_may_work(session, viewer_for(user), instance, task)
         task.assignee = actor
         return True
@@ -71,10 +72,9 @@ def _claimed_by_holder(session: Session, task: HumanTask) -> bool:
 def release_task(ctx: AppContext, *, task_id: int, actor: str) -> None:
     def release(session: Session, user: User, _instance: ProcessInstance, task: HumanTask) -> bool:
         if task.assignee != actor and "admin" not in user.role_ids:
-            raise Forbidden(f"task {task_id} is not claimed by '{actor}'")
+            raise Forbidden("task.not_claimed_by", task=task_label(task_id, task.name), user=actor)
         if task.assignee and not _claimed_by_holder(session, task):
-            raise Conflict(f"task {task_id} ({task.name}) was assigned to '{task.assignee}' by the case, not "
-                           "claimed: hand it on with 转办 (transfer) instead of releasing it to the whole role")
+            raise Conflict("task.assigned_not_claimed", task=task_label(task_id, task.name), user=task.assignee)
         task.assignee = None
         return True
     _task_step(ctx, task_id, actor, "task_released", release)

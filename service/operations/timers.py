@@ -115,7 +115,7 @@ def _resolve_incidents(session, instance: ProcessInstance, timer_id: int, actor:
 def open_incident(ctx: AppContext, instance_id: int, timer_id: int | None, element_id: str, exc: CaseFailed,
                   now: datetime, *, actor: str) -> None:
     """Record the failure on the case (status `error`) and when the worker tries again."""
-    message = str(exc)[:4000]
+    message = exc.cause[:4000]
 
     def attempt() -> None:
         with ctx.db.transaction() as session:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain.input_limits import text_problem
+from service.domain.messages import Message
 from service.persistence.audit import append_event
 from service.persistence.auth_models import ApiToken
 from service.persistence.models import User
@@ -37,19 +38,20 @@ def _hash(token: str) -> str:
 def _active_user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
-        raise NotFound(f"no such user: '{username}'")
+        raise NotFound("user.missing", user=username)
     return user
 
 
 def _checked(days: int, name: str) -> None:
     errors = {}
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        errors["days"] = f"有效天数须为 1 到 {MAX_DAYS} 的整数 (days must be a whole number from 1 to {MAX_DAYS})"
-    problem = text_problem(name, max_length=128, single_line=True) if isinstance(name, str) else "必须是文字 (text)"
+        errors["days"] = Message("token.days", {"max": MAX_DAYS})
+    problem = (text_problem(name, max_length=128, single_line=True) if isinstance(name, str)
+               else Message("text.not_text"))
     if problem:
         errors["name"] = problem
     if errors:
-        raise ValidationFailed("token not issued", errors)
+        raise ValidationFailed("token.refused", errors)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def list_tokens(ctx: AppContext, *, actor: str | None, owner: str | None = None)
     now = ctx.now()
     with ctx.db.reading() as session:
         if owner is not None and owner != actor and not _is_admin(session, actor):
-            raise Forbidden("only administrators see other people's tokens")
+            raise Forbidden("token.others", user=actor)
         query = select(ApiToken, User).join(User, ApiToken.user_id == User.id).order_by(ApiToken.id)
         if owner is not None or actor is not OPERATOR:
             query = query.where(User.username == (owner if owner is not None else actor))
@@ -126,10 +128,10 @@ def revoke_token(ctx: AppContext, *, token_id: int, actor: str | None) -> None:
         found = session.execute(select(ApiToken, User.username).join(User, ApiToken.user_id == User.id)
                                 .where(ApiToken.id == token_id)).one_or_none()
         if found is None:
-            raise NotFound(f"no such token: {token_id}")
+            raise NotFound("token.missing", token=token_id)
         row, owner = found
         if owner != actor and not _is_admin(session, actor):
-            raise NotFound(f"no such token: {token_id}")  # other people's tokens are not even confirmed
+            raise NotFound("token.missing", token=token_id)  # other people's tokens are not even confirmed
         session.delete(row)
         append_event(session, type="token_revoked", actor=actor or "system", at=ctx.now(),
                      payload={"username": owner, "token_id": token_id, "name": row.name})

@@ -46,9 +46,9 @@ class CaseFailed(OperationError):
 
     status = 422
 
-    def __init__(self, message: str, element_id: str | None = None):
-        super().__init__(message)
-        self.element_id = element_id
+    def __init__(self, cause: str, element_id: str | None = None):
+        super().__init__("case.step_failed", cause=cause, element=element_id or "—")
+        self.cause, self.element_id = cause, element_id  # the engine's own words, for the incident
 
 
 def run_step(attempt: Callable[[], T], *, what: str) -> T:
@@ -62,7 +62,7 @@ def run_step(attempt: Callable[[], T], *, what: str) -> T:
             if not is_transient(exc):
                 raise
         time.sleep(random.uniform(0, 0.02 * (2 ** n)))  # let the other writer finish
-    raise Conflict(f"{what}: the case kept changing while this step ran; reload and try again")
+    raise Conflict("case.kept_changing", step=what)
 
 
 def _element_of(exc: BaseException) -> str | None:
@@ -92,8 +92,8 @@ def engine_guard(action: Callable[[], T]) -> T:
         return action()
     except ServiceCallFailed as exc:
         if isinstance(exc.cause, InputRejected):  # e.g. a subject off the format: the person's input, not a fault
-            raise ValidationFailed(f"{exc.element_id}: {exc.cause}",
-                                   {exc.cause.field or exc.element_id: str(exc.cause)}) from exc
+            raise ValidationFailed("step.input_refused", {exc.cause.field or exc.element_id: exc.cause.message},
+                                   step=exc.element_id) from exc
         raise CaseFailed(str(exc), exc.element_id) from exc
     except EngineError as exc:
         raise CaseFailed(str(exc), _element_of(exc)) from exc

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import forms as form_rules
-from service.domain.access import CUSTOMER_ROLE
-from service.domain.roles import role_label
+from service.domain.access import CUSTOMER_ROLE, role_words
+from service.domain.messages import Message
 from service.persistence.models import User, UserRole
 
 from .directory import department_paths
@@ -55,10 +55,10 @@ def with_candidates(session: Session, form: dict[str, Any] | None) -> dict[str, 
 
 
 def picker_errors(session: Session, form: dict[str, Any] | None, data: Mapping[str, Any],
-                  customer: str | None = None) -> dict[str, str]:
+                  customer: str | None = None) -> dict[str, Message]:
     """A field error for each picker naming someone who is not an active person with its role; a
     customer contact must belong to the case's customer (`customer`, or the form's own field)."""
-    errors = {}
+    errors: dict[str, Message] = {}
     named = data.get("customer")
     company = customer or (named.strip() if isinstance(named, str) else None)
     for key, role in form_rules.user_pickers(form).items():
@@ -66,9 +66,8 @@ def picker_errors(session: Session, form: dict[str, Any] | None, data: Mapping[s
         if value in (None, ""):
             continue
         if not isinstance(value, str) or value not in {c["value"] for c in candidates(session, role)}:
-            errors[key] = (f"'{value}' 不是具有角色“{role_label(role)}”的在职用户 "
-                           f"(not an active user with the role '{role}')")
+            errors[key] = Message("picker.not_with_role", {"user": str(value)[:64], "role": role_words(role)})
         elif role == CUSTOMER_ROLE and company and value not in {
                 c["value"] for c in candidates(session, role, company)}:
-            errors[key] = f"'{value}' 不是客户“{company}”的联系人 (not a contact of the customer '{company}')"
+            errors[key] = Message("picker.not_a_contact", {"user": value, "customer": company})
     return errors

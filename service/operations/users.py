@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.adapters.mailer import Address
+from service.domain.messages import Message
 from service.domain.roles import ROLES
 from service.persistence.audit import append_event
 from service.persistence.models import User, UserRole
@@ -31,7 +32,7 @@ _hasher = PasswordHasher()
 def find_user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
-        raise NotFound(f"no such user: '{username}'")
+        raise NotFound("user.missing", user=username)
     return user
 
 
@@ -40,13 +41,14 @@ def save_user(ctx: AppContext, *, username: str, display_name: str, email: str, 
     """Create or update; `password=None` keeps an existing user's password."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise ValidationFailed("unknown role", {"roles": f"unknown role(s): {', '.join(unknown)}"})
+        raise ValidationFailed("role.unknown_refused", {"roles": Message("role.unknown", {
+            "roles": ", ".join(unknown)})})
     with ctx.db.transaction() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
             if not password:
-                raise ValidationFailed("password required",
-                                       {"password": "新用户必须设置密码 (a new user needs a password)"})
+                raise ValidationFailed("user.password_required", {"password": Message("user.password_new")},
+                                       user=username)
             user = User(username=username, created_at=ctx.now(), active=True)
             session.add(user)
         user.display_name, user.email, user.company = display_name, email, company or None
@@ -83,7 +85,7 @@ def set_active(ctx: AppContext, *, username: str, active: bool, actor: str) -> N
     with ctx.db.transaction() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
-            raise NotFound(f"no such user: '{username}'")
+            raise NotFound("user.missing", user=username)
         if user.active != active:
             user.active = active
             append_event(session, type="user_saved", actor=actor, at=ctx.now(),

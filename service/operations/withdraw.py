@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from service.domain import case_actions as rules
 from service.domain.case_actions import Act
+from service.domain.messages import Message
+from service.domain.task_actions import task_label
 from service.persistence.audit import append_event
 from service.persistence.models import Event, HumanTask, ProcessInstance
 
@@ -29,7 +31,7 @@ def acts_of_others(session: Session, instance: ProcessInstance) -> list[Act]:
     acts = []
     for actor, kind, payload in rows:
         task_id = (payload or {}).get("task_id")
-        label = f"任务 #{task_id}「{names.get(task_id, '')}」" if isinstance(task_id, int) else ""
+        label = task_label(task_id, names.get(task_id, "")) if isinstance(task_id, int) else None
         acts.append(Act(actor, kind, label))
     return acts
 
@@ -41,7 +43,7 @@ def withdraw_case(ctx: AppContext, *, instance_id: int, actor: str, reason: obje
     def apply(session: Session, instance: ProcessInstance, _task: HumanTask | None) -> dict[str, Any]:
         scene = scene_of(session, actor, instance)
         refuse(rules.withdraw_refusal(scene, acts_of_others(session, instance))
-               or rules.text_refusal(reason, "reason", rules.REASON_MAX, "撤回原因"))
+               or rules.text_refusal(reason, "reason", rules.REASON_MAX, Message("what.withdraw_reason")))
         text = str(reason).strip()
         closed = end_case(session, instance, actor=actor, now=now)
         queue_notice(ctx, session, instance=instance, usernames=[t.assignee or "" for t in closed], notice=Notice(

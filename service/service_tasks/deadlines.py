@@ -1,4 +1,4 @@
-"""Working-day arithmetic for diagrams: noon column, end of working day N, reminder times."""
+"""Working-day arithmetic for diagrams: noon column, end of working day N, the next working day, reminder times."""
 
 from __future__ import annotations
 
@@ -43,3 +43,18 @@ def working_day_deadline(ctx: ServiceContext, params: Mapping[str, Any]) -> str:
     deadline = ctx.calendar.deadline_by_noon_rule(
         received(ctx, params), int(params["days_before_noon"]), int(params["days_after_noon"]))
     return deadline.isoformat()
+
+
+@operation("next_working_day_end", optional=("received_at",))
+def next_working_day_end(ctx: ServiceContext, params: Mapping[str, Any]) -> str:
+    """End of the first working day after the day of receipt (default: now).
+
+    Rule 9 gives sales "one working day from the day the mail is received" (收到…之日起在一工作日内回复) and
+    the engineer "the next working day": the day of receipt is not counted, whatever the hour (no noon rule
+    here), so a mail received on a working day is answered by the end of the next one. A mail received on a
+    non-working day has no working day of receipt to skip; its one working day is the first one after it
+    (Saturday → Monday), the same day as if it had arrived on the Friday before.
+    """
+    receipt_day = received(ctx, params).astimezone(ctx.calendar.tz).date()
+    answer_day = ctx.calendar.next_workday_on_or_after(receipt_day + timedelta(days=1))
+    return datetime.combine(answer_day, ctx.calendar.end_of_day, tzinfo=ctx.calendar.tz).isoformat()

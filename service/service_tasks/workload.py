@@ -15,13 +15,23 @@ def _number(value: Any) -> float | None:
     return None if value in (None, "") else float(value)
 
 
-@operation("compute_workload", required=("factors",), optional=("estimated_person_days", "accounted_person_days"))
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+@operation("compute_workload", required=("factors",),
+           optional=("dimensions", "estimated_person_days", "accounted_person_days"))
 def compute_workload(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Estimated and accounted person-days = days × the product of the matched coefficients."""
-    factors = params["factors"]
-    factor_list = factors if isinstance(factors, list) else [factors]
+    """Estimated and accounted person-days = days × the product of the matched coefficients.
+
+    `dimensions` names, rule by rule, what each coefficient is for (the table's 维度 column), so the
+    technical director reviews each coefficient by name rather than a bare list of numbers."""
+    factor_list = _as_list(params["factors"])
     coefficient = workload.coefficient(factor_list)
     return {"factors": factor_list, "coefficient": coefficient,
+            "coefficients": workload.by_dimension(_as_list(params.get("dimensions")), factor_list),
             "estimated_person_days": workload.person_days(_number(params.get("estimated_person_days")), coefficient),
             "accounted_person_days": workload.person_days(_number(params.get("accounted_person_days")), coefficient)}
 

@@ -18,7 +18,7 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 def _admin_only() -> None:
     if "admin" not in me()["roles"]:
-        raise Forbidden("only administrators manage users")
+        raise Forbidden("user.admin_only", user=me()["username"])
 
 
 @bp.get("/admin/users")

@@ -12,6 +12,7 @@ from service.adapters.table_export import case_download
 from service.domain.case_search_terms import STATUSES, CaseQuery, default_order
 from service.operations import case_search
 from service.operations.errors import ValidationFailed
+from service.operations.localise import localise_process_choices, localise_rows
 from service.web import bp
 from service.web.common import context, me, page
 from service.web.i18n import language, t
@@ -46,10 +47,14 @@ def case_list():  # type: ignore[no-untyped-def]
         query = case_search.parse_query(request.args)
         result = case_search.search(ctx, actor, query)
     except ValidationFailed as exc:
-        errors, result = exc.errors, case_search.nothing_found(ctx, actor, request.args.get("tab", ""))
+        errors = exc.field_errors(language())
+        result = case_search.nothing_found(ctx, actor, request.args.get("tab", ""))
         query = CaseQuery(tab=result["tab"] if result["tab"] == request.args.get("tab") else "")
+    result["rows"] = localise_rows(ctx, result["rows"], language())
+    choices = case_search.filter_choices(ctx, actor)
+    choices["processes"] = localise_process_choices(ctx, choices["processes"], language())
     return page("cases.html", 400 if errors else 200, query=query, result=result, errors=errors,
-                args=request.args, links=_links(query), choices=case_search.filter_choices(ctx, actor),
+                args=request.args, links=_links(query), choices=choices,
                 statuses=STATUSES, sortable=SORTABLE, per_page_choices=PER_PAGE_CHOICES,
                 export_max=case_search.EXPORT_MAX)
 
@@ -59,6 +64,7 @@ def case_export(fmt: str):  # type: ignore[no-untyped-def]
     """The whole current result (not only the page shown), as a download named in the reader's language."""
     ctx = context()
     result = case_search.search(ctx, me()["username"], case_search.parse_query(request.args), export=True)
+    result["rows"] = localise_rows(ctx, result["rows"], language())
     download = case_download(result, fmt, t, language(), ctx.tz, ctx.now().astimezone(ctx.tz).date())
     return Response(download.body, headers=download.headers)
 

@@ -11,7 +11,7 @@ from service.operations import case_moves
 from service.operations.errors import OperationError, ValidationFailed
 from service.web import bp
 from service.web.common import context, me
-from service.web.i18n import t
+from service.web.i18n import language, t
 
 
 @bp.app_template_global()
@@ -29,8 +29,8 @@ def _act(task_id: int, action: Callable[[], Any], done: str):  # type: ignore[no
         action()
         flash(done, "success")
     except OperationError as exc:
-        fields = exc.errors if isinstance(exc, ValidationFailed) else {}
-        flash(f"{t('moves.refused')}{'；'.join(fields.values()) if fields else exc}", "error")
+        fields = exc.field_errors(language()) if isinstance(exc, ValidationFailed) else {}
+        flash(f"{t('moves.refused')}{'；'.join(fields.values()) if fields else exc.render(language())}", "error")
     return redirect(url_for("web.task_page", task_id=task_id))
 
 

@@ -1,4 +1,8 @@
-"""One case: status, data, open tasks, timeline, diagram, mail thread, documents, linked cases."""
+"""One case: status, open tasks, summary, data, timeline, diagram, mail thread, documents, linked cases.
+
+What the reader sees of it is decided once, in `domain.case_view` (through the queries): this page only
+lays out what comes back, internal variables behind 「技术细节」, system steps behind a toggle.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,40 @@ from typing import Any
 
 from flask import flash, redirect, request, send_file, url_for
 
-from service.operations import inbox, incidents, queries
+from service.domain.case_view import PEOPLES_EVENTS
+from service.domain.documents import file_name, references
+from service.operations import case_context, inbox, incidents, queries
 from service.operations.errors import Forbidden
+from service.operations.localise import localise_case
 from service.web import bp
 from service.web.common import INCIDENT_READERS, context, me, page, role_name, when
 from service.web.diagram_view import diagram_config
-from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
-from service.web.i18n import known, t
+from service.web.form_view import labels
+from service.web.i18n import known, language, t
 
 
 @bp.get("/cases/<int:case_id>")
 def case_page(case_id: int):  # type: ignore[no-untyped-def]
-    ctx, actor = context(), me()["username"]
+    ctx, actor, lang = context(), me()["username"], language()
     case = queries.show_case(ctx, case_id, actor=actor)
-    events = queries.history(ctx, case_id, actor=actor)
-    names = inbox.element_names(ctx, case["process_id"], case["version"])
-    people = {u["username"]: u["display_name"] for u in inbox.user_list(ctx)}
-    children = inbox.linked_cases(ctx, case_id)
     info = inbox.definition_info(ctx, case["process_id"], case["version"])
-    field_labels, options = labels(info["forms"])
+    case = localise_case(ctx, {**case, "events": queries.history(ctx, case_id, actor=actor), "forms": info["forms"],
+                               "element_names": inbox.element_names(ctx, case["process_id"], case["version"])}, lang)
+    view = queries.case_view_for(ctx, case_id, actor)
+    events, names = case.pop("events"), case.pop("element_names")
+    people = people_names()
+    children = inbox.linked_cases(ctx, case_id) if not view.customer else []
+    field_labels, options = labels(case.pop("forms"))
     field_labels.update({k: t("var.due_of", task=name) for k, name in info["due_of"].items() if k not in field_labels})
+    rows = _data_rows(case["data"], field_labels, options, case_id, people)
+    for row in rows:
+        row["internal"] = view.is_internal(row["key"])
     return page(
-        "case.html", case=case, children=children,
-        rows=_data_rows(case["data"], field_labels, options, case_id, people),
+        "case.html", case=case, children=children, rows=rows, technical=view.technical,
+        sees_comments=view.shows_comments, sees_mails=view.shows_mails,
+        summary=shown_fields(case_context.case_summary(ctx, case_id, actor, lang), case_id, people),
         timeline=[_sentence(e, names, people, field_labels, options) for e in events],
-        mails=inbox.case_mails(ctx, [case_id] + [c["id"] for c in children]),
+        mails=inbox.case_mails(ctx, [case_id] + [c["id"] for c in children]) if view.shows_mails else [],
         raise_links=_raise_links(case),
         diagram=diagram_config(case["process_id"], case["version"], inbox.diagram_state(ctx, case_id)),
         people=people, element_names=names,
@@ -55,7 +68,7 @@ def incident_cancel(incident_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/admin/incidents")
 def admin_incidents():  # type: ignore[no-untyped-def]
     if not set(me()["roles"]) & INCIDENT_READERS:
-        raise Forbidden("only administrators, process owners and auditors see incidents")
+        raise Forbidden("incident.may_not_list", user=me()["username"])
     return page("incidents.html", incidents=incidents.list_incidents(context()))
 
 
@@ -63,6 +76,10 @@ def admin_incidents():  # type: ignore[no-untyped-def]
 def case_document(case_id: int):  # type: ignore[no-untyped-def]
     stored = inbox.case_document(context(), case_id, request.args.get("ref", ""), me()["username"])
     return send_file(stored.path, as_attachment=True, download_name=stored.name)
+
+
+def people_names() -> dict[str, str]:
+    return {u["username"]: u["display_name"] for u in inbox.user_list(context())}
 
 
 def _raise_links(case: dict[str, Any]) -> list[dict[str, str]]:
@@ -78,16 +95,35 @@ def _raise_links(case: dict[str, Any]) -> list[dict[str, str]]:
     return found
 
 
-def _show(value: Any, choices: dict[str, str]) -> str:
+def show_value(value: Any, choices: dict[str, str], people: dict[str, str] | None = None) -> str:
+    """A variable as people read it: option labels, 是/否, names of people, file names of documents."""
+    people = people or {}
     if isinstance(value, bool):
         return t("yes") if value else t("no")
     if isinstance(value, list):
-        return "、".join(_show(v, choices) for v in value)
+        return "、".join(show_value(v, choices, people) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}: {_show(v, {})}" for k, v in value.items())
+        return "；".join(f"{k}: {show_value(v, {})}" for k, v in value.items())
     if value is None:
         return ""
-    return choices.get(str(value), str(value))
+    if references(value):
+        return file_name(value)
+    if str(value) in choices:
+        return choices[str(value)]
+    if isinstance(value, str) and value in people:  # a user name: say who it is
+        return f"{people[value]} ({value})"
+    return str(value)
+
+
+def shown_fields(fields: list[dict[str, Any]], case_id: int, people: dict[str, str]) -> list[dict[str, Any]]:
+    """Filled fields (case_context) with their values in words and their documents as links."""
+    return [{**f, "shown": show_value(f["value"], f["options"], people),
+             "documents": _document_links(f["value"], case_id)} for f in fields]
+
+
+def _document_links(value: Any, case_id: int) -> list[dict[str, str]]:
+    return [{"name": file_name(ref), "url": url_for("web.case_document", case_id=case_id, ref=ref)}
+            for ref in references(value)]
 
 
 def _data_rows(data: dict[str, Any], field_labels: dict[str, str], options: dict[str, dict[str, str]],
@@ -99,15 +135,10 @@ def _data_rows(data: dict[str, Any], field_labels: dict[str, str], options: dict
         if value in (None, "", []):
             continue
         label = field_labels.get(key) or (t(f"var.{key}") if known(f"var.{key}") else key)
-        row: dict[str, Any] = {"key": key, "label": label, "value": _show(value, options.get(key, {})),
-                               "internal": label == key}
+        row: dict[str, Any] = {"key": key, "label": label, "value": show_value(value, options.get(key, {}), people),
+                               "documents": _document_links(value, case_id)}
         if key.endswith("_at") or key.endswith("_due"):
             row["value"] = _time_or_text(value)
-        elif isinstance(value, str) and value in people:  # a user name: say who it is
-            row["value"] = f"{people[value]} ({value})"
-        if key.startswith(DOCUMENT_PREFIX) and str(value).startswith("upload:"):
-            row["document"] = {"name": upload_name(value),
-                               "url": url_for("web.case_document", case_id=case_id, ref=value)}
         rows.append(row)
     return rows
 
@@ -119,23 +150,22 @@ def _time_or_text(value: Any) -> str:
         return str(value)
 
 
-def _shown_value(key: str, value: Any, options: dict[str, dict[str, str]]) -> str:
-    """A document is named by its file, not by its upload reference."""
-    return upload_name(value) if key.startswith(DOCUMENT_PREFIX) else _show(value, options.get(key, {}))
-
-
 def _person(people: dict[str, str], username: Any) -> str:
     if isinstance(username, list):
         return "、".join(people.get(str(u), str(u)) for u in username)
     return people.get(str(username), str(username)) if username else ""
 
 
+def actor_name(people: dict[str, str], actor: str | None) -> str:
+    return {"system": t("ev.system"), "worker": t("ev.worker")}.get(actor or "") or people.get(
+        actor or "", actor or "")
+
+
 def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, str], field_labels: dict[str, str],
               options: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """One audit event as a sentence: who did what, when."""
+    """One audit event as a sentence: who did what, when; a person's action or a system step."""
     p, kind = event["payload"] or {}, event["type"]
-    actor = {"system": t("ev.system"), "worker": t("ev.worker")}.get(event["actor"]) or people.get(
-        event["actor"], event["actor"])
+    actor = actor_name(people, event["actor"])
     element = p.get("element_id") or ""
     name = p.get("name") or names.get(element) or p.get("operation") or element
     values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
@@ -149,6 +179,6 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
         detail = t("ev.due", due=when(p["due_at"]))
     elif kind in ("task_completed", "case_started") and p.get("data"):
         shown = [(k, v) for k, v in p["data"].items() if k in field_labels and v not in (None, "")]
-        detail = "；".join(f"{field_labels[k]}：{_shown_value(k, v, options)}" for k, v in shown[:8])
+        detail = "；".join(f"{field_labels[k]}：{show_value(v, options.get(k, {}), people)}" for k, v in shown[:8])
     return {"at": when(event["at"]), "actor": actor, "text": text, "detail": detail, "kind": kind,
-            "seq": event["seq"]}
+            "seq": event["seq"], "system": kind not in PEOPLES_EVENTS}

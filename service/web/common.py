@@ -17,10 +17,12 @@ from werkzeug.exceptions import HTTPException
 
 from service.api import errors as api_errors
 from service.api.auth import csrf_token, session_user
+from service.domain.due import due_words
+from service.domain.messages import Message, render
 from service.domain.roles import ROLES, role_label
 from service.operations import inbox
 from service.operations.context import AppContext
-from service.operations.errors import OperationError
+from service.operations.errors import OperationError, ValidationFailed
 from service.web import bp
 from service.web.i18n import known, language, t
 
@@ -84,15 +86,8 @@ def when(value: str | datetime | None, with_time: bool = True) -> str:
 
 
 def due_text(due: dict[str, Any] | None) -> str:
-    if not due:
-        return t("due.none")
-    days = due["days"]
-    if due["kind"] == "today":
-        return t("due.today")
-    if due["kind"] == "overdue" and not days:
-        return t("due.overdue_today")
-    key = "due.overdue" if due["kind"] == "overdue" else "due.left"
-    return t(key + ".one") if days == 1 else t(key, n=days)
+    """The deadline in working hours, worded as everywhere else (service.domain.due)."""
+    return due_words(due or None, language())
 
 
 def role_name(role_id: str | None) -> str:
@@ -121,18 +116,40 @@ def page(template: str, status: int = 200, **values: Any):  # type: ignore[no-un
     return render_template(template, **values), status
 
 
-def _error_page(status: int, detail: str, log_id: str | None = None):  # type: ignore[no-untyped-def]
+def _error_page(status: int, detail: str, log_id: str | None = None,  # type: ignore[no-untyped-def]
+                error_code: str | None = None):
+    """The error in the page's language; `error_code` (a message code) for scripts and tests."""
     if wants_json():
-        return jsonify({"error": detail, "status": status, **({"log_id": log_id} if log_id else {})}), status
+        return jsonify({"error": detail, "status": status, **({"code": error_code} if error_code else {}),
+                        **({"log_id": log_id} if log_id else {})}), status
     message = t(f"err.{status}") if known(f"err.{status}") else t("err.title")
     if log_id is None:
-        return page("error.html", status, code=status, detail=detail, message=message)
+        return page("error.html", status, code=status, detail=detail, message=message, error_code=error_code)
     try:  # the page of an unexpected error reads nothing from the database (it may be what failed)
         return page("error.html", status, code=status, detail=detail, message=message, log_id=log_id,
                     me=None, is_admin=False)
     except Exception:  # noqa: BLE001  (even the template failed: plain text still names the id)
         text = f"{status} {message} · {t('err.log_id', id=log_id)}"
         return text, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _in_page_language(value: Any) -> Any:
+    """Every `{{ … }}` of a template: a message (a refusal, a field error) in the page's language."""
+    return value.render(language()) if isinstance(value, Message) else value
+
+
+@bp.record_once
+def _render_messages(state: Any) -> None:
+    state.app.jinja_env.finalize = _in_page_language
+
+
+def said(exc: OperationError) -> str:
+    """A use case's error in the page's language, its field errors after it."""
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        fields = "；" if language() == "zh" else "; "
+        return exc.render(language()) + ("：" if language() == "zh" else ": ") + fields.join(
+            exc.field_errors(language()).values())
+    return exc.render(language())
 
 
 def _is_api() -> bool:
@@ -148,7 +165,7 @@ def _csrf(_exc: CsrfRefused):  # type: ignore[no-untyped-def]
 def _operation_error(exc: OperationError):  # type: ignore[no-untyped-def]
     if _is_api():
         return api_errors.operation_problem(exc)
-    return _error_page(exc.status, str(exc))
+    return _error_page(exc.status, said(exc), error_code=exc.code)
 
 
 @bp.app_errorhandler(HTTPException)
@@ -156,7 +173,8 @@ def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
     if _is_api():
         return api_errors.http_problem(exc)
     code = exc.code or 500
-    return _error_page(code, t("err.413") if code == 413 else str(exc.description or ""))
+    return _error_page(code, t("err.413") if code == 413 else render(f"http.{code}" if code in api_errors.HTTP_CODES
+                                                                     else "http.other", language(), status=code))
 
 
 @bp.app_errorhandler(Exception)

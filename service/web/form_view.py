@@ -1,11 +1,11 @@
-"""What the pages need to know about a form-js form: field ids, labels, option labels, document fields."""
+"""What the pages need to know about a form-js form: field ids, labels, option labels.
+
+Which values are documents is answered by `service.domain.documents`, not here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-
-DOCUMENT_PREFIX = "doc_"
 
 
 def _inputs(components: list[Any]) -> Iterator[dict[str, Any]]:
@@ -25,30 +25,15 @@ def field_ids(form: dict[str, Any] | None) -> dict[str, str]:
 
 
 def document_fields(form: dict[str, Any] | None) -> list[dict[str, str]]:
-    """Text fields named `doc_*`: they hold an upload reference."""
-    return [{"key": str(c["key"]), "id": str(c.get("id") or c["key"]), "label": str(c.get("label") or c["key"])}
-            for c in _inputs((form or {}).get("components", []))
-            if str(c["key"]).startswith(DOCUMENT_PREFIX) and c.get("type") == "textfield"]
+    """No separate upload box any more: a filepicker field uploads by itself. Kept (empty) only until the
+    task pages stop passing `docs` to their template."""
+    return []
 
 
 def upload_only(form: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of the form whose document fields only the upload control fills: typed text is no upload reference."""
-    if not form:
-        return form
-
-    def mark(components: list[Any]) -> list[Any]:
-        marked = []
-        for c in components or []:
-            if isinstance(c, dict):
-                c = dict(c)
-                if str(c.get("key") or "").startswith(DOCUMENT_PREFIX) and c.get("type") == "textfield":
-                    c["readonly"] = True
-                if c.get("components"):
-                    c["components"] = mark(c["components"])
-            marked.append(c)
-        return marked
-
-    return {**form, "components": mark(form.get("components", []))}
+    """The form as it is (a filepicker field takes no typed text). Kept only until the task pages stop
+    calling it."""
+    return form
 
 
 def labels(forms: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -63,9 +48,3 @@ def labels(forms: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, s
                 if isinstance(value, dict) and "value" in value:
                     options.setdefault(key, {})[str(value["value"])] = str(value.get("label", value["value"]))
     return names, options
-
-
-def upload_name(reference: Any) -> str:
-    """`upload:<sha256>/<name>` → name."""
-    text = str(reference or "")
-    return text.split("/", 1)[1] if text.startswith("upload:") and "/" in text else text

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
 
 from service.domain.access import READ_ALL_ROLES
 from service.operations import inbox, task_claims
 from service.operations.inbox import InboxFilter
+from service.operations.localise import localise_process_choices, localise_rows
 from service.web import bp
 from service.web.common import context, due_text, me, page, role_name, safe_next, when
-from service.web.i18n import t
+from service.web.i18n import language, t
 
 
 def _filter() -> InboxFilter:
@@ -27,7 +29,7 @@ def _filter() -> InboxFilter:
 def inbox_page():  # type: ignore[no-untyped-def]
     """My open tasks; auditors, process owners and administrators with none go to all cases instead."""
     flt = _filter()
-    result = inbox.inbox(context(), me()["username"], flt)
+    result = _in_reader_language(inbox.inbox(context(), me()["username"], flt))
     if not result["total"] and not request.args and set(me()["roles"]) & READ_ALL_ROLES:
         return redirect(url_for("web.case_list", tab="all"))
     return page("inbox.html", tab="open", flt=flt, result=result)
@@ -35,13 +37,13 @@ def inbox_page():  # type: ignore[no-untyped-def]
 
 @bp.get("/done")
 def done_page():  # type: ignore[no-untyped-def]
-    result = inbox.completed_by(context(), me()["username"], request.args.get("page", 1, type=int))
+    result = _in_reader_language(inbox.completed_by(context(), me()["username"], request.args.get("page", 1, type=int)))
     return page("done.html", tab="done", result=result)
 
 
 @bp.get("/inbox.csv")
 def inbox_csv():  # type: ignore[no-untyped-def]
-    result = inbox.inbox(context(), me()["username"], _filter(), per_page=None)
+    result = _in_reader_language(inbox.inbox(context(), me()["username"], _filter(), per_page=None))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["#", t("inbox.process"), t("inbox.case"), t("inbox.task"), t("inbox.role"),
@@ -54,6 +56,13 @@ def inbox_csv():  # type: ignore[no-untyped-def]
     body = "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=inbox.csv"}, content_type="text/csv; charset=utf-8")
+
+
+def _in_reader_language(result: dict[str, Any]) -> dict[str, Any]:
+    """Task and process names as the reader reads them (the diagrams' English with `lang=en`)."""
+    rows = localise_rows(context(), result["rows"], language())
+    return {**result, "rows": rows, **({"processes": localise_process_choices(
+        context(), result["processes"], language())} if "processes" in result else {})}
 
 
 def _cell(value: object) -> object:

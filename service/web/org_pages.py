@@ -26,7 +26,7 @@ ID = re.compile(r"^[0-9]{1,9}$")
 
 def _admin_only() -> str:
     if "admin" not in me()["roles"]:
-        raise Forbidden("只有系统管理员可以管理组织架构 (only administrators manage the organisation)")
+        raise Forbidden("organisation.admin_only", user=me()["username"])
     return str(me()["username"])
 
 
@@ -48,14 +48,14 @@ def _department_id(name: str) -> int | None:
     if not text:
         return None
     if not ID.match(text):
-        raise ValidationFailed("department refused", {name: t("org.pick_department")})
+        raise ValidationFailed("department.refused", {name: t("org.pick_department")})
     return int(text)
 
 
 def _chosen_department() -> int:
     department_id = _department_id("department")
     if department_id is None:
-        raise ValidationFailed("no department", {"department": t("org.pick_department")})
+        raise ValidationFailed("department.none_chosen", {"department": t("org.pick_department")})
     return department_id
 
 
@@ -117,7 +117,7 @@ def org_place_person():  # type: ignore[no-untyped-def]
 
     def place(actor: str) -> None:
         if not username:
-            raise ValidationFailed("no person", {"username": t("org.pick_person")})
+            raise ValidationFailed("organisation.no_person", {"username": t("org.pick_person")})
         organisation.place_user(context(), username=username, department_id=_department_id("department"),
                                 superior=request.form.get("superior"), mobile=request.form.get("mobile"),
                                 actor=actor)

@@ -22,7 +22,7 @@ def _check_text_fields() -> None:
                    request.form.items(multi=True) if request.mimetype in FORM_TYPES else ())
     errors = field_problems(fields)
     if errors:
-        raise ValidationFailed("request refused: " + ", ".join(errors), errors)
+        raise ValidationFailed("request.refused", errors, fields=", ".join(errors))
 
 
 def install(app: Flask) -> None:

@@ -8,12 +8,13 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
+from service.domain import documents
 from service.operations import action_options, case_comments, case_copies, task_actions, withdraw
 from service.operations.errors import OperationError, ValidationFailed
 from service.web import bp
 from service.web.common import context, me
-from service.web.form_view import DOCUMENT_PREFIX, labels, upload_name
-from service.web.i18n import t
+from service.web.form_view import labels
+from service.web.i18n import language, t
 
 
 @bp.app_template_global()
@@ -40,7 +41,7 @@ def _draft_rows(draft: dict[str, Any] | None, form: dict[str, Any] | None) -> li
         if value in (None, "", []):
             continue
         values = value if isinstance(value, list) else [value]
-        shown = "、".join(upload_name(v) if key.startswith(DOCUMENT_PREFIX) else
+        shown = "、".join(documents.file_name(v) if documents.is_reference(v) else
                          t("yes") if v is True else t("no") if v is False else
                          options.get(key, {}).get(str(v), str(v)) for v in values if v is not None)
         rows.append((names.get(key, key), shown))
@@ -52,10 +53,11 @@ def _attempt(action: Callable[[], str], back: str) -> Any:
     try:
         target = action()
     except ValidationFailed as exc:
-        flash(t("ta.refused", why="；".join(exc.errors.values()) or str(exc.args[0])), "error")
+        fields = exc.field_errors(language())
+        flash(t("ta.refused", why="；".join(fields.values()) or exc.render(language())), "error")
         return redirect(back)
     except OperationError as exc:
-        flash(t("ta.refused", why=str(exc)), "error")
+        flash(t("ta.refused", why=exc.render(language())), "error")
         return redirect(back)
     return redirect(target)
 

@@ -74,7 +74,7 @@ def test_double_completion_is_409(ctx, client, tokens):
     url = f"/api/v1/tasks/{task['id']}/complete"
     assert client.post(url, headers=tokens["tech_director"], json={"data": {"accepted": "no"}}).status_code == 200
     again = client.post(url, headers=tokens["tech_director"], json={"data": {"accepted": "no"}})
-    assert again.status_code == 409 and "already completed" in again.json["detail"]
+    assert again.status_code == 409 and again.json["code"] == "task.already_by" and "已完成" in again.json["detail"]
 
 
 def test_invalid_data_is_400_with_per_field_errors(ctx, client, tokens):

@@ -219,6 +219,6 @@ def test_the_command_line_lists_the_same_cases(database_url, home, ctx, demo_cas
     keys = sorted(r[3] for r in sheet.iter_rows(min_row=2, values_only=True))
     assert keys == ["欧莱雅 / CITRIX安装", "欧莱雅 / 云桌面"]
     refused = run_cli(env, "cases", "--as", "sales1", "--tab", "all")
-    assert refused.returncode == 1 and "may not list all cases" in refused.stderr
+    assert refused.returncode == 1 and "不能查看全部案例" in refused.stderr
     wrong = run_cli(env, "cases", "--from", "2026-02-30", "--sort", "x")
     assert wrong.returncode == 1 and "from:" in wrong.stderr and "sort:" in wrong.stderr

@@ -40,7 +40,7 @@ def test_walkthrough_from_application_to_silent_confirmation(database_url, home,
     task = _task(env, "tech_director1")
     assert task["due_at"] == "2026-09-30T18:00:00+08:00"
     wrong = run_cli(env, "complete", str(task["id"]), "--as", "engineer1", "--data", '{"accepted": "yes"}')
-    assert wrong.returncode != 0 and "tech_director" in wrong.stderr
+    assert wrong.returncode != 0 and "技术总监" in wrong.stderr and "engineer1" in wrong.stderr
     _do(env, "tech_director1", "confirm_request", {"accepted": "yes", "engineer": "engineer1"})
     assert _task(env, "engineer1")["due_at"] == "2026-10-08T18:00:00+08:00"  # response, non-project: day 2
     _do(env, "engineer1", "engineer_assessment", {"assessment": "accept"})

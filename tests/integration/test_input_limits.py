@@ -100,7 +100,7 @@ def test_a_good_business_key_is_kept(client, headers):
 def test_control_characters_in_query_and_form_fields_are_a_field_error(ctx, client, headers):
     start_case(ctx)
     assert client.get("/api/v1/tasks?x=%00", headers=headers).json["errors"] == {
-        "x": "含有控制字符 U+0000，位置 0 (control character U+0000 at position 0)"}
+        "x": "第 0 个字符处有控制字符 U+0000"}
     sign_in(client, "tech_director1")
     page = client.get("/?q=%00")
     assert page.status_code == 400 and "U+0000" in page.text

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.operations import demo_org, org_import, org_views, organisation, users
-from service.operations.errors import NotFound, ValidationFailed
+from service.operations.errors import NotFound, ValidationFailed, render_text
 from service.persistence.models import Department, Event, User
 
 CONTRACT_DEPARTMENTS = {
@@ -161,7 +161,7 @@ def test_a_place_that_breaks_the_organisation_is_refused_with_a_field_error(ctx,
     before = _snapshot(ctx)
     with pytest.raises(ValidationFailed) as refused:
         organisation.place_user(ctx, username=username, actor="admin1", **values)
-    assert says in refused.value.errors[field]
+    assert says in str(refused.value.errors[field])  # the sentence a person reads (Chinese by default)
     assert _snapshot(ctx) == before
 
 
@@ -172,7 +172,7 @@ def test_a_superior_who_left_may_stay_until_someone_else_is_named(ctx):
         "mobile": [None, "13800138000"]}
     with pytest.raises(ValidationFailed) as refused:  # but nobody new is put under them
         organisation.place_user(ctx, superior="sales_lead2", mobile=None, **{**place, "username": "sales1"})
-    assert "已停用" in refused.value.errors["superior"]
+    assert "已停用" in str(refused.value.errors["superior"])
 
 
 def test_department_changes_that_break_the_tree_are_refused_and_change_nothing(ctx):
@@ -292,7 +292,7 @@ def test_one_bad_row_changes_nothing_and_names_its_row_and_column(ctx, kind):
     with pytest.raises(org_import.ImportRejected) as refused:
         org_import.import_organisation(ctx, content, actor="admin1")
     problems = refused.value.problems
-    assert any(p.sheet == "人员" and p.column == column and says in p.message and (row is None or p.row == row)
+    assert any(p.sheet == "人员" and p.column == column and says in str(p.message) and (row is None or p.row == row)
                for p in problems), [str(p) for p in problems]
     assert _snapshot(ctx) == before and _people(ctx)["sales1"]["display_name"] == "销售1"
 
@@ -307,7 +307,8 @@ def test_a_cycle_and_a_duplicate_name_the_rows_involved(ctx):
     cycle = next(p for p in refused.value.problems if p.row == rows["sales_director2"])
     assert cycle.column == "上级"
     for username in ("sales3", "sales_lead2", "sales_director1"):
-        assert f"{username} (row {rows[username]})" in cycle.message
+        assert f"{username}（第 {rows[username]} 行）" in str(cycle.message)
+        assert f"{username} (row {rows[username]})" in render_text(cycle.message, "en")
     duplicate = next(p for p in refused.value.problems if p.column == "用户名")
     assert duplicate.row == book["人员"].max_row and f"row {rows['sales1']}" in duplicate.message
 
@@ -319,4 +320,4 @@ def test_a_department_sheet_row_needs_a_known_parent_and_leader(ctx):
         org_import.import_organisation(ctx, content, actor="admin1")
     found = {(p.sheet, p.column) for p in refused.value.problems}
     assert found == {("部门", "部门路径"), ("部门", "负责人")}
-    assert any("西北区" in p.message for p in refused.value.problems)
+    assert any("西北区" in str(p.message) for p in refused.value.problems)

@@ -76,7 +76,8 @@ def test_a_token_expires_after_its_days(ctx, client, clock):
     assert client.get("/api/v1/tasks", headers=_bearer(token)).status_code == 200
     clock.advance(seconds=1)
     refused = client.get("/api/v1/tasks", headers=_bearer(token))
-    assert refused.status_code == 401 and "expired" in refused.json["detail"]
+    assert refused.status_code == 401 and refused.json["code"] == "auth.token_invalid"
+    assert "已过期" in refused.json["detail"]
     (listed,) = tokens.list_tokens(ctx, actor="engineer1")
     assert listed["state"] == "expired" and listed["name"] == "nightly report"
 

@@ -12,8 +12,7 @@ from service.operations import queries
 from service.operations.errors import ValidationFailed
 from tests.processes.walk import advance_to, do, mails, open_elements, run_worker_at, start, task, upload
 
-PROJECT_DOCS = ("project_proposal", "implementation_plan", "scope_statement", "project_schedule",
-                "project_management_plan")
+PROJECT_DOCS = ("proposal", "implementation_plan", "scope_statement", "project_schedule", "project_management_plan")
 
 
 def test_unclear_communication_brings_a_meeting_organised_by_sales(ctx):
@@ -28,7 +27,12 @@ def test_unclear_communication_brings_a_meeting_organised_by_sales(ctx):
 def test_non_project_support_needs_the_implementation_plan(ctx):
     case = start(ctx)
     advance_to(ctx, case, "planning_documents")
-    do(ctx, case, "planning_documents", {"doc_implementation_plan": ""})
+    with pytest.raises(ValidationFailed) as err:  # missing, and no waiver asked for
+        do(ctx, case, "planning_documents", {"doc_implementation_plan": ""})
+    assert list(err.value.errors) == ["doc_implementation_plan"]
+    do(ctx, case, "planning_documents", {"doc_implementation_plan": "", "request_waiver": True,
+                                         "waiver_requested_documents": ["implementation_plan"],
+                                         "waiver_request_reason": "客户已有实施规划"})
     assert open_elements(ctx, case) == ["waive_documents"]
     data = queries.show_case(ctx, case)["data"]
     assert data["documents_check"]["missing"] == ["implementation_plan"]
@@ -38,7 +42,9 @@ def test_project_support_cannot_move_on_until_each_document_is_attached_or_waive
     case = start(ctx, support_kind="project")
     advance_to(ctx, case, "planning_documents")
     attached = {f"doc_{name}": upload(ctx, f"{name}.docx") for name in PROJECT_DOCS[:3]}
-    do(ctx, case, "planning_documents", attached)
+    do(ctx, case, "planning_documents", {**attached, "request_waiver": True,
+                                         "waiver_requested_documents": list(PROJECT_DOCS[3:]),
+                                         "waiver_request_reason": "客户自己制订计划"})
     assert queries.show_case(ctx, case)["data"]["documents_check"]["missing"] == list(PROJECT_DOCS[3:])
     with pytest.raises(ValidationFailed) as err:  # a waiver needs its reason
         do(ctx, case, "waive_documents", {"waived_documents": ["project_schedule"]}, actor="tech_director1")
@@ -60,13 +66,17 @@ def test_a_reference_to_a_file_that_was_never_uploaded_is_refused(ctx):
     assert open_elements(ctx, case) == ["planning_documents"]
 
 
-def test_leaving_site_goes_through_the_director_when_sales_did_not_ask(ctx):
+def test_rule_8_without_a_request_from_sales_the_engineer_talks_to_the_director_then_texts_sales(ctx):
     case = start(ctx, notify_sales_on_leaving=False)
     advance_to(ctx, case, "leave_site")
-    do(ctx, case, "leave_site", {"leave_channel": "sms"})
-    assert open_elements(ctx, case) == ["inform_sales"]
-    do(ctx, case, "inform_sales", {"sms_summary": "工程师已离场，安装完成"}, actor="tech_director1")
-    assert open_elements(ctx, case) == ["customer_signoff"]
+    with pytest.raises(ValidationFailed) as err:  # the engineer must text sales himself
+        do(ctx, case, "leave_site", {"leave_channel": "sms"})
+    assert "sms_to_sales" in err.value.errors
+    do(ctx, case, "leave_site", {"leave_channel": "sms", "director_informed": True, "sales_texted": True,
+                                 "sms_to_sales": "已离场，安装完成，客户已测试"})
+    assert open_elements(ctx, case) == ["customer_signoff"]  # no task for the director
+    data = queries.show_case(ctx, case)["data"]
+    assert (data["director_informed"], data["sales_texted"]) == (True, True)
 
 
 def test_leaving_site_reported_to_sales_directly_when_asked(ctx):
@@ -81,7 +91,7 @@ def test_completion_mail_replies_to_all_on_the_application_thread(ctx, clock):
     advance_to(ctx, case, "completion_report")
     assert task(ctx, case, "completion_report")["due_at"] == "2026-10-08T18:00:00+08:00"  # the next working day
     do(ctx, case, "completion_report")
-    application, completion = mails(ctx, case)
+    application, _acceptance, completion = mails(ctx, case)
     assert completion["subject"] == "回复: " + application["subject"]
     assert completion["in_reply_to"] == application["message_id"]
     # reply-all: to the salesperson who applied, copying their line, the technical directors and GXM
@@ -92,10 +102,12 @@ def test_completion_mail_replies_to_all_on_the_application_thread(ctx, clock):
 
 def test_sales_silence_counts_as_confirmation(ctx, clock):
     case = start(ctx)
-    advance_to(ctx, case, "sales_confirmation")
+    advance_to(ctx, case, "sales_confirmation")  # the mail is received on Wed 09-30, before National Day
     due = task(ctx, case, "sales_confirmation")["due_at"]
-    assert due == "2026-09-30T18:00:00+08:00"
-    run_worker_at(ctx, clock, "2026-09-30T18:00:01")
+    assert due == "2026-10-08T18:00:00+08:00"  # one working day: the next one, after the holiday
+    run_worker_at(ctx, clock, "2026-10-08T17:59:59")
+    assert open_elements(ctx, case) == ["sales_confirmation"]
+    run_worker_at(ctx, clock, "2026-10-08T18:00:01")
     assert open_elements(ctx, case) == ["final_confirmation"]
     assert queries.get_task(ctx, task(ctx, case, "final_confirmation")["id"])["data"]["sales_confirmed"] == "silent"
 

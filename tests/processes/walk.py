@@ -11,13 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from service.adapters.archive_store import DocumentStore
-from service.operations import background, cases, queries
+from service.operations import background, cases, inbox, queries
 from service.operations.context import AppContext
 from tests.conftest import SHANGHAI
 
 APPLICATION = {
     "customer": "欧莱雅", "project": "CITRIX安装", "sales_name": "ZGH", "support_kind": "non_project",
-    "request_origin": "customer", "preparation_required": ["ppt"], "document_contents": "一、背景 二、方案",
+    "request_origin": "customer", "request_description": "安装 CITRIX 并接入现有域",
+    "preparation_required": ["ppt"], "preparation": "准备PPT和实施规划",
+    "document_support": True, "document_contents": "一、背景 二、方案",
     "notify_sales_on_leaving": True, "emergency": False, "estimated_person_days": 2,
 }
 
@@ -30,14 +32,18 @@ def upload(ctx: AppContext, name: str, content: str = "内容") -> str:
     return DocumentStore(ctx.settings.home).store_upload(content.encode("utf-8"), name).reference
 
 
-def happy_defaults(ctx: AppContext) -> dict[str, tuple[str, dict[str, Any]]]:
-    """element id → (who completes it, the form data a person would give)."""
+def happy_defaults(ctx: AppContext, instance_id: int | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
+    """element id → (who completes it, the form data a person would give to this case)."""
+    project = instance_id is not None and queries.show_case(ctx, instance_id)["data"].get("support_kind") == "project"
     return {
         "confirm_request": ("tech_director1", {"accepted": "yes", "engineer": "engineer1"}),
-        "confirm_emergency": ("tech_director1", {"channel": "phone", "engineer": "engineer1"}),
+        "confirm_emergency": ("tech_director1", {"emergency_accepted": "yes", "channel": "phone",
+                                                 "engineer": "engineer1"}),
         "engineer_assessment": ("engineer1", {"assessment": "accept"}),
         "communication": ("engineer1", {"customer_situation": "客户现有 CITRIX 6.5",
-                                        "customer_preparation": "准备服务器", "clear": "yes"}),
+                                        "customer_preparation": "准备服务器", "clear": "yes",
+                                        **({"project_manager": "project_manager1"} if project else {})}),
+        "pm_communication": ("project_manager1", {"pm_notes": "注意项目里程碑"}),
         "planning_documents": ("engineer1", {"doc_implementation_plan": upload(ctx, "实施规划.docx"),
                                              "estimated_person_days": 2}),
         "work": ("engineer1", {"work_summary": "安装并测试", "person_days_spent": 2, "work_location": "onsite",
@@ -70,7 +76,7 @@ def task(ctx: AppContext, instance_id: int, element_id: str) -> dict[str, Any]:
 
 def do(ctx: AppContext, instance_id: int, element_id: str, data: dict[str, Any] | None = None,
        actor: str | None = None) -> None:
-    defaults = happy_defaults(ctx).get(element_id, ("", {}))
+    defaults = happy_defaults(ctx, instance_id).get(element_id, ("", {}))
     cases.complete_task(ctx, task_id=task(ctx, instance_id, element_id)["id"], actor=actor or defaults[0],
                         data={**defaults[1], **(data or {})})
 
@@ -79,7 +85,7 @@ def advance_to(ctx: AppContext, instance_id: int, target: str, overrides: dict[s
     """Complete open tasks with happy-path data until `target` is open."""
     overrides = overrides or {}
     defaults = happy_defaults(ctx)
-    for _ in range(30):
+    for _ in range(40):
         open_now = open_elements(ctx, instance_id)
         if target in open_now:
             return
@@ -101,3 +107,10 @@ def notices(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
 def run_worker_at(ctx: AppContext, clock: Any, when: str) -> background.WorkReport:
     clock.set(at(when))
     return background.run_once(ctx)
+
+
+def mail_body(ctx: AppContext, instance_id: int, subject: str) -> str:
+    """The body of the case's last mail with this subject, as its readers receive it."""
+    bodies = [m["body"] for m in inbox.case_mails(ctx, [instance_id]) if m["subject"] == subject]
+    assert bodies, f"no mail '{subject}' in case {instance_id}"
+    return str(bodies[-1])

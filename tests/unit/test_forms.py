@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from service.domain.forms import (
-    FormError,
-    FormField,
-    form_fields,
-    json_schema,
-    load_form,
-    validate_submission,
-)
+from service.domain import forms
+from service.domain.forms import FormError, FormField, form_fields, form_values, json_schema, load_form
+from service.domain.messages import rendered
 
 SOURCE = "forms/technical_support/confirm_request.form"
 
@@ -102,6 +97,12 @@ def form() -> dict[str, Any]:
     return load_form(json.dumps(FORM, ensure_ascii=False, indent=2), SOURCE)
 
 
+def validate_submission(form: dict[str, Any], data: Any, case_data: dict[str, Any] | None = None,
+                        lang: str = "zh") -> dict[str, str]:
+    """The field errors as a reader of `lang` sees them."""
+    return dict(rendered(forms.validate_submission(form, data, case_data), lang))
+
+
 def invalid(form: dict[str, Any], **changes: Any) -> dict[str, str]:
     data = copy.deepcopy(VALID)
     data.update(changes)
@@ -121,12 +122,12 @@ def test_empty_optional_fields_pass(form: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("changes", "key", "fragment"),
     [
-        ({"customer_name": "   "}, "customer_name", "客户名称: 必填 (required)"),
+        ({"customer_name": "   "}, "customer_name", "客户名称: 必填"),
         ({"customer_name": None}, "customer_name", "必填"),
         ({"customer_name": "长" * 41}, "customer_name", "最多 40 个字符"),
         ({"customer_name": 42}, "customer_name", "文本"),
-        ({"support_kind": "other"}, "support_kind", "project, non_project"),
-        ({"support_kind": None}, "support_kind", "支持类型: 必填"),
+        ({"support_kind": "other", "reject_reason": "不做"}, "support_kind", "project, non_project"),
+        ({"support_kind": None, "reject_reason": "不做"}, "support_kind", "支持类型: 必填"),
         ({"person_days": -1}, "person_days", "人天: 不能小于 0"),
         ({"person_days": 61}, "person_days", "不能大于 60"),
         ({"person_days": "三"}, "person_days", "数字"),
@@ -138,7 +139,7 @@ def test_empty_optional_fields_pass(form: dict[str, Any]) -> None:
         ({"visit_date": "10/08/2026"}, "visit_date", "上门日期"),
         ({"call_time": "25:00"}, "call_time", "HH:MM"),
         ({"contact_email": "wang@"}, "contact_email", "邮箱"),
-        ({"contract_no": "HT-12345"}, "contract_no", "HT-"),
+        ({"contract_no": "HT-12345"}, "contract_no", "合同号: 格式不正确"),
         ({"description": "太短"}, "description", "至少 5 个字符"),
         ({"docs_ok": False}, "docs_ok", "资料齐全: 必填"),
         ({"docs_ok": "yes"}, "docs_ok", "是/否"),
@@ -161,17 +162,19 @@ def test_each_violation_is_keyed_by_field(
 def test_missing_required_fields_are_reported_together(form: dict[str, Any]) -> None:
     errors = validate_submission(form, {"contact": {}})
     assert errors == {
-        "customer_name": "客户名称: 必填 (required)",
-        "support_kind": "支持类型: 必填 (required)",
-        "docs_ok": "资料齐全: 必填 (required)",
-        "contact.name": "姓名: 必填 (required)",
+        "customer_name": "客户名称: 必填",
+        "support_kind": "支持类型: 必填",
+        "docs_ok": "资料齐全: 必填",
+        "contact.name": "姓名: 必填",
+        "reject_reason": "驳回原因: 必填",  # shown: the support kind is not "project"
     }
+    assert list(errors) == ["customer_name", "support_kind", "docs_ok", "contact.name", "reject_reason"]
 
 
 def test_missing_group_object_is_reported_on_the_group(form: dict[str, Any]) -> None:
     data = copy.deepcopy(VALID)
     del data["contact"]
-    assert validate_submission(form, data) == {"contact": "联系人: 必填 (required)"}
+    assert validate_submission(form, data) == {"contact": "联系人: 必填"}
 
 
 def test_submission_must_be_an_object(form: dict[str, Any]) -> None:
@@ -266,8 +269,7 @@ def test_unknown_fields_are_reported_each_by_key(form: dict[str, Any]) -> None:
     data["work_items"][0]["note"] = "夜间"
     errors = validate_submission(form, data)
     assert sorted(errors) == ["business_key", "contact.fax", "submit", "work_items[0].note"]
-    assert errors["business_key"] == ("business_key: 未知字段，表单中没有这一项 "
-                                      "(unknown field: this form has no input of that name)")
+    assert errors["business_key"] == "business_key: 未知字段，表单中没有这一项"
     assert "contact.fax: 未知字段" in errors["contact.fax"]
 
 
@@ -285,7 +287,7 @@ def test_layout_components_take_no_values() -> None:
     ({"work_items": [{"task": "现场\x00调试"}]}, "work_items[0].task"),
     ({"visit_date": "2026-10-08\n"}, "visit_date"),
     ({"regions": ["华北\r"]}, "regions"),
-    ({"attachments": "upload:ab/单.pdf\n"}, "attachments"),
+    ({"attachments": [f"upload:{'a' * 64}/单.pdf\n"]}, "attachments"),
 ])
 def test_single_line_fields_refuse_line_breaks_and_control_characters(
     form: dict[str, Any], changes: dict[str, Any], key: str
@@ -297,9 +299,10 @@ def test_single_line_fields_refuse_line_breaks_and_control_characters(
 
 def test_control_character_message_names_the_character_and_its_place(form: dict[str, Any]) -> None:
     errors = invalid(form, customer_name="欧莱雅\r\n")
-    assert errors == {"customer_name": "客户名称: 单行字段不能包含换行或控制字符：第 4 个字符是 U+000D "
-                                       "(a single-line field takes no line breaks or control characters; "
-                                       "character 4 is U+000D)"}
+    assert errors == {"customer_name": "客户名称: 单行字段不能包含换行或控制字符：第 4 个字符是 U+000D"}
+    assert validate_submission(form, {**VALID, "customer_name": "欧莱雅\r\n"}, lang="en") == {
+        "customer_name": "客户名称: a single-line field takes no line breaks or control characters; "
+                         "character 4 is U+000D"}
 
 
 def test_textarea_takes_line_breaks_and_tabs_but_no_other_control_characters(form: dict[str, Any]) -> None:
@@ -307,3 +310,86 @@ def test_textarea_takes_line_breaks_and_tabs_but_no_other_control_characters(for
     errors = invalid(form, description="第一行\x1b[31m第二行")
     assert list(errors) == ["description"]
     assert errors["description"].startswith("问题描述: 不能包含除换行和制表符以外的控制字符：第 4 个字符是 U+001B")
+
+
+REFERENCE = f"upload:{'a' * 64}/实施规划.docx"
+DOCUMENTS_FORM: dict[str, Any] = {"components": [
+    {"type": "checklist", "id": "Field_needed", "key": "required_documents", "label": "需要的文档",
+     "values": [{"label": "实施规划", "value": "implementation_plan"}, {"label": "方案", "value": "proposal"}]},
+    {"type": "filepicker", "id": "Field_plan", "key": "doc_implementation_plan", "label": "实施规划",
+     "validate": {"required": True},
+     "conditional": {"hide": '=not(list contains(required_documents, "implementation_plan"))'}},
+    {"type": "filepicker", "id": "Field_photos", "key": "site_photos", "label": "现场照片", "multiple": True},
+    {"type": "number", "id": "Field_days", "key": "person_days", "label": "人天", "readonly": True},
+    {"type": "textfield", "id": "Field_note", "key": "note", "label": "说明", "validate": {"required": True}},
+]}
+
+
+@pytest.fixture
+def documents_form() -> dict[str, Any]:
+    return load_form(json.dumps(DOCUMENTS_FORM, ensure_ascii=False), SOURCE)
+
+
+def test_a_filepicker_holds_an_upload_reference_or_a_list_of_them(documents_form: dict[str, Any]) -> None:
+    needed = {"required_documents": ["implementation_plan"], "note": "好"}
+    assert validate_submission(documents_form, {**needed, "doc_implementation_plan": REFERENCE,
+                                                "site_photos": [REFERENCE, REFERENCE]}) == {}
+    errors = validate_submission(documents_form, {**needed, "doc_implementation_plan": "实施规划.docx",
+                                                  "site_photos": REFERENCE})
+    assert errors == {
+        "doc_implementation_plan": "实施规划: 请先上传文件（应为上传文件的引用 upload:<sha256>/<文件名>）",
+        "site_photos": "现场照片: 应为列表"}
+    one_only = validate_submission(documents_form, {**needed, "doc_implementation_plan": [REFERENCE]})
+    assert one_only == {"doc_implementation_plan": "实施规划: 应为文本"}
+
+
+def test_a_required_filepicker_shown_by_its_condition_must_hold_a_file(documents_form: dict[str, Any]) -> None:
+    errors = validate_submission(documents_form, {"required_documents": ["implementation_plan"], "note": "好"})
+    assert errors == {"doc_implementation_plan": "实施规划: 必填"}
+    assert validate_submission(documents_form, {"required_documents": ["implementation_plan"], "note": "好"},
+                               lang="en") == {"doc_implementation_plan": "实施规划: required"}
+
+
+def test_a_required_field_hidden_by_its_condition_may_stay_empty(documents_form: dict[str, Any]) -> None:
+    assert validate_submission(documents_form, {"required_documents": ["proposal"], "note": "好"}) == {}
+    # as in FEEL: `list contains` of no list is null, not(null) is null, and only true hides
+    assert list(validate_submission(documents_form, {"note": "好"})) == ["doc_implementation_plan"]
+
+
+def test_conditions_see_the_submission_merged_over_the_case_data(documents_form: dict[str, Any]) -> None:
+    case = {"required_documents": ["implementation_plan"], "person_days": 2}
+    assert list(validate_submission(documents_form, {"note": "好"}, case)) == ["doc_implementation_plan"]
+    assert validate_submission(documents_form, {"note": "好", "required_documents": []}, case) == {}
+
+
+def test_a_read_only_field_is_never_taken_from_a_submission(documents_form: dict[str, Any]) -> None:
+    case = {"person_days": 2, "required_documents": []}
+    assert validate_submission(documents_form, {"note": "好", "person_days": 2}, case) == {}
+    assert validate_submission(documents_form, {"note": "好"}, case) == {}  # left out: the case keeps its value
+    assert validate_submission(documents_form, {"note": "好", "person_days": 9}, case) == {
+        "person_days": "人天: 只读字段不能修改"}
+    assert form_values(documents_form, {"note": "好", "person_days": 2}) == {
+        "required_documents": None, "doc_implementation_plan": None, "site_photos": None, "note": "好"}
+
+
+def test_errors_come_in_the_order_of_the_form(documents_form: dict[str, Any]) -> None:
+    errors = forms.validate_submission(documents_form, {"zz_extra": 1, "person_days": 5, "site_photos": "x",
+                                                        "required_documents": ["implementation_plan"]}, {})
+    assert list(errors) == ["doc_implementation_plan", "site_photos", "person_days", "note", "zz_extra"]
+    assert all(err.code.startswith("forms.") for err in errors.values())
+
+
+def test_filepicker_fields_are_the_document_fields(documents_form: dict[str, Any]) -> None:
+    assert forms.document_fields(documents_form) == {"doc_implementation_plan": "实施规划", "site_photos": "现场照片"}
+    assert forms.document_fields(None) == {}
+
+
+@pytest.mark.parametrize("hide", ['=count(required_documents) > 0', '=a + 1 = 2', 'support_kind = "x"',
+                                  '=some x in list satisfies x = 1', '=list contains(a)'])
+def test_a_condition_outside_the_subset_is_refused_naming_the_component(hide: str) -> None:
+    text = json.dumps({"components": [{"type": "textfield", "id": "Field_x", "key": "reason", "label": "原因",
+                                       "conditional": {"hide": hide}}]})
+    with pytest.raises(FormError) as caught:
+        load_form(text, SOURCE)
+    assert caught.value.component == "'reason' (textfield)"
+    assert "conditional.hide" in str(caught.value) and "FEEL subset" in str(caught.value)

@@ -1,9 +1,76 @@
-"""Page labels: printables."""
+"""Page labels: printables (the service sheet and the weekly report, their box on the task page)."""
 
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "printables.box": "打印并签字后上传",
+    "printables.box_hint": "下载并打印，签字后扫描或拍照，再在本页表单的文件栏上传。",
+    "printables.service_sheet": "技术支持服务单",
+    "printables.weekly_report": "技术周报",
+    "printables.file.service_sheet": "技术支持服务单-{case}.pdf",
+    "printables.file.weekly_report": "技术周报-{case}.pdf",
+    "printables.product_line": "规程 · 技术支持",
+    "printables.case_number": "案例编号",
+    "printables.customer": "客户名称",
+    "printables.project": "项目名称",
+    "printables.salesperson": "销售",
+    "printables.engineer": "工程师",
+    "printables.support_kind": "支持类型",
+    "printables.applied_on": "申请日期",
+    "printables.printed_on": "出单日期",
+    "printables.person_days": "人天",
+    "printables.work_summary": "工作内容",
+    "printables.completion_state": "完成情况",
+    "printables.customer_remarks": "顾客意见",
+    "printables.sign.customer": "顾客签字",
+    "printables.sign.engineer": "工程师签字",
+    "printables.sign.tech_director": "技术总监签字",
+    "printables.sign.date": "日期",
+    "printables.sheet_hint": "请顾客核对以上内容并签字。如以验收单代替，请将验收单附在本服务单后。",
+    "printables.period": "统计周期",
+    "printables.cases": "本周案例",
+    "printables.total_person_days": "合计人天",
+    "printables.no_cases": "本周没有案例",
+    "printables.weekly_hint": "工程师与技术总监签字后，以签字的技术周报中的人天为最终工作量。",
+    "printables.font_missing.title": "无法生成 PDF：缺少中文字体",
+    "printables.font_missing": "服务器上找不到中文字体文件 {path}。请管理员安装软件包 {package}"
+                               "（如 apt-get install {package}），然后重试。",
 }
 
 EN: dict[str, str] = {
+    "printables.box": "Print, sign and upload",
+    "printables.box_hint": "Download and print; after signing, scan or photograph it and upload it in the form's file "
+                           "field on this page.",
+    "printables.service_sheet": "Technical support service sheet",
+    "printables.weekly_report": "Weekly technical report",
+    "printables.file.service_sheet": "service-sheet-{case}.pdf",
+    "printables.file.weekly_report": "weekly-report-{case}.pdf",
+    "printables.product_line": "Guicheng · Technical support",
+    "printables.case_number": "Case",
+    "printables.customer": "Customer",
+    "printables.project": "Project",
+    "printables.salesperson": "Salesperson",
+    "printables.engineer": "Engineer",
+    "printables.support_kind": "Support kind",
+    "printables.applied_on": "Applied on",
+    "printables.printed_on": "Printed on",
+    "printables.person_days": "Person-days",
+    "printables.work_summary": "Work done",
+    "printables.completion_state": "State of completion",
+    "printables.customer_remarks": "Customer's remarks",
+    "printables.sign.customer": "Customer's signature",
+    "printables.sign.engineer": "Engineer's signature",
+    "printables.sign.tech_director": "Technical director's signature",
+    "printables.sign.date": "Date",
+    "printables.sheet_hint": "The customer checks the above and signs. An acceptance form used instead is attached "
+                             "to this sheet.",
+    "printables.period": "Period",
+    "printables.cases": "Cases this week",
+    "printables.total_person_days": "Total person-days",
+    "printables.no_cases": "No cases this week",
+    "printables.weekly_hint": "Once the engineer and the technical director have signed, the person-days of the "
+                              "signed report are the final workload.",
+    "printables.font_missing.title": "Cannot make the PDF: the Chinese font is missing",
+    "printables.font_missing": "The server has no Chinese font file {path}. Ask an administrator to install the "
+                               "package {package} (e.g. apt-get install {package}) and try again.",
 }

@@ -1,28 +1,52 @@
-/* The process diagram in the navigated viewer: done, in-progress and this task's
- * elements marked; a large diagram opens at a readable zoom around what matters
- * now, and the tool buttons fit or zoom it. The bpmn.io watermark (bottom right)
- * stays visible (licence): the buttons sit top left. */
+/* The process diagram in the navigated viewer, painted with the case's path: done,
+ * in-progress and this task's elements marked, the sequence flows the case took in
+ * colour, a badge "×2" on an element done more than once, cancelled elements grey
+ * and struck through. It opens zoomed to a readable scale around where the case
+ * stands now (全图 fits the whole diagram); an unstarted case has no position, so
+ * it opens at the start. The bpmn.io watermark (bottom right) stays visible
+ * (licence): the buttons sit top left. Paint goes through the CSSOM (the pages'
+ * policy allows no inline style sheet), from the one table below, which the legend
+ * swatches use too. */
 (function () {
   'use strict';
 
   const READABLE = 0.9;
+  const PAINT = {
+    flow: { stroke: '#2e9d57', 'stroke-width': '3px' },
+    cancelled: { stroke: '#9aa4b2', fill: '#f1f2f4', 'stroke-dasharray': '6 4' },
+    cancelledText: { fill: '#8a93a0', 'text-decoration': 'line-through' },
+    passes: { background: '#2e9d57', color: '#fff', 'border-radius': '9px', padding: '0 6px', 'font-size': '12px',
+      'line-height': '18px', 'font-weight': '600', 'white-space': 'nowrap', 'box-shadow': '0 0 0 2px #fff' },
+    swatchFlow: { background: 'transparent', border: '0', 'border-top': '3px solid #2e9d57', height: '0',
+      'border-radius': '0' },
+    swatchCancelled: { background: '#f1f2f4', border: '2px dashed #9aa4b2' },
+    swatchPasses: { width: 'auto', height: 'auto', 'font-style': 'normal' },
+  };
 
-  function parse(value) { return JSON.parse(value || '[]'); }
+  function parse(value, empty) { return JSON.parse(value || empty); }
 
-  // a large diagram opens around the elements that matter, at most at a readable scale
+  function paint(node, style) {
+    for (const [name, value] of Object.entries(style)) node.style.setProperty(name, value, 'important');
+  }
+
+  function box(elements) {
+    return {
+      x0: Math.min(...elements.map((e) => e.x)), y0: Math.min(...elements.map((e) => e.y)),
+      x1: Math.max(...elements.map((e) => e.x + (e.width || 0))), y1: Math.max(...elements.map((e) => e.y + (e.height || 0))),
+    };
+  }
+
+  // centred on the elements that matter, at a readable scale (smaller only if they do not fit)
   function focusOn(canvas, elements) {
     canvas.zoom('fit-viewport', 'auto');
-    if (!elements.length || canvas.zoom() >= READABLE * 0.7) return;
+    if (!elements.length || canvas.zoom() >= READABLE) return;  // the whole diagram is readable: keep it all
     const pad = 60;
-    const x0 = Math.min(...elements.map((e) => e.x)) - pad;
-    const y0 = Math.min(...elements.map((e) => e.y)) - pad;
-    const x1 = Math.max(...elements.map((e) => e.x + (e.width || 0))) + pad;
-    const y1 = Math.max(...elements.map((e) => e.y + (e.height || 0))) + pad;
+    const b = box(elements);
     const outer = canvas.viewbox().outer;
-    const scale = Math.min(READABLE, outer.width / (x1 - x0), outer.height / (y1 - y0));
+    const scale = Math.min(READABLE, outer.width / (b.x1 - b.x0 + 2 * pad), outer.height / (b.y1 - b.y0 + 2 * pad));
     const width = outer.width / scale;
     const height = outer.height / scale;
-    canvas.viewbox({ x: (x0 + x1 - width) / 2, y: (y0 + y1 - height) / 2, width, height });
+    canvas.viewbox({ x: (b.x0 + b.x1 - width) / 2, y: (b.y0 + b.y1 - height) / 2, width, height });
   }
 
   // from the start event along the flows to the first task a person does
@@ -45,23 +69,57 @@
   }
 
   function toolbar(container, canvas, refocus) {
-    const labels = JSON.parse(container.dataset.labels || '{}');
+    const labels = parse(container.dataset.labels, '{}');
     const bar = document.createElement('div');
     bar.className = 'diagram-tools';
-    const button = (text, title, action) => {
+    const button = (text, title, action, testid) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'btn small';
       b.textContent = text;
       b.title = title;
+      b.dataset.testid = testid;
       b.addEventListener('click', action);
       bar.appendChild(b);
     };
-    button(labels.focus || '◎', labels.focus || '', refocus);
-    button(labels.fit || '⤢', labels.fit || '', () => canvas.zoom('fit-viewport', 'auto'));
-    button('+', labels.zoomIn || '+', () => canvas.zoom(canvas.zoom() * 1.25));
-    button('−', labels.zoomOut || '−', () => canvas.zoom(canvas.zoom() / 1.25));
+    if (refocus) button(labels.focus || '◎', labels.focus || '', refocus, 'diagram-focus');
+    button(labels.fit || '⤢', labels.fit || '', () => canvas.zoom('fit-viewport', 'auto'), 'diagram-fit');
+    button('+', labels.zoomIn || '+', () => canvas.zoom(canvas.zoom() * 1.25), 'diagram-zoom-in');
+    button('−', labels.zoomOut || '−', () => canvas.zoom(canvas.zoom() / 1.25), 'diagram-zoom-out');
     container.appendChild(bar);
+  }
+
+  function paintPath(viewer, container, found) {
+    const canvas = viewer.get('canvas');
+    const registry = viewer.get('elementRegistry');
+    for (const flow of found(parse(container.dataset.flows, '[]'))) {
+      canvas.addMarker(flow.id, 'gc-flow');
+      const line = registry.getGraphics(flow).querySelector('.djs-visual > path');
+      if (line) paint(line, PAINT.flow);
+    }
+    for (const element of found(parse(container.dataset.cancelled, '[]'))) {
+      canvas.addMarker(element.id, 'gc-cancelled');
+      const visual = registry.getGraphics(element).querySelector('.djs-visual');
+      if (!visual) continue;
+      if (visual.firstElementChild) paint(visual.firstElementChild, PAINT.cancelled);
+      for (const text of visual.querySelectorAll('text')) paint(text, PAINT.cancelledText);
+    }
+    const labels = parse(container.dataset.labels, '{}');
+    const overlays = viewer.get('overlays');
+    for (const [id, count] of Object.entries(parse(container.dataset.passes, '{}'))) {
+      if (!registry.get(id)) continue;
+      const badge = document.createElement('div');
+      badge.className = 'gc-passes';
+      badge.dataset.element = id;
+      badge.textContent = '×' + count;
+      badge.title = (labels.passes || '{n}').replace('{n}', count);
+      paint(badge, PAINT.passes);
+      overlays.add(id, 'gc-passes', { position: { top: -9, right: 12 }, html: badge });
+    }
+    const legend = container.parentElement.querySelector('.legend');
+    const swatches = { flow: PAINT.swatchFlow, cancelled: PAINT.swatchCancelled,
+      passes: { ...PAINT.passes, ...PAINT.swatchPasses } };
+    for (const swatch of legend ? legend.querySelectorAll('[data-paint]') : []) paint(swatch, swatches[swatch.dataset.paint]);
   }
 
   async function show(container) {
@@ -72,20 +130,24 @@
     const canvas = viewer.get('canvas');
     const registry = viewer.get('elementRegistry');
     const found = (ids) => ids.map((id) => registry.get(id)).filter(Boolean);
-    const marks = { 'gc-done': parse(container.dataset.completed), 'gc-active': parse(container.dataset.active),
-      'gc-current': parse(container.dataset.current) };
+    const marks = { 'gc-done': parse(container.dataset.completed, '[]'), 'gc-active': parse(container.dataset.active, '[]'),
+      'gc-current': parse(container.dataset.current, '[]') };
     for (const [cls, ids] of Object.entries(marks)) {
       for (const element of found(ids)) canvas.addMarker(element.id, cls);
     }
+    paintPath(viewer, container, found);
     let focus = found(marks['gc-current']);
     if (!focus.length) focus = found(marks['gc-active']);
-    if (!focus.length) {
+    const started = container.dataset.started === 'true';
+    if (!started) {
       const start = registry.filter((e) => e.type === 'bpmn:StartEvent' && !e.labelTarget)[0];
-      focus = start ? firstSteps(start) : [];
+      focusOn(canvas, start ? firstSteps(start) : []);
+      toolbar(container, canvas, null);
+    } else {
+      const refocus = () => (focus.length ? focusOn(canvas, focus) : canvas.zoom('fit-viewport', 'auto'));
+      refocus();
+      toolbar(container, canvas, focus.length ? refocus : null);
     }
-    const refocus = () => focusOn(canvas, focus);
-    refocus();
-    toolbar(container, canvas, refocus);
     container.dataset.ready = 'true';
     return viewer;
   }

@@ -1,0 +1,128 @@
+"""The English switch of the API: task, process and element names and form labels from the translation
+files deployed with each version; a running case keeps its version's words after a redeploy."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.config import PROJECT_ROOT
+from service.domain.form_translation import has_cjk, shown_strings
+from service.operations import deploy, users
+from tests.integration.test_web_pages import sign_in
+from tests.support.walk import start_case
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def director(ctx) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """One of the technical directors (the demo organisation has several)."""
+    return {"Authorization": f"Bearer {users.issue_token(ctx, 'tech_director2')}"}
+
+
+@pytest.fixture
+def sales(ctx) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"Authorization": f"Bearer {users.issue_token(ctx, 'sales1')}"}
+
+
+def _shown(form: dict[str, Any]) -> list[str]:
+    """What the form shows, but the people a user picker offers (their names are data, as typed)."""
+    people = [c for c in form["components"] if (c.get("properties") or {}).get("userPicker")]
+    return [s.text for s in shown_strings(form)
+            if not any(s.text in [v["label"] for v in c.get("values", [])] for c in people)]
+
+
+def test_task_list_and_task_in_english(ctx, client, director):
+    start_case(ctx)
+    (task,) = client.get("/api/v1/tasks?lang=en", headers=director).json
+    assert task["name"] == "Technical director confirms the application"
+    shown = _shown(task["form"])
+    assert "Accept the request?" in shown and "Assign engineer" in shown and "Refuse" in shown
+    assert not [s for s in shown if has_cjk(s)], shown
+    one = client.get(f"/api/v1/tasks/{task['id']}", headers={**director, **ENGLISH}).json
+    assert one["name"] == task["name"] and _shown(one["form"]) == shown
+    assert one["data"]["customer"] == "欧莱雅"  # what people typed stays as typed
+
+
+def test_chinese_stays_as_written(ctx, client, director):
+    start_case(ctx)
+    (task,) = client.get("/api/v1/tasks", headers={**director, "Accept-Language": "zh-CN"}).json
+    assert task["name"] == "技术总监确认申请" and "是否受理" in _shown(task["form"])
+    (task,) = client.get("/api/v1/tasks?lang=zh", headers={**director, **ENGLISH}).json
+    assert task["name"] == "技术总监确认申请"
+
+
+def test_process_names_case_and_timeline_in_english(ctx, client, director, sales):
+    instance_id = start_case(ctx)
+    names = {d["process_id"]: d["name"] for d in client.get("/api/v1/process-definitions?lang=en",
+                                                               headers=sales).json}
+    assert names["technical_support"] == "Technical support"
+    assert names["technical_support_proposal"] == "Proposal writing"
+    case = client.get(f"/api/v1/process-instances/{instance_id}", headers={**director, **ENGLISH}).json
+    assert case["name"] == "Technical support" and case["business_key"] == "欧莱雅 / CITRIX安装"
+    assert [t["name"] for t in case["open_tasks"]] == ["Technical director confirms the application"]
+    events = client.get(f"/api/v1/process-instances/{instance_id}/events?lang=en", headers=director).json
+    named = [e["payload"]["name"] for e in events if isinstance(e["payload"], dict) and e["payload"].get("name")]
+    assert "Technical director confirms the application" in named
+    assert not [n for n in named if has_cjk(n)], named
+    chinese = client.get(f"/api/v1/process-instances/{instance_id}/events", headers=director).json
+    assert "技术总监确认申请" in [e["payload"].get("name") for e in chinese if isinstance(e["payload"], dict)]
+
+
+def _copy_definitions(target: Path) -> Path:
+    shutil.copytree(PROJECT_ROOT / "processes", target / "processes")
+    shutil.copytree(PROJECT_ROOT / "forms", target / "forms")
+    return target / "processes"
+
+
+def _rewrite(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _deploy(ctx, processes: Path) -> dict[str, deploy.DeployResult]:  # type: ignore[no-untyped-def]
+    return {b.process_id: deploy.deploy_bundle(ctx, b, actor="process_owner1")
+            for b in deploy.bundles_from_paths([processes], processes.parent / "forms")}
+
+
+def test_a_running_case_keeps_its_versions_words_after_a_redeploy(ctx, client, director, tmp_path):
+    first = start_case(ctx)
+    processes = _copy_definitions(tmp_path)
+    assert not _deploy(ctx, processes)["technical_support"].created  # the same words: no new version
+
+    _rewrite(processes / "technical_support.en.json",
+             lambda d: d["elements"].update(confirm_request="Director accepts or refuses"))
+    _rewrite(tmp_path / "forms" / "technical_support" / "confirm_request.en.json",
+             lambda d: d.update({"是否受理": "Take the request on?"}))
+    result = _deploy(ctx, processes)["technical_support"]
+    assert result.created and result.version == 2  # a changed translation is a new version
+    second = start_case(ctx, project="SAP升级")
+
+    tasks = {t["instance_id"]: t for t in client.get("/api/v1/tasks?lang=en", headers=director).json}
+    assert tasks[first]["version"] == 1 and tasks[second]["version"] == 2
+    assert tasks[first]["name"] == "Technical director confirms the application"
+    assert "Accept the request?" in _shown(tasks[first]["form"])
+    assert tasks[second]["name"] == "Director accepts or refuses"
+    assert "Take the request on?" in _shown(tasks[second]["form"])
+    old = client.get(f"/api/v1/tasks/{tasks[first]['id']}", headers={**director, **ENGLISH}).json
+    assert old["name"] == "Technical director confirms the application"
+
+
+def test_the_served_diagram_is_english_for_an_english_reader(ctx, client):
+    start_case(ctx)
+    sign_in(client, "tech_director1")
+    client.get("/lang/en")
+    xml = client.get("/processes/technical_support/1/diagram.bpmn").get_data(as_text=True)
+    assert 'name="Technical director confirms the application"' in xml
+    assert 'name="Technical director"' in xml  # a lane: the role's English
+    shown = re.findall(r' name="([^"]*)"', xml)  # what the viewer labels the shapes with
+    assert len(shown) > 80 and not [n for n in shown if has_cjk(n)]
+    client.get("/lang/zh")
+    assert "技术总监确认申请" in client.get("/processes/technical_support/1/diagram.bpmn").get_data(as_text=True)
