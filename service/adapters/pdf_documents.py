@@ -127,19 +127,19 @@ def _grid(rows: Sequence[tuple[str, str]], styles: _Styles, width: float) -> Tab
     return table
 
 
-def _boxed(extra: list[tuple]) -> TableStyle:  # type: ignore[type-arg]
+def _boxed(extra: list[tuple]) -> TableStyle:
     return TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4), *extra])
 
 
-def _section(heading: str, value: str, styles: _Styles, width: float) -> list:  # type: ignore[type-arg]
+def _section(heading: str, value: str, styles: _Styles, width: float) -> list:
     box = Table([[_text(value or "", styles.body)]], colWidths=[width], rowHeights=None)
     box.setStyle(_boxed([]))
     return [_text(heading, styles.heading), box]
 
 
-def _blank_lines(heading: str, count: int, styles: _Styles, width: float) -> list:  # type: ignore[type-arg]
+def _blank_lines(heading: str, count: int, styles: _Styles, width: float) -> list:
     lines = Table([[""] for _ in range(count)], colWidths=[width], rowHeights=[9 * mm] * count)
     lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888"))]))
     return [_text(heading, styles.heading), lines]
@@ -170,7 +170,7 @@ def _signatures(who: Sequence[str], date_label: str, styles: _Styles, width: flo
     return table
 
 
-def _build(story: list, title: str, author: str) -> bytes:  # type: ignore[type-arg]
+def _build(story: list, title: str, author: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=title, author=author, creator=author)

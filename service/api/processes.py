@@ -94,7 +94,8 @@ def start_instance():  # type: ignore[no-untyped-def]
         raise ValidationFailed("case.business_key_refused", {"business_key": problem})
     instance_id = cases.start_case(context(), process_id=process_id, actor=caller(), data=data,
                                    business_key=business_key)
-    return jsonify(localise_case(context(), queries.show_case(context(), instance_id), language())), 201
+    shown = queries.show_case(context(), instance_id, actor=caller())  # as the starter may see it (case_view)
+    return jsonify(localise_case(context(), shown, language())), 201
 
 
 @bp.get("/process-instances/<int:instance_id>")

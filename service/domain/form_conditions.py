@@ -1,12 +1,21 @@
 """The FEEL subset of form conditions (`conditional.hide`), evaluated on the server as form-js does.
 
 Why: a required field hidden by its condition may stay empty, and one shown by it must be filled.
-The browser decides with form-js's FEEL engine; the server must reach the same answer from the same
-expression, so it understands exactly a small subset and refuses the rest when the form is loaded:
-literals ("text", numbers, true, false, null, lists `[a, b]`), variable names and dotted paths,
-`= != < <= > >=`, `and`, `or`, `not(x)`, parentheses, `if c then a else b`,
-`list contains(list, value)` and `is defined(x)`. As in FEEL, comparing what cannot be compared gives
-null, `and`/`or` are three-valued, and a field is hidden only when the expression is exactly true.
+The browser decides with form-js's FEEL engine (feelin); the server must reach the same answer from
+the same expression, so it understands exactly a small subset and refuses the rest when the form is
+loaded: literals ("text", numbers, true, false, null, lists `[a, b]`), variable names and dotted
+paths, `= != < <= > >=`, `and`, `or`, `not(x)`, parentheses, `if c then a else b`,
+`list contains(list, value)` and `is defined(x)`.
+
+The answers are form-js 1.23's, checked against it in Chromium: `=` of null and a value is false,
+of two values of different kinds null, `!=` its negation (different kinds: true); an ordering with
+null is null, otherwise as JavaScript compares; `and`/`or`/`not` are three-valued; `if` takes the
+else branch only for null and false; `is defined(…)` is always null there. form-js evaluates a
+condition as a FEEL *unary test* against an absent input: a boolean decides, null counts as true
+(null = null), a list as whether it holds null, any other value as false; a condition that is all
+`not(…)` negates that test; an ordering feelin has no range for (`x > true`) fails, and a failed
+condition hides nothing. So `=list contains(missing, "x")` hides its field, and
+`=not(list contains(missing, "x"))` shows it.
 """
 
 from __future__ import annotations
@@ -60,36 +69,90 @@ def _tokens(source: str) -> list[_Token]:
     return found
 
 
-def _missing(value: Any) -> bool:
-    return value is None
+class _Unsupported(Exception):
+    """feelin throws on an ordering it has no range for: the expression is null, and the condition is not met."""
 
 
-def _same_kind(a: Any, b: Any) -> bool:
-    numbers = (int, float)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool)
-    if isinstance(a, numbers) and isinstance(b, numbers):
-        return True
-    return type(a) is type(b) or (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)))
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "context"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return "literal"
+
+
+def _unwrapped(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and len(value) < 2:
+        return value[0] if value else None
+    return value
 
 
 def _equal(a: Any, b: Any) -> bool | None:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
-    if not _same_kind(a, b):
+    """feelin's `=`: null against a value is false, a one-item list is its item, other kinds are null."""
+    if (a is None) != (b is None):
+        return False
+    a, b = _unwrapped(a), _unwrapped(b)
+    kind = _kind(a)
+    if kind != _kind(b):
         return None
+    if kind == "nil":
+        return True
+    if kind == "list":
+        return len(a) == len(b) and all(_equal(x, y) is True for x, y in zip(a, b, strict=True))
+    if kind == "context":
+        return len(a) == len(b) and all(k in b and _equal(v, b[k]) is True for k, v in a.items())
     return bool(a == b)
+
+
+def _js_primitive(value: Any) -> Any:
+    """What JavaScript compares a value as: lists as their joined text, objects as "[object Object]"."""
+    if isinstance(value, (list, tuple)):
+        return ",".join("" if v is None else str(_js_primitive(v)) for v in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return value
+
+
+def _js_number(value: Any) -> float:
+    if isinstance(value, (bool, int, float)):
+        return float(value)
+    try:
+        return float(str(value).strip() or "0")
+    except ValueError:
+        return float("nan")
+
+
+def _js_less(a: Any, b: Any, equal_too: bool) -> bool:
+    a, b = _js_primitive(a), _js_primitive(b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a < b or (equal_too and a == b)
+    x, y = _js_number(a), _js_number(b)
+    return x < y or (equal_too and x == y)
 
 
 def _compare(op: str, a: Any, b: Any) -> bool | None:
     if op == "=":
         return _equal(a, b)
     if op == "!=":
-        same = _equal(a, b)
-        return None if same is None else not same
-    if _missing(a) or _missing(b) or not _same_kind(a, b) or isinstance(a, (bool, list, tuple, dict)):
+        return _equal(a, b) is not True
+    # feelin reads `a < b` as "a in the range (…, b)", typed by b: text or number, else it fails
+    if b is None:
         return None
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    if _kind(b) not in ("string", "number"):
+        raise _Unsupported(op)
+    if a is None:
+        return None
+    if op in ("<", "<="):
+        return _js_less(a, b, op == "<=")
+    return _js_less(b, a, op == ">=")
 
 
 def _and(a: Any, b: Any) -> bool | None:
@@ -104,13 +167,17 @@ def _or(a: Any, b: Any) -> bool | None:
     return False if a is False and b is False else None
 
 
-def _lookup(data: Mapping[str, Any], path: list[str]) -> tuple[bool, Any]:
+def _lookup(data: Any, path: list[str]) -> Any:
+    """A dotted path; on a list it is taken of every item, as FEEL does."""
     value: Any = data
     for part in path:
-        if not isinstance(value, Mapping) or part not in value:
-            return False, None
-        value = value[part]
-    return True, value
+        if isinstance(value, (list, tuple)):
+            value = [_lookup(item, [part]) for item in value]
+        elif isinstance(value, Mapping):
+            value = value.get(part)
+        else:
+            return None
+    return value
 
 
 class _Parser:
@@ -215,7 +282,7 @@ class _Parser:
         yes = self.disjunction()
         self.take("else")
         no = self.disjunction()
-        return lambda d: yes(d) if test(d) is True else no(d)
+        return lambda d: yes(d) if _chosen(test(d)) else no(d)
 
     def function(self, name: str) -> Expression:
         if name == "not":
@@ -226,9 +293,9 @@ class _Parser:
             return lambda d: _contains(items(d), wanted(d))
         if self.peek("(") and self.at + 1 < len(self.tokens) and self.tokens[self.at + 1].kind == "name":
             self.take("(")
-            names = self.names()
+            self.names()
             self.take(")")
-            return lambda d: (lambda found: found[0] and found[1] is not None)(_lookup(d, names))
+            return lambda d: None  # form-js 1.23 answers null, whatever the variable holds
         raise ConditionError(f"is defined(…) takes a variable name {self.where()}")
 
     def list_literal(self) -> Expression:
@@ -255,24 +322,85 @@ class _Parser:
 
     def path(self) -> Expression:
         names = self.names()
-        return lambda d: _lookup(d, names)[1]
+        return lambda d: _lookup(d, names)
+
+
+def _chosen(value: Any) -> bool:
+    """`if` takes its then branch for anything but null and false (0 and "" included)."""
+    return value is not None and value is not False
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """JavaScript's ===: lists and objects are never identical to another value, true is not 1."""
+    if isinstance(a, (list, tuple, Mapping)) or isinstance(b, (list, tuple, Mapping)):
+        return False
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return _kind(a) == _kind(b) and a == b
 
 
 def _contains(items: Any, wanted: Any) -> bool | None:
-    if not isinstance(items, (list, tuple)):
+    """feelin's `list contains`: no list is null, one value is a list of it, items compared with ===."""
+    if items is None:
         return None
-    return any(_equal(item, wanted) is True for item in items)
+    items = items if isinstance(items, (list, tuple)) else [items]
+    return any(_identical(item, wanted) for item in items)
 
 
 def compile_condition(source: str) -> Expression:
     """The expression (written `=…`) as a function of the data; ConditionError when outside the subset."""
     if not isinstance(source, str) or not source.strip().startswith("="):
         raise ConditionError("a condition is a FEEL expression starting with '='")
-    return _Parser(source.strip()[1:]).parse()
+    expression = _Parser(source.strip()[1:]).parse()
+
+    def evaluate(data: Mapping[str, Any]) -> Any:
+        try:
+            return expression(data)
+        except _Unsupported:
+            return None
+    return evaluate
+
+
+def _unary_test(value: Any) -> bool:
+    """A value as a unary test of an absent input: form-js compares it with null."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(item is None for item in value)
+    return False
+
+
+def _negated(source: str) -> str | None:
+    """The inside of a condition that is `not(…)` as a whole, which a unary test reads as its negation."""
+    text = source.strip()[1:].strip()
+    match = re.match(r"not\s*\(", text)
+    if match is None or not text.endswith(")"):
+        return None
+    depth, quoted = 0, False
+    for index, char in enumerate(text[match.end() - 1:], start=match.end() - 1):
+        if quoted:
+            quoted = char != '"' or text[index - 1] == "\\"
+        elif char == '"':
+            quoted = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth == 0:
+                return "=" + text[match.end():index] if index == len(text) - 1 else None
+    return None
 
 
 def is_hidden(source: str | None, data: Mapping[str, Any]) -> bool:
-    """Whether a `conditional.hide` hides its field for this data (only an exact true hides)."""
+    """Whether a `conditional.hide` hides its field for this data, as form-js decides it."""
     if not source:
         return False
-    return compile_condition(source)(data) is True
+    inner = _negated(source)
+    try:
+        if inner is not None:
+            return not _unary_test(_Parser(inner[1:]).parse()(data))
+        return _unary_test(_Parser(source.strip()[1:]).parse()(data))
+    except _Unsupported:
+        return False

@@ -9,10 +9,10 @@ a person's task are also counted from its completed task rows (one query per cas
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
@@ -29,6 +29,8 @@ from .errors import NotFound
 # a cancelled event (a boundary timer no longer needed) or gateway (a merged branch) is not news
 ACTIVITIES = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
                         "businessRuleTask", "callActivity", "subProcess"})
+_LOCK = threading.Lock()
+_CACHE_ATTRIBUTE = "_diagram_shapes"  # on the AppContext: its versions, its database
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR \
     | TaskState.CANCELLED
 
@@ -45,9 +47,8 @@ def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-@lru_cache(maxsize=32)
 def diagram_shape(xml: str) -> DiagramShape:
-    """Parsed once per deployed version (the XML of a version never changes)."""
+    """Each element's kind and the sequence flows by (source, target), from the BPMN XML."""
     tree = parse_xml(xml.encode("utf-8"), "diagram.bpmn")
     kinds: dict[str, str] = {}
     flows: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -105,17 +106,31 @@ def path_of(workflow: Any, shape: DiagramShape, done_rows: dict[str, int] | None
             "flows": sorted(flows), "passes": {e: n for e, n in sorted(passes.items()) if n > 1}}
 
 
+def _shape_of(ctx: AppContext, instance: ProcessInstance) -> DiagramShape:
+    """The version's diagram shape, kept on the context: a version's files never change, so a page
+    after the first reads neither the files nor the XML again."""
+    key = (instance.process_id, instance.definition.version)
+    with _LOCK:
+        cache: dict[tuple[str, int], DiagramShape] = ctx.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
+        if key in cache:
+            return cache[key]
+    xml = (instance.definition.files or {}).get(f"{instance.process_id}.bpmn")
+    shape = diagram_shape(str(xml)) if xml else DiagramShape({}, {})
+    with _LOCK:
+        cache[key] = shape
+    return shape
+
+
 def diagram_path(ctx: AppContext, instance_id: int) -> dict[str, Any]:
     """The case's path, for the diagram viewer of the task and case pages."""
     with ctx.db.reading() as session:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound("case.missing", case=instance_id)
-        xml = (instance.definition.files or {}).get(f"{instance.process_id}.bpmn") or ""
+        shape = _shape_of(ctx, instance)
         rows = {str(element): int(count) for element, count in session.execute(
             select(HumanTask.element_id, func.count(HumanTask.id))
             .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed", HumanTask.kind == "engine")
             .group_by(HumanTask.element_id))}
         workflow = load_workflow(ctx, instance)
-    shape = diagram_shape(str(xml)) if xml else DiagramShape({}, {})
     return path_of(workflow, shape, rows)

@@ -61,20 +61,23 @@ def apply_parent_changes(ctx: AppContext, session: Session, child: ProcessInstan
         return
     if child.parent_id is None:
         for call in requests:
-            append_event(session, type=REFUSED_EVENT, actor="system", at=now, case=child,
-                         payload={"element_id": call.element_id, "parent_case": None, "reason": "no_parent_case"})
+            _unchanged(session, child, call, now, parent_case=None, reason="no_parent_case")
         return
     parent = lock_instance(session, child.parent_id)
     if parent.status != "running":
         for call in requests:
-            append_event(session, type=REFUSED_EVENT, actor="system", at=now, case=child, payload={
-                "element_id": call.element_id, "parent_case": parent.id, "parent_status": parent.status,
-                "reason": "parent_not_running", "requested": call.result})
+            _unchanged(session, child, call, now, parent_case=parent.id, parent_status=parent.status,
+                       reason="parent_not_running", requested=call.result)
         return
     workflow = load_workflow(ctx, parent)
     current = _plain(runner.case_data(workflow))
+    changed = False
     for call in requests:
         values, changes = _new_values(current, call.result, child, now)
+        if not changes:  # e.g. a deviation of the company's interests: confirmed, but no figure moves
+            _unchanged(session, child, call, now, parent_case=parent.id, reason="no_change")
+            continue
+        changed = True
         set_case_variables(workflow, values)
         current.update(values)
         append_event(session, type=CHANGED_EVENT, actor="system", at=now, case=parent, payload={
@@ -82,7 +85,14 @@ def apply_parent_changes(ctx: AppContext, session: Session, child: ProcessInstan
             "element_id": call.element_id, "changes": changes})
         append_event(session, type=APPLIED_EVENT, actor="system", at=now, case=child, payload={
             "element_id": call.element_id, "parent_case": parent.id, "changes": changes})
-    parent.state_json, parent.data, parent.updated_at = serializer.dump_state(workflow), current, now
+    if changed:
+        parent.state_json, parent.data, parent.updated_at = serializer.dump_state(workflow), current, now
+
+
+def _unchanged(session: Session, child: ProcessInstance, call: ServiceCall, now: datetime, **why: Any) -> None:
+    """The linked case's history says why its request was not changed (a code, rendered at the edge)."""
+    append_event(session, type=REFUSED_EVENT, actor="system", at=now, case=child,
+                 payload={"element_id": call.element_id, **why})
 
 
 def _new_values(current: Mapping[str, Any], request: Mapping[str, Any], child: ProcessInstance, now: datetime

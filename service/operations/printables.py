@@ -57,13 +57,15 @@ def _definition(session: Session, process_id: str, version: int) -> ProcessDefin
     return found
 
 
-def offered_on(ctx: AppContext, process_id: str, version: int, element_id: str) -> list[str]:
-    """The printables of one user task of a deployed version."""
+def offered_on(ctx: AppContext, process_id: str, version: int, element_id: str, *, actor: str | None = None
+               ) -> list[str]:
+    """The printables of one user task of a deployed version (those the actor may print, when named)."""
     with ctx.db.reading() as session:
         definition = _definition(session, process_id, version)
+        customer = actor is not None and load_viewer(session, actor).is_customer
     for task_spec in _task_specs(ctx, definition):
         if getattr(task_spec, "bpmn_id", None) == element_id or task_spec.name == element_id:
-            return declared(_properties(task_spec))
+            return [n for n in declared(_properties(task_spec)) if not (customer and n in STAFF_ONLY)]
     return []
 
 
@@ -87,7 +89,9 @@ def render(ctx: AppContext, case_id: int, name: str, *, actor: str, lang: str, l
 
 def _names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
     wanted = sorted({u for u in usernames if u})
-    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted))) if wanted else []
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
     return {username: display for username, display in rows}
 
 
@@ -178,7 +182,8 @@ def _weekly_report(ctx: AppContext, session: Session, instance: ProcessInstance,
     cases = [c for c in found if (c.data or {}).get("engineer") == engineer]
     figures = [person_days(c.data or {}) for c in cases]
     rows = [WeeklyRow(case_number(c), str((c.data or {}).get("customer") or c.customer or ""),
-                      str((c.data or {}).get("project") or ""), _number(days)) for c, days in zip(cases, figures)]
+                      str((c.data or {}).get("project") or ""), _number(days))
+            for c, days in zip(cases, figures, strict=True)]
     return WeeklyReport(engineer=_names(session, [engineer]).get(engineer, engineer),
                         period_start=monday.isoformat(), period_end=sunday.isoformat(),
                         printed_on=_day(ctx, ctx.now()), rows=rows,

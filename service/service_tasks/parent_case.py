@@ -58,8 +58,12 @@ def update_parent_case(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[s
     return {"parent_case": ctx.data.get("parent_case"), "set": changes, "append": records}
 
 
-@operation("request_person", required=("who",), checks={"who": lambda v: check_recipients([v])
-                                                         if isinstance(v, str) else "expected one recipient"})
+def check_one_recipient(value: Any) -> str | None:
+    """`who`: one relative recipient, e.g. 'starter_regional_director'."""
+    return check_recipients([value]) if isinstance(value, str) else "expected one recipient, e.g. 'starter'"
+
+
+@operation("request_person", required=("who",), checks={"who": check_one_recipient})
 def request_person(ctx: ServiceContext, params: Mapping[str, Any]) -> str:
     """The user name of the first person a recipient names for the request (empty when nobody)."""
     _, named = ctx.recipients([str(params["who"])])

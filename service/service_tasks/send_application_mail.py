@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.domain import notifications
-
 from service.domain.mail_templates import due_line
 
 from .context import ServiceContext
@@ -16,7 +15,8 @@ from .registry import operation
 
 
 @operation("send_application_mail", required=("customer", "project", "sales_name"),
-           optional=("received_at", "support_kind", "preparation", "document_contents", "due", "to", "cc"), checks=CHECKS)
+           optional=("received_at", "support_kind", "preparation", "document_contents", "due", "to", "cc"),
+           checks=CHECKS)
 def send_application_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
     """Mail the application to the technical directors, Cc this salesperson's group leader, the
     regional and the company sales directors and GXM (rule 1; `to`/`cc` override).

@@ -60,6 +60,7 @@ def printables_for(task: dict[str, Any]) -> list[dict[str, str]]:
     """The documents an open task offers to print, sign and upload: [{"label", "url"}]."""
     if task.get("status") != "open" or not task.get("element_id"):
         return []
-    names = printables.offered_on(context(), task["process_id"], task["version"], task["element_id"])
+    names = printables.offered_on(context(), task["process_id"], task["version"], task["element_id"],
+                                  actor=me()["username"])
     return [{"label": t(f"printables.{name}"), "name": name,
              "url": url_for("web.printable", case_id=task["instance_id"], name=name)} for name in names]

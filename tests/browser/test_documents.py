@@ -118,3 +118,34 @@ def test_a_document_is_uploaded_in_its_field_removed_required_and_downloaded(sta
     expect(_field(page, "site_photos").locator(".fjs-filepicker-container")).to_contain_text("2 files chosen")
     reader.shot("documents-05-read-only-en")
     assert not reader.errors, reader.errors
+
+
+CONDITIONS = [
+    '=x = 1', '=x != 1', '=x > 1', '=x <= "b"', '=not(x)', '=x and y', '=x or y', '=not(x = 1) and y',
+    '=list contains(x, 1)', '=not(list contains(x, 1))', '=not(list contains(x, 1)) or y', '=is defined(x)',
+    '=not(is defined(x))', '=not(list contains(if x = null then [] else x, 1))', '=x', '=(not(x))', '=x.a = 1',
+    '=x = "1"', '=x = true', '=y = false', '=not(y = true)', '=[x, y]', '=x != null', '=if x then y else false',
+    '=x > true or y', '=x = [1, 2]', '=list contains(x, "b") and not(y = false)',
+]
+VALUES = [None, 1, "1", "b", True, False, [1], [], [1, 2], [None], 0, 2.5, "", {"a": 1}, [{"a": 1}], "(absent)"]
+
+
+def test_the_server_hides_exactly_the_fields_form_js_hides(browser):  # type: ignore[no-untyped-def]
+    """Every condition of the subset, on data of every kind, against form-js's own condition checker."""
+    from service.config import PROJECT_ROOT
+    from service.domain.form_conditions import is_hidden
+    rows = [{**({} if x == "(absent)" else {"x": x}), **({} if y is None else {"y": y})}
+            for x in VALUES for y in (None, True, False, 1)]
+    page = browser.new_page()
+    page.set_content('<div id="form"></div>')
+    page.add_script_tag(path=str(PROJECT_ROOT / "service/web/static/vendor/form-js/form-viewer.min.js"))
+    answers = page.evaluate("""async ([conditions, rows]) => {
+        const form = new FormViewer.Form({ container: document.getElementById('form') });
+        await form.importSchema({ type: 'default', components: [] }, {});
+        const checker = form.get('conditionChecker');
+        return conditions.map((hide) => rows.map((data) => checker._checkHideCondition({ hide }, data)));
+    }""", [CONDITIONS, rows])
+    page.close()
+    differ = [(hide, data, browser_says) for hide, row in zip(CONDITIONS, answers, strict=True)
+              for data, browser_says in zip(rows, row, strict=True) if is_hidden(hide, data) != browser_says]
+    assert not differ, differ[:10]

@@ -158,7 +158,7 @@ def test_a_request_is_carried_from_application_to_completion_through_the_pages(s
     expect(timeline).not_to_contain_text("upload:")  # documents by name, not by reference
     mails = page.get_by_test_id("case-mail").locator(".subject")
     expect(mails.filter(has_text=re.compile(f"^{re.escape(SUBJECT)}$"))).to_have_count(1)
-    expect(mails.filter(has_text=f"回复: {SUBJECT}")).to_have_count(1)
+    expect(mails.filter(has_text=f"回复: {SUBJECT}")).to_have_count(2)  # the acceptance and the completion
     documents = page.get_by_test_id("documents")
     for name, _ in DOCUMENTS.values():
         expect(documents.get_by_role("link", name=name)).to_be_visible()

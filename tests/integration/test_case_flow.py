@@ -44,7 +44,7 @@ def test_full_path_with_sales_confirming(ctx):
     instance_id = start_case(ctx)
     walk_to_sales_confirmation(ctx, instance_id)
     task = only_task(ctx, instance_id, "sales_confirmation")
-    assert task["due_at"] == "2026-09-30T18:00:00+08:00"
+    assert task["due_at"] == "2026-10-08T18:00:00+08:00"  # the next working day after the mail (09-30)
     paths.advance_to(ctx, instance_id, "weekly_report")
     paths.do(ctx, instance_id, "weekly_report")
     case = queries.show_case(ctx, instance_id)
@@ -68,7 +68,7 @@ def test_sales_silence_counts_as_confirmation_when_the_timer_fires(ctx, clock):
     instance_id = start_case(ctx)
     walk_to_sales_confirmation(ctx, instance_id)
     assert background.run_once(ctx).timers_fired == 0  # not due yet
-    clock.set(datetime(2026, 9, 30, 18, 0, 1, tzinfo=SHANGHAI))
+    clock.set(datetime(2026, 10, 8, 18, 0, 1, tzinfo=SHANGHAI))  # end of the next working day after 09-30
     report = background.run_once(ctx)
     assert report.timers_fired == 1
     task = only_task(ctx, instance_id, "final_confirmation")

@@ -53,8 +53,9 @@ def _worked_case(ctx) -> int:  # type: ignore[no-untyped-def]
 def test_a_customer_reads_only_the_customer_facing_part_of_its_case(ctx):
     case = _worked_case(ctx)
     shown = queries.show_case(ctx, case, actor="customer1")
-    assert set(shown["data"]) == {"customer", "project", "work_summary"} | {
-        k for k in shown["data"] if k in ("doc_service_sheet", "doc_acceptance_form", "signer", "remarks")}
+    assert {"customer", "project", "work_summary"} <= set(shown["data"])
+    assert set(shown["data"]) <= queries.case_view_for(ctx, case, "customer1").customer_facing
+    assert all(w not in shown["data"] for w in INTERNAL_WORDS) and "received_at" not in shown["data"]
     assert shown["data"]["work_summary"] == "安装并测试"
     assert shown["mails"] == [] and [t["element_id"] for t in shown["open_tasks"]] == ["customer_signoff"]
     events = queries.history(ctx, case, actor="customer1")
@@ -66,9 +67,11 @@ def test_a_customer_reads_only_the_customer_facing_part_of_its_case(ctx):
     signoff = queries.get_task(ctx, task(ctx, case, "customer_signoff")["id"], actor="customer1")
     assert all(w not in signoff["data"] for w in INTERNAL_WORDS)
     assert signoff["data"]["project"] == "CITRIX安装"
-    assert [f["key"] for f in case_context.case_summary(ctx, case, "customer1", "zh")] == ["customer", "project"]
+    summary = [f["key"] for f in case_context.case_summary(ctx, case, "customer1", "zh")]
+    assert summary[:2] == ["customer", "project"] and "support_kind" not in summary  # not customer-facing
     said = case_context.decisions(ctx, case, "customer1", "zh")
-    assert [d["kind"] for d in said] == ["case_started"] and said[0]["fields"] == []
+    assert [d["kind"] for d in said] == ["case_started"]
+    assert {f["key"] for f in said[0]["fields"]} <= queries.case_view_for(ctx, case, "customer1").customer_facing
 
 
 def test_staff_read_what_the_forms_declare_and_the_read_all_roles_the_internal_variables(ctx):
@@ -99,10 +102,11 @@ def test_the_summary_and_the_decisions_come_from_the_marked_forms(ctx):
     deploy_marked(ctx)
     case = start(ctx)
     do(ctx, case, "confirm_request", {"accepted": "yes", "engineer": "engineer1", "comment": "尽快安排"})
-    summary = case_context.case_summary(ctx, case, "tech_director1", "zh")
-    assert [(f["label"], f["value"]) for f in summary] == [
+    summary = {f["key"]: f for f in case_context.case_summary(ctx, case, "tech_director1", "zh")}
+    assert [(summary[k]["label"], summary[k]["value"]) for k in SUMMARY] == [
         ("客户名称", "欧莱雅"), ("项目名称", "CITRIX安装"), ("支持类型", "non_project"), ("需要的准备", ["ppt"])]
-    assert summary[2]["options"]["non_project"]
+    assert summary["support_kind"]["options"]["non_project"] == "非项目支持"
+    assert "received_at" not in summary and "engineer" not in summary  # only the start form's marked fields
     decided = case_context.decisions(ctx, case, "engineer1", "zh")
     assert [d["kind"] for d in decided] == ["case_started", "task_completed"]
     assert {f["key"]: f["value"] for f in decided[1]["fields"]} == {

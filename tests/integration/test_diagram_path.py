@@ -1,5 +1,7 @@
-"""The path a case took, as the diagram viewer paints it: the flows followed, an element done twice
-(the planning-documents loop, a 退回), the task a timer cancelled, and the pages that carry it."""
+"""Where a case stands, as people are shown it. The path it took, as the diagram viewer paints it: the
+flows followed, an element done twice (the planning-documents loop, a 退回), the task a timer cancelled,
+and the pages that carry it. And the deadline of a task in working hours, the same on the page and in
+the notice mail, which links the task itself."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import re
 from datetime import datetime, timedelta
 from html import unescape
 
+from service.domain.due import due_standing, due_words
 from service.operations import case_moves, diagram_path, inbox
+from service.operations.calendar import load_calendar
 from tests.integration.test_web_pages import sign_in
 from tests.processes.walk import advance_to, do, open_elements, run_worker_at, start, task
 
@@ -104,3 +108,23 @@ def test_an_unstarted_case_has_no_position_on_the_start_page(ctx, client):
     shown = _diagram_data(page)
     assert shown.get("started", False) is False and shown["current"] == [] and shown["active"] == []
     assert 'data-testid="diagram-legend"' not in page
+
+
+def test_the_assignment_notice_says_the_deadline_as_the_task_page_does_and_links_the_task(ctx, client):
+    case = start(ctx)
+    do(ctx, case, "confirm_request")  # the director picks engineer1: the assessment is assigned, a notice sent
+    assessment = task(ctx, case, "engineer_assessment")
+    notice = next(m for m in reversed(inbox.case_mails(ctx, [case]))
+                  if m["subject"].startswith("【待办】") and "engineer1@demo.guicheng.local" in json.dumps(m["to"]))
+    due_at = datetime.fromisoformat(assessment["due_at"]).astimezone(ctx.tz)
+    with ctx.db.reading() as session:
+        standing = due_standing(load_calendar(session, ctx), due_at, ctx.now())
+    said = due_words(standing, "zh")
+    assert re.fullmatch(r"还剩 (\d+ 个工作日( [\d.]+ 小时)?|[\d.]+ 个工作小时)", said), said
+    assert f"期限 (due)：{due_at:%Y-%m-%d %H:%M}，{said} ({due_words(standing, 'en')})" in notice["body"]
+    assert f"{ctx.settings.base_url}/tasks/{assessment['id']}" in notice["body"]
+    assert f"{ctx.settings.base_url}/cases/{case}" in notice["body"]
+    sign_in(client, "engineer1")
+    page = client.get(f"/tasks/{assessment['id']}").text
+    assert re.search(r'data-testid="due">' + re.escape(said) + "<", page)
+    assert said in client.get("/", follow_redirects=True).text  # the inbox row says it the same way

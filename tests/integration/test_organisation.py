@@ -142,7 +142,7 @@ def test_a_person_gets_a_department_a_superior_and_a_mobile_in_one_audited_chang
 REFUSED_PLACES = [
     ("sales_director2", {"superior": "sales3"}, "superior", "成环"),
     ("sales1", {"superior": "sales1"}, "superior", "成环"),
-    ("sales1", {"superior": "nobody"}, "superior", "不存在"),
+    ("sales1", {"superior": "nobody"}, "superior", "没有用户 nobody"),
     ("sales1", {"superior": "retired1"}, "superior", "已停用"),
     ("sales1", {"department_id": 99999}, "department", "99999"),
     ("sales1", {"mobile": "ask the desk"}, "mobile", "ask the desk"),

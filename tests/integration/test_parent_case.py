@@ -4,14 +4,18 @@ the changed request, and both audit chains stay whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 import time
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
-from service.operations import cases, queries
+from service.config import PROJECT_ROOT
+from service.engine.problems import DefinitionInvalid
+from service.operations import cases, deploy, queries
 from service.persistence.audit import verify_chain
 from service.persistence.models import Event, HumanTask, ProcessInstance
 from tests.processes.walk import advance_to, do, task
@@ -110,3 +114,25 @@ def test_conflicts_and_deviations_on_one_request_keep_every_change_and_both_chai
     assert data["estimated_person_days"] == 4 and data["conflict_outcomes"][0]["case"] == conflict
     with ctx.db.reading() as session:
         assert verify_chain(session).ok
+
+
+DEVIATION = PROJECT_ROOT / "processes" / "technical_support_deviation.bpmn"
+
+
+SET = "{'estimated_person_days': 'new_estimated_person_days', 'products': 'new_products', 'scope': 'new_scope'}"
+
+
+@pytest.mark.parametrize("written, wrong, element, why", [
+    (SET, "{'scope': 'new scope'}", "update_request", "not variable names: 'scope': 'new scope'"),
+    (SET, "['estimated_person_days']", "update_request", "expected a mapping"),
+    ("'starter'", "'the_boss'", "find_request_sales", "unknown recipient 'the_boss'"),
+])
+def test_a_wrong_literal_parameter_is_refused_at_deploy_naming_the_element(ctx, written, wrong, element, why):
+    real = deploy.bundle_from_path(DEVIATION, PROJECT_ROOT / "forms")
+    text = real.files[DEVIATION.name].decode("utf-8")
+    assert f'value="{written}"' in text
+    changed = text.replace(f'value="{written}"', f'value="{wrong}"', 1).encode("utf-8")
+    with pytest.raises(DefinitionInvalid) as err:
+        deploy.deploy_bundle(ctx, dataclasses.replace(real, files={**real.files, DEVIATION.name: changed}),
+                             actor="process_owner1")
+    assert f"{element}: operation" in str(err.value) and why in str(err.value)

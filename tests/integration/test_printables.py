@@ -48,6 +48,7 @@ def test_the_sign_off_task_offers_the_service_sheet_and_earlier_tasks_offer_noth
     assert printables.offered_on(ctx, task["process_id"], task["version"], "customer_signoff") == ["service_sheet"]
     assert printables.offered_on(ctx, task["process_id"], task["version"], "weekly_report") == ["weekly_report"]
     assert printables.offered_on(ctx, task["process_id"], task["version"], "confirm_request") == []
+    assert printables.offered_on(ctx, task["process_id"], task["version"], "weekly_report", actor="customer1") == []
 
 
 def test_declared_keeps_known_names_once_in_order():
@@ -64,8 +65,8 @@ def test_the_customer_downloads_the_filled_service_sheet_with_the_font_embedded(
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote(f'技术支持服务单-{signoff_case}.pdf', safe='')}" in disposition
     text = pdf_text(response.data)
-    for expected in ("技术支持服务单", "欧莱雅", "CITRIX安装", "ZGH", "工程师1", "非项目支持", "安装并测试", "已完成安装",
-                     "顾客签字", "工程师签字", "日期", f"#{signoff_case}", "2026-09-30"):
+    for expected in ("技术支持服务单", "欧莱雅", "CITRIX安装", "ZGH", "工程师1", "非项目支持", "安装并测试",
+                     "已完成安装", "顾客签字", "工程师签字", "日期", f"#{signoff_case}", "2026-09-30"):
         assert expected in text, expected
     fonts = [name for name in embedded_fonts(response.data) if "WenQuanYiMicroHei" in name]
     assert fonts and all(re.match(r"/[A-Z]{6}\+", name) for name in fonts), "embedded as a subset"

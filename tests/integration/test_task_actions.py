@@ -62,9 +62,9 @@ def test_transfer_moves_the_task_to_another_engineer_and_refuses_everyone_else(c
     assessment = task(ctx, case, "engineer_assessment")["id"]
     refused = api("engineer1", "POST", f"/tasks/{assessment}/transfer", {"to": "engineer2"})
     assert refused.status_code == 403 and "engineer3" in refused.get_json()["detail"]
-    for target, words in (("sales1", ["没有角色", "does not hold the role 'engineer'"]),
-                          ("nobody9", ["no active user 'nobody9'"]), ("engineer3", ["is you"]),
-                          ("", ["choose the person"])):
+    for target, words in (("sales1", ["sales1 没有角色「工程师」"]),
+                          ("nobody9", ["没有在职用户 nobody9"]), ("engineer3", ["不能交给自己"]),
+                          ("", ["请选择接收人"])):
         answer = api("engineer3", "POST", f"/tasks/{assessment}/transfer", {"to": target})
         assert answer.status_code == 400, answer.get_json()
         assert all(w in answer.get_json()["errors"]["to"] for w in words), answer.get_json()
@@ -183,8 +183,8 @@ def test_a_copied_person_reads_the_case_and_nobody_else_gains_it(ctx, api):
     assessment = task(ctx, case, "engineer_assessment")["id"]
     assert api("finance1", "GET", f"/process-instances/{case}").status_code == 403
     assert api("engineer1", "POST", f"/tasks/{assessment}/copy", {"to": ["finance1"]}).status_code == 403
-    for to, words in ((["customer2"], "another customer"), (["ghost"], "no active user 'ghost'"),
-                      ("finance1", "a list of user names"), ([], "a list of user names")):
+    for to, words in ((["customer2"], "其他客户的联系人"), (["ghost"], "没有在职用户 ghost"),
+                      ("finance1", "用户名列表"), ([], "用户名列表")):
         answer = api("engineer3", "POST", f"/tasks/{assessment}/copy", {"to": to})
         assert answer.status_code == 400 and words in answer.get_json()["errors"]["to"], answer.get_json()
     copied = api("engineer3", "POST", f"/tasks/{assessment}/copy", {"to": ["finance1", "service_desk2"]})

@@ -126,3 +126,28 @@ def test_the_served_diagram_is_english_for_an_english_reader(ctx, client):
     assert len(shown) > 80 and not [n for n in shown if has_cjk(n)]
     client.get("/lang/zh")
     assert "技术总监确认申请" in client.get("/processes/technical_support/1/diagram.bpmn").get_data(as_text=True)
+
+
+def test_inbox_case_list_and_start_pages_name_tasks_and_processes_in_english(ctx, client):
+    start_case(ctx)
+    start_case(ctx, customer="华为", project="桌面云")
+    sign_in(client, "tech_director2")
+    client.get("/lang/en")
+    inbox_page = client.get("/").get_data(as_text=True)
+    assert inbox_page.count("Technical director confirms the application") >= 2 and "Technical support" in inbox_page
+    assert "技术总监确认申请" not in inbox_page and "华为 / 桌面云" in inbox_page
+    csv_text = client.get("/inbox.csv").data.decode("utf-8-sig")
+    assert "Technical director confirms the application" in csv_text and "技术总监确认申请" not in csv_text
+    cases_page = client.get("/cases").get_data(as_text=True)
+    assert "Technical director confirms the application" in cases_page and "Proposal writing" in cases_page
+    assert "技术总监确认申请" not in cases_page and "方案编写" not in cases_page
+    client.get("/lang/zh")
+    assert "技术总监确认申请" in client.get("/").get_data(as_text=True)
+
+    sign_in(client, "sales2")
+    client.get("/lang/en")
+    start_list = client.get("/start").get_data(as_text=True)
+    assert "Technical support" in start_list and "技术支持" not in start_list.replace("技术支持申请", "")
+    start_form = client.get("/start/technical_support").get_data(as_text=True)
+    assert '"label": "Customer"' in start_form or '"label":"Customer"' in start_form
+    assert "客户名称" not in start_form

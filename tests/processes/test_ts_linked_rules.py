@@ -10,7 +10,7 @@ import pytest
 
 from service.operations import cases, inbox, queries
 from service.operations.errors import Forbidden
-from tests.processes.walk import advance_to, at, do, mails, open_elements, start, task
+from tests.processes.walk import advance_to, do, mails, open_elements, start, task
 
 DOMAIN = "@demo.guicheng.local"
 
@@ -91,6 +91,17 @@ def test_rule_7_a_deviation_either_side_rejects_changes_nothing(ctx, sales, dire
     assert queries.show_case(ctx, request)["data"]["estimated_person_days"] == 2
     assert _events(ctx, request, "changed_by_linked_case") == []
     assert mails(ctx, deviation) == []
+
+
+def test_rule_7_a_confirmed_deviation_with_nothing_to_change_leaves_the_request_as_it_was(ctx):
+    request = start(ctx, estimated_person_days=2)
+    advance_to(ctx, request, "work")
+    deviation = _report(ctx, request, deviation_kind="company_interest", description="客户要求免费增加培训")
+    _answer(ctx, deviation)
+    assert _events(ctx, request, "changed_by_linked_case") == []
+    (unchanged,) = _events(ctx, deviation, "parent_case_unchanged")
+    assert unchanged["payload"]["reason"] == "no_change"
+    assert len(mails(ctx, deviation)) == 1  # the outcome is still told to everyone
 
 
 def test_rule_7_request_finished_meanwhile_is_left_alone_and_the_deviation_says_so(ctx):

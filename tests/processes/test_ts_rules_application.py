@@ -4,7 +4,7 @@ filed application (补发) before the completion is confirmed."""
 
 from __future__ import annotations
 
-from service.operations import queries
+from service.operations import case_context, queries
 from tests.processes.walk import advance_to, at, do, mail_body, mails, open_elements, run_worker_at, start
 
 DOMAIN = "@demo.guicheng.local"
@@ -62,3 +62,11 @@ def test_rule_2_an_emergency_is_not_confirmed_complete_before_its_application_is
     application = next(m for m in mails(ctx, case) if m["subject"].startswith("技术支持申请--"))
     assert mails(ctx, case)[-1]["in_reply_to"] == application["message_id"]  # completion replies to the filed one
     advance_to(ctx, case, "final_confirmation")
+
+
+def test_rule_1_the_case_summary_is_what_the_application_states(ctx):
+    case = start(ctx, emergency=False, preparation="准备PPT")
+    summary = case_context.case_summary(ctx, case, "sales1", "zh")
+    assert [f["key"] for f in summary] == ["customer", "project", "support_kind", "preparation", "document_contents",
+                                          "emergency"]
+    assert summary[0]["label"] == "客户名称"

@@ -52,7 +52,8 @@ def test_project_support_cannot_move_on_until_each_document_is_attached_or_waive
     do(ctx, case, "waive_documents", {"waived_documents": ["project_schedule"], "waiver_reason": "客户已有计划"},
        actor="tech_director1")
     assert open_elements(ctx, case) == ["planning_documents"]  # the management plan is still missing
-    do(ctx, case, "planning_documents", {**attached, "doc_project_management_plan": upload(ctx, "管理计划.docx")})
+    do(ctx, case, "planning_documents", {**attached, "doc_project_management_plan": upload(ctx, "管理计划.docx"),
+                                         "request_waiver": False})
     assert open_elements(ctx, case) == ["work"]
 
 
@@ -122,8 +123,8 @@ def test_full_request_is_archived_with_checksums_and_accounted(ctx):
     assert data["workload"]["coefficient"] == pytest.approx(1.2 * 1.0 * 1.5 * 1.2)
     assert data["workload"]["accounted_person_days"] == pytest.approx(round(2 * 2.16, 2))
     archived = {entry["document"]: entry for entry in data["archive_manifest"]}
-    assert set(archived) >= set(PROJECT_DOCS) | {"service_sheet"}
-    entry = archived["scope_statement"]
+    assert set(archived) >= {f"doc_{name}" for name in PROJECT_DOCS} | {"doc_service_sheet"}
+    entry = archived["doc_scope_statement"]
     path = Path(ctx.settings.archive_dir) / entry["path"]
     assert entry["path"].startswith(f"2026/欧莱雅/CITRIX安装/case-{case}/")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]

@@ -13,7 +13,7 @@ ZH: dict[str, str] = {
     "forms.wrong_type": "{label}: 应为{expected}",
     "forms.type.string": "文本", "forms.type.number": "数字", "forms.type.integer": "整数",
     "forms.type.boolean": "是/否", "forms.type.array": "列表", "forms.type.object": "对象", "forms.type.null": "空",
-    "forms.pattern": "{label}: 格式不正确",
+    "forms.pattern": "{label}: 格式不正确（应符合 {pattern}）",
     "forms.pattern_own": "{label}: {text}",
     "forms.date": "{label}: 日期格式应为 YYYY-MM-DD",
     "forms.time": "{label}: 时间格式应为 HH:MM",

@@ -114,7 +114,8 @@
       badge.textContent = '×' + count;
       badge.title = (labels.passes || '{n}').replace('{n}', count);
       paint(badge, PAINT.passes);
-      overlays.add(id, 'gc-passes', { position: { top: -9, right: 12 }, html: badge });
+      // never smaller than its own size: still readable with the whole diagram in view
+      overlays.add(id, 'gc-passes', { position: { top: -9, right: 12 }, scale: { min: 1 }, html: badge });
     }
     const legend = container.parentElement.querySelector('.legend');
     const swatches = { flow: PAINT.swatchFlow, cancelled: PAINT.swatchCancelled,
