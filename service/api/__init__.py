@@ -12,6 +12,7 @@ from service.api import (  # noqa: E402,F401
     incidents,
     openapi,
     organisation,
+    printables,
     processes,
     task_actions,
     tasks,

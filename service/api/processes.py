@@ -14,7 +14,7 @@ from service.api.language import language
 from service.domain.input_limits import business_key_problem
 from service.domain.messages import Message
 from service.operations import cases, inbox, queries, users
-from service.operations.deploy import Bundle, deploy_bundle
+from service.operations.deploy import Bundle, add_uploaded_translations, deploy_bundle
 from service.operations.errors import Forbidden, ValidationFailed
 from service.operations.localise import (
     localise_case,
@@ -47,31 +47,38 @@ def get_definition(process_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/process-definitions")
 @signed_in
 def upload_definition():  # type: ignore[no-untyped-def]
-    """multipart: `bpmn` (one .bpmn file), optional `dmn` files and `form` files (<formKey>.form)."""
+    """multipart: `bpmn` (one .bpmn file), optional `dmn` files, `form` files (<formKey>.form) and
+    `translation` files (<process_id>.en.json, <formKey>.en.json)."""
     actor = caller()
     if not users.has_role(context(), actor, "process_owner"):
         raise Forbidden("process.deploy_forbidden", user=actor)
     bpmn = request.files.get("bpmn")
     if bpmn is None or not bpmn.filename:
         raise ValidationFailed("process.no_diagram_sent", {"bpmn": Message("process.bpmn_field")})
-    _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"))
+    _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"),
+                      request.files.getlist("translation"))
     files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
     for extra in request.files.getlist("dmn"):
         files[extra.filename or ""] = extra.read(MAX_UPLOAD + 1)  # names checked above
     forms = {(f.filename or "").rsplit(".", 1)[0]: f.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
              for f in request.files.getlist("form")}
     process_id = bpmn.filename.rsplit(".", 1)[0]
-    result = deploy_bundle(context(), Bundle(process_id, files, forms, {k: f"{k}.form" for k in forms}), actor=actor)
+    bundle = Bundle(process_id, files, forms, {k: f"{k}.form" for k in forms})
+    add_uploaded_translations(bundle, {f.filename or "": f.read(MAX_UPLOAD + 1)
+                                       for f in request.files.getlist("translation")})
+    result = deploy_bundle(context(), bundle, actor=actor)
     return jsonify({"process_id": result.process_id, "version": result.version, "created": result.created}), (
         201 if result.created else 200)
 
 
-def _check_file_names(bpmn: str, dmns: list[FileStorage], forms: list[FileStorage]) -> None:
+def _check_file_names(bpmn: str, dmns: list[FileStorage], forms: list[FileStorage],
+                      translations: list[FileStorage]) -> None:
     """File names become process ids and form keys: plain names with the right extension."""
     errors = {}
     if not FILE_NAME.fullmatch(bpmn) or not bpmn.endswith(".bpmn"):
         errors["bpmn"] = Message("process.file_name", {"name": bpmn[:80], "pattern": "<process_id>.bpmn"})
-    for field, uploads, ext in (("dmn", dmns, ".dmn"), ("form", forms, ".form")):
+    for field, uploads, ext in (("dmn", dmns, ".dmn"), ("form", forms, ".form"),
+                                ("translation", translations, ".en.json")):
         for upload in uploads:
             name = upload.filename or ""
             if not FILE_NAME.fullmatch(name) or not name.endswith(ext):

@@ -59,6 +59,7 @@ class CaseFacts:
     customer: str | None = None
     tasks: tuple[TaskFacts, ...] = ()
     copied_to: frozenset[str] = field(default_factory=frozenset)
+    request_started_by: str | None = None  # of a linked case (deviation, conflict): who applied for the request
 
 
 def _holds(viewer: Viewer, task: TaskFacts) -> bool:
@@ -68,9 +69,10 @@ def _holds(viewer: Viewer, task: TaskFacts) -> bool:
 
 
 def _involved(viewer: Viewer, case: CaseFacts) -> bool:
-    if viewer.username == case.started_by or viewer.username in case.copied_to:
+    starters = {case.started_by, case.request_started_by} - {None}
+    if viewer.username in starters or viewer.username in case.copied_to:
         return True
-    if case.started_by in viewer.subordinates:
+    if starters & viewer.subordinates:
         return True
     supervised, below = viewer.supervised_roles, viewer.subordinates
     return any(_holds(viewer, task) or task.role in supervised or task.assignee in below

@@ -3,14 +3,15 @@
 Why: an error raised deep in a use case does not know who reads it. The API, the pages and
 the command line each know their reader's language and call `render`; nothing below them
 builds "中文 (english)" strings. Each feature keeps its own catalogue module under
-`message_texts/` (`ZH` and `EN` with the same codes), so two features never edit one table.
+`message_texts/` (`ZH` and `EN` with the same codes), so two features never edit one table;
+every module there is a catalogue, found without a list to keep up to date.
 """
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-import pkgutil
 from importlib import import_module
 from typing import Any
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, aliased, object_session
 
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case, refusal_to_work
 from service.domain.task_actions import task_label
@@ -51,9 +51,11 @@ def case_facts(session: Session, instance: ProcessInstance) -> CaseFacts:
     rows = session.execute(select(HumanTask.role, HumanTask.status, HumanTask.assignee, HumanTask.completed_by)
                            .where(HumanTask.instance_id.in_(_related_ids(instance)))).all()
     copied = session.execute(select(CaseCopy.username).where(CaseCopy.instance_id.in_(_related_ids(instance))))
+    request_starter = session.scalar(select(ProcessInstance.started_by).where(
+        ProcessInstance.id == instance.parent_id)) if instance.parent_id else None
     return CaseFacts(started_by=instance.started_by, customer=instance.customer,
                      tasks=tuple(TaskFacts(r.role, r.status, r.assignee, r.completed_by) for r in rows),
-                     copied_to=frozenset(copied.scalars()))
+                     copied_to=frozenset(copied.scalars()), request_started_by=request_starter)
 
 
 def task_facts(task: HumanTask) -> TaskFacts:
@@ -81,6 +83,13 @@ def _task_involves(viewer: Viewer, case_id: Any) -> Any:
         or_(HumanTask.assignee.in_(below), HumanTask.completed_by.in_(below)) if below else false()))
 
 
+def _started_by_any(viewer: Viewer, case_id: Any) -> Any:
+    """SQL: the case (a linked case's request) was started by the viewer or someone below them."""
+    request = aliased(ProcessInstance)
+    starters = [viewer.username, *sorted(viewer.subordinates)]
+    return exists().where(request.id == case_id, request.started_by.in_(starters))
+
+
 def visible_cases(viewer: Viewer) -> Any:
     """The SQL form of `may_see_case` over ProcessInstance rows."""
     if viewer.reads_all:
@@ -89,7 +98,9 @@ def visible_cases(viewer: Viewer) -> Any:
                    ProcessInstance.started_by.in_(sorted(viewer.subordinates)) if viewer.subordinates else false(),
                    _task_involves(viewer, ProcessInstance.id),
                    exists().where(CaseCopy.instance_id == ProcessInstance.id, CaseCopy.username == viewer.username),
-                   and_(ProcessInstance.parent_id.is_not(None), _task_involves(viewer, ProcessInstance.parent_id)))
+                   and_(ProcessInstance.parent_id.is_not(None), or_(
+                       _task_involves(viewer, ProcessInstance.parent_id),
+                       _started_by_any(viewer, ProcessInstance.parent_id))))
     if viewer.is_customer:
         if not viewer.company:
             return false()

@@ -122,7 +122,7 @@ def hold_for_signer(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[
     with ctx.db.reading() as session:
         _user, task = _workable(session, task_id, actor)
         values = checked_form_data(ctx, session, ctx.cached_forms(task.instance.definition).get(task.form_key or ""),
-                                   data, task.name, task.instance.customer)
+                                   data, task.name, task.instance.customer, task.instance.data)
     with ctx.db.transaction() as session:
         instance = lock_instance(session, task.instance_id)
         task = lock_task(session, task_id)

@@ -195,6 +195,11 @@ def _translation_problems(bundle: Bundle, files: dict[str, bytes], forms: dict[s
         warnings.extend(Problem(form_source, _line_of_text(form_text, shown.text), shown.component_id,
                                 f"warning: no English for '{shown.text}' in {source}")
                         for shown in words_rules.missing_words(forms[key], words))
+    belonging = {words_rules.diagram_words_name(Path(n).stem) for n in files if n.endswith(".bpmn")}
+    belonging |= {words_rules.form_words_name(key) for key in forms}
+    problems.extend(Problem(bundle.translation_sources.get(name, name), None, "", "translates no diagram or form "
+                            "of this bundle (name it <process_id>.en.json or <formKey>.en.json)")
+                    for name in sorted(set(bundle.translations) - belonging))
     return problems, warnings
 
 
@@ -312,3 +317,14 @@ def validation_report(paths: list[Path], forms_root: Path) -> tuple[list[Problem
         except DefinitionInvalid as exc:
             problems.extend(exc.problems)
     return problems, sorted(set(warnings), key=lambda p: (p.file, p.line or 0, p.element_id, p.message))
+
+
+def add_uploaded_translations(bundle: Bundle, uploads: dict[str, bytes]) -> None:
+    """Translation files sent with an uploaded diagram: `<process_id>.en.json` beside a diagram of the
+    bundle, any other `<formKey>.en.json` beside that form (checked with the rest by `check_bundle`)."""
+    diagrams = {Path(name).stem for name in bundle.files if name.endswith(".bpmn")}
+    for name, data in uploads.items():
+        stem = name.removesuffix(".en.json")
+        stored = words_rules.diagram_words_name(stem) if stem in diagrams else words_rules.form_words_name(stem)
+        bundle.translations[stored] = data
+        bundle.translation_sources[stored] = name

@@ -41,9 +41,15 @@ class VersionWords:
     process_names: dict[str, str] = field(default_factory=dict)  # process id (own and called) → English
     forms: dict[str, dict[str, str]] = field(default_factory=dict)  # form key → its words
     words: dict[str, str] = field(default_factory=dict)  # every form's words together
+    chinese: dict[str, str] = field(default_factory=dict)  # element id → its Chinese name (as `elements`)
+    own_elements: dict[str, str] = field(default_factory=dict)  # the own diagram's alone (for serving it)
 
     def element(self, element_id: str | None, name: str | None) -> str | None:
-        return self.elements.get(element_id or "") or self.by_name.get(name or "") or name
+        """By id; by name when the id belongs to another diagram of the bundle (a called process)."""
+        by_id = self.elements.get(element_id or "")
+        if by_id and (not name or self.chinese.get(element_id or "") == name):
+            return by_id
+        return self.by_name.get(name or "") or by_id or name
 
     def form_words(self, form_key: str | None) -> dict[str, str]:
         own = self.forms.get(form_key or "")
@@ -55,6 +61,8 @@ def words_of(files: Mapping[str, str], process_id: str) -> VersionWords:
     elements: dict[str, str] = {}
     by_name: dict[str, str] = {}
     process_names: dict[str, str] = {}
+    chinese: dict[str, str] = {}
+    own: dict[str, str] = {}
     diagrams = sorted((n for n in files if n.endswith(".bpmn")), key=lambda n: n != f"{process_id}.bpmn")
     for name in reversed(diagrams):  # the own diagram last, so its names win
         diagram_id = Path(name).stem
@@ -62,14 +70,17 @@ def words_of(files: Mapping[str, str], process_id: str) -> VersionWords:
         if words.name:
             process_names[diagram_id] = words.name
         elements.update(words.elements)
-        for element_id, chinese in _names_in(files[name]).items():
+        own = words.elements
+        for element_id, written in _names_in(files[name]).items():
             if element_id in words.elements:
-                by_name[chinese] = words.elements[element_id]
+                by_name[written] = words.elements[element_id]
+                chinese[element_id] = written
     forms = {key: _form_words(text) for key, text in _form_files(files)}
     merged: dict[str, str] = {}
     for key in sorted(forms):
         merged.update(forms[key])
-    return VersionWords(process_names.get(process_id), elements, by_name, process_names, forms, merged)
+    return VersionWords(process_names.get(process_id), elements, by_name, process_names, forms, merged, chinese,
+                        own if diagrams and diagrams[0] == f"{process_id}.bpmn" else {})
 
 
 def _form_files(files: Mapping[str, str]) -> Iterable[tuple[str, str]]:
@@ -282,7 +293,7 @@ def _english_name(kind: str, node: etree._Element, words: VersionWords,
     if kind == "participant":
         return words.process_names.get(node.get("processRef") or "") or (
             words.process_name if node.get("processRef") in processes else None)
-    return words.elements.get(node.get("id") or "")
+    return words.own_elements.get(node.get("id") or "")
 
 
 def localise_case_events(ctx: AppContext, instance_id: int, events: list[dict[str, Any]],

@@ -82,9 +82,12 @@ def render(ctx: AppContext, case_id: int, name: str, *, actor: str, lang: str, l
             raise NotFound("printables.not_offered", name=name, case=case_id)
         if name in STAFF_ONLY and load_viewer(session, actor).is_customer:
             raise Forbidden("printables.staff_only", name=name, case=case_id)
-        if name == "service_sheet":
-            return pdf_documents.service_sheet_pdf(_service_sheet(ctx, session, instance, lang), label)
-        return pdf_documents.weekly_report_pdf(_weekly_report(ctx, session, instance, actor), label)
+        document = (_service_sheet(ctx, session, instance, lang) if name == "service_sheet"
+                    else _weekly_report(ctx, session, instance, actor))
+    # laid out after the read: the database is not held while the PDF is drawn
+    if isinstance(document, ServiceSheet):
+        return pdf_documents.service_sheet_pdf(document, label)
+    return pdf_documents.weekly_report_pdf(document, label)
 
 
 def _names(session: Session, usernames: Iterable[str]) -> dict[str, str]:

@@ -98,7 +98,7 @@ def submit_delegated(ctx: AppContext, task_id: int, actor: str, data: Mapping[st
         scene = scene_of(session, actor, instance, task)
         refuse(rules.submit_refusal(scene))
         form = ctx.cached_forms(instance.definition).get(task.form_key or "")
-        values = checked_form_data(ctx, session, form, data, task.name, instance.customer)
+        values = checked_form_data(ctx, session, form, data, task.name, instance.customer, instance.data)
         owner = task.delegated_by or ""
         task.draft, task.assignee, task.delegated_by = values, owner, None
         _notify(ctx, session, task, [owner], "【委派】已填好，请确认",

@@ -14,7 +14,7 @@ from service.domain.case_view import PEOPLES_EVENTS
 from service.domain.documents import file_name, references
 from service.operations import case_context, inbox, incidents, queries
 from service.operations.errors import Forbidden
-from service.operations.localise import localise_case
+from service.operations.localise import localise_case, localise_processes
 from service.web import bp
 from service.web.common import INCIDENT_READERS, context, me, page, role_name, when
 from service.web.diagram_view import diagram_config
@@ -87,7 +87,7 @@ def _raise_links(case: dict[str, Any]) -> list[dict[str, str]]:
     if case["status"] != "running" or case["parent_id"]:
         return []
     found = []
-    for process in inbox.startable(context(), me()["username"]):
+    for process in localise_processes(context(), inbox.startable(context(), me()["username"]), language()):
         keys = {c.get("key") for c in (process["form"] or {}).get("components", []) if isinstance(c, dict)}
         if "parent_case" in keys:
             found.append({"name": process["name"],
@@ -101,9 +101,9 @@ def show_value(value: Any, choices: dict[str, str], people: dict[str, str] | Non
     if isinstance(value, bool):
         return t("yes") if value else t("no")
     if isinstance(value, list):
-        return "、".join(show_value(v, choices, people) for v in value)
+        return t("ctx.list_sep").join(show_value(v, choices, people) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}: {show_value(v, {})}" for k, v in value.items())
+        return t("ctx.pair_sep").join(t("ctx.pair", label=k, value=show_value(v, {})) for k, v in value.items())
     if value is None:
         return ""
     if references(value):
@@ -152,7 +152,7 @@ def _time_or_text(value: Any) -> str:
 
 def _person(people: dict[str, str], username: Any) -> str:
     if isinstance(username, list):
-        return "、".join(people.get(str(u), str(u)) for u in username)
+        return t("ctx.list_sep").join(people.get(str(u), str(u)) for u in username)
     return people.get(str(username), str(username)) if username else ""
 
 
@@ -179,6 +179,7 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
         detail = t("ev.due", due=when(p["due_at"]))
     elif kind in ("task_completed", "case_started") and p.get("data"):
         shown = [(k, v) for k, v in p["data"].items() if k in field_labels and v not in (None, "")]
-        detail = "；".join(f"{field_labels[k]}：{show_value(v, options.get(k, {}), people)}" for k, v in shown[:8])
+        detail = t("ctx.pair_sep").join(
+            t("ctx.pair", label=field_labels[k], value=show_value(v, options.get(k, {}), people)) for k, v in shown[:8])
     return {"at": when(event["at"]), "actor": actor, "text": text, "detail": detail, "kind": kind,
             "seq": event["seq"], "system": kind not in PEOPLES_EVENTS}

@@ -61,6 +61,14 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("web.login"))
 
 
+@bp.before_request
+def _language_from_the_address() -> None:
+    """`?lang=en` on any page switches the language, like the switch in the top bar, and keeps it."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and session.get("lang") != asked:
+        session["lang"] = asked
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str):  # type: ignore[no-untyped-def]
     if code in LANGUAGES:

@@ -74,7 +74,7 @@ def decision_rows(entries: list[dict[str, Any]], case_id: int, people: dict[str,
 
 def _names(people: dict[str, str], who: Any) -> str:
     if isinstance(who, list):
-        return "、".join(people.get(str(u), str(u)) for u in who)
+        return t("ctx.list_sep").join(people.get(str(u), str(u)) for u in who)
     return people.get(str(who), str(who)) if who else ""
 
 

@@ -46,9 +46,9 @@ def fill_form(page: Page, values: dict[str, Any] | None = None, *, uploads: dict
             required = bool((component.get("validate") or {}).get("required"))
             if key in uploads:
                 page.locator(f'[data-testid="upload-{key}"]').set_input_files(str(uploads[key]))
-                page.locator(f'.upload-row[data-key="{key}"] .status.ok').wait_for()
+                page.locator(f'#form .doc-field[data-key="{key}"] .doc-status.ok').wait_for()
                 continue
-            if component.get("readonly") or (key not in values and not required):
+            if component["type"] == "filepicker" or component.get("readonly") or (key not in values and not required):
                 continue  # a document field takes an upload, nothing typed
             _fill_one(page, component, values.get(key))
 

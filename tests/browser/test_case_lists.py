@@ -86,6 +86,7 @@ def test_a_salesperson_at_phone_width_gets_cards_and_no_all_cases_tab(ctx, staff
     sales = staff("sales1")
     sales.page.set_viewport_size({"width": 390, "height": 844})
     page = sales.go("/")
+    page.locator("label[for=nav-toggle]").click()  # at phone width the menu is folded
     page.get_by_test_id("nav-cases").click()
     page.get_by_test_id("case-tabs").get_by_role("link", name="我发起的").click()
     expect(page.get_by_test_id("case-tabs").locator("a")).to_have_text(["待办", "已办", "我发起的", "抄送我的"])

@@ -56,3 +56,23 @@ def test_an_engineer_reads_a_task_in_english(ctx, staff):
     assert "Technical support" in shown and "Customer" in shown
     assert _chinese_left(shown, _typed(ctx)) == []
     assert engineer.errors == []
+
+
+def test_the_inbox_and_the_start_form_in_english(ctx, staff):
+    cases.start_case(ctx, process_id="technical_support", actor="sales1", data=APPLICATION)
+    director = staff("tech_director1")
+    director.go("/lang/en")
+    page = director.go("/")
+    expect(page.locator("main")).to_contain_text("Technical director confirms the application")
+    director.shot("91-inbox-in-english")
+    assert _chinese_left(page.locator("main").inner_text(), _typed(ctx)) == []
+
+    sales = staff("sales2")
+    sales.go("/lang/en")
+    page = sales.go("/start/technical_support")
+    form = page.locator("#form")
+    for label in ("Customer", "Project", "Support type", "Non-project support", "Preparation required"):
+        expect(form).to_contain_text(label)
+    sales.shot("92-start-form-in-english")
+    assert not CJK.search(form.inner_text()), form.inner_text()
+    assert director.errors == [] and sales.errors == []

@@ -75,11 +75,18 @@ def _visible_text(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def foreign_words(text: str, lang: str, data: list[str]) -> list[str]:
-    if lang == "zh":
-        return [word for word in ENGLISH_IN_CHINESE if word in text]
-    for typed in [*data, *LANGUAGE_NAMES]:
-        text = text.replace(typed, " ")
-    return sorted(set(CJK.findall(text)))
+    """Words of the other language, each with a little of the text around it (to find where it is)."""
+    words = ENGLISH_IN_CHINESE if lang == "zh" else ()
+    if lang == "en":
+        for typed in [*data, *LANGUAGE_NAMES]:
+            text = text.replace(typed, " ")
+        words = tuple(sorted(set(CJK.findall(text))))
+    found = []
+    for word in words:
+        at = text.find(word)
+        if at >= 0:
+            found.append(f"{word!r} in …{text[max(0, at - 30):at + len(word) + 30]!r}…")
+    return found
 
 
 @pytest.fixture
@@ -111,5 +118,5 @@ def test_every_page_in_both_languages_on_a_desktop_and_a_phone(ctx, staff, scene
                 person.shot(f"pages-{name}-{lang}-{screen}")
                 label = f"{name} ({lang}, {screen})"
                 problems += [f"{label}: script error {e}" for e in person.errors]
-                problems += [f"{label}: {word!r}" for word in foreign_words(_visible_text(person.page), lang, data)]
+                problems += [f"{label}: {word}" for word in foreign_words(_visible_text(person.page), lang, data)]
     assert not problems, "\n".join(problems)

@@ -122,7 +122,7 @@ def test_copies_and_comments_with_mentions(ctx, staff):
 
     page.fill("[data-testid=comments] textarea", "@engineer4 请帮忙看看")  # engineer4 may not read the case
     page.locator("[data-testid=comments] button").click()
-    expect(_flash(page, "error")).to_contain_text("engineer4 不能查看此案例")
+    expect(_flash(page, "error")).to_contain_text("engineer4 不能查看案例 #")
     page.fill("[data-testid=comments] textarea", "@财务1 请留意工时。\n第二行")
     page.locator("[data-testid=comments] button").click()
     expect(_flash(page, "success")).to_contain_text("意见已发表")

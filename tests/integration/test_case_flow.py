@@ -123,7 +123,8 @@ def test_invalid_task_data_is_rejected_per_field(ctx):
 def test_submission_cannot_overwrite_other_case_variables(ctx):
     instance_id = start_case(ctx)
     with pytest.raises(ValidationFailed) as err:
-        complete(ctx, instance_id, "confirm_request", "tech_director1", {"accepted": "yes", "customer": "篡改"})
+        complete(ctx, instance_id, "confirm_request", "tech_director1",
+                 {"accepted": "yes", "engineer": "engineer1", "customer": "篡改"})
     assert set(err.value.errors) == {"customer"}
     assert queries.show_case(ctx, instance_id)["data"]["customer"] == APPLICATION["customer"]
     assert only_task(ctx, instance_id, "confirm_request")

@@ -63,15 +63,16 @@ def test_walkthrough_from_application_to_silent_confirmation(database_url, home,
     _do(env, "engineer1", "completion_report", {"completion_summary": "已完成"})
     assert _task(env, "sales1")["name"] == "销售确认完成"
 
-    later = cli_env(env["GUICHENG_DATABASE_URL"], home, "2026-10-08T09:00:00+08:00")
-    # the two mails of the procedure, and a notice to each person a task was assigned to by someone else
-    assert "timers fired: 1, mails sent: 5" in _ok(later, "worker", "--once")
+    later = cli_env(env["GUICHENG_DATABASE_URL"], home, "2026-10-08T18:00:01+08:00")  # sales: the next working day
+    # the three mails of the procedure, and a notice to each person a task was assigned to by someone else
+    assert "timers fired: 1, mails sent: 6" in _ok(later, "worker", "--once")
     assert _task(later, "tech_director1")["element_id"] == "final_confirmation"
 
     subjects = sorted(BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Subject"]
                       for p in (home / "mail").glob("*.eml"))
     procedure = [s for s in subjects if not s.startswith("【待办】")]
-    assert procedure == sorted(["技术支持申请--欧莱雅--CITRIX安装--ZGH--0930",
+    assert procedure == sorted(["技术支持申请--欧莱雅--CITRIX安装--ZGH--0930",  # the application, its acceptance
+                                "回复: 技术支持申请--欧莱雅--CITRIX安装--ZGH--0930",  # and the completion
                                 "回复: 技术支持申请--欧莱雅--CITRIX安装--ZGH--0930"])
     assert sorted(s.split("：")[1].split("--")[0] for s in subjects if s.startswith("【待办】")) == [
         "工程师确认完成", "工程师评估能否支持", "销售确认完成"]

@@ -3,6 +3,7 @@ files deployed with each version; a running case keeps its version's words after
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ import pytest
 
 from service.config import PROJECT_ROOT
 from service.domain.form_translation import has_cjk, shown_strings
+from service.engine.problems import DefinitionInvalid
 from service.operations import deploy, users
 from tests.integration.test_web_pages import sign_in
 from tests.support.walk import start_case
@@ -151,3 +153,38 @@ def test_inbox_case_list_and_start_pages_name_tasks_and_processes_in_english(ctx
     start_form = client.get("/start/technical_support").get_data(as_text=True)
     assert '"label": "Customer"' in start_form or '"label":"Customer"' in start_form
     assert "客户名称" not in start_form
+
+
+def test_an_uploaded_diagram_brings_its_translations(ctx, client, tmp_path):
+    owner = {"Authorization": f"Bearer {users.issue_token(ctx, 'process_owner1')}"}
+    processes = _copy_definitions(tmp_path)
+    _rewrite(processes / "technical_support_conflict.en.json", lambda d: d.update(name="Settling a conflict"))
+    forms = sorted((tmp_path / "forms" / "technical_support_conflict").glob("*.form"))
+    words = [processes / "technical_support_conflict.en.json"] + [f.with_name(f"{f.stem}.en.json") for f in forms]
+
+    def upload(translations: list[Path]):  # type: ignore[no-untyped-def]
+        return client.post("/api/v1/process-definitions", headers=owner, content_type="multipart/form-data", data={
+            "bpmn": (io.BytesIO((processes / "technical_support_conflict.bpmn").read_bytes()),
+                     "technical_support_conflict.bpmn"),
+            "form": [(io.BytesIO(f.read_bytes()), f.name) for f in forms],
+            "translation": [(io.BytesIO(w.read_bytes()), w.name) for w in translations]})
+
+    misnamed = tmp_path / "conflict.en.txt"
+    misnamed.write_text("{}", encoding="utf-8")
+    refused = upload([words[0], misnamed])
+    assert refused.status_code == 400 and "translation" in refused.json["errors"]
+    deployed = upload(words)
+    assert deployed.status_code == 201, deployed.json
+    names = {(d["process_id"], d["version"]): d["name"] for d in client.get(
+        "/api/v1/process-definitions?lang=en", headers=owner).json}
+    assert names[("technical_support_conflict", deployed.json["version"])] == "Settling a conflict"
+
+
+def test_an_uploaded_translation_of_no_form_is_refused(ctx):
+    bundle = deploy.bundle_from_path(PROJECT_ROOT / "processes" / "technical_support_conflict.bpmn",
+                                     PROJECT_ROOT / "forms")
+    deploy.add_uploaded_translations(bundle, {"resolve_conflikt.en.json": b'{"x": "y"}'})
+    with pytest.raises(DefinitionInvalid) as refused:
+        deploy.deploy_bundle(ctx, bundle, actor="process_owner1")
+    assert str(refused.value) == ("resolve_conflikt.en.json:0: -: translates no diagram or form of this bundle "
+                                  "(name it <process_id>.en.json or <formKey>.en.json)")

@@ -166,7 +166,7 @@ def test_csv_export_keeps_chinese_for_excel(ctx, client):
     assert rows[0][:5] == ["#", "流程", "案例", "任务", "角色"]
     assert {r[2] for r in rows[1:]} == {"欧莱雅 / CITRIX安装", "华为 / 桌面云"}
     assert all(r[3] == "技术总监确认申请" and r[4] == "技术总监" for r in rows[1:])
-    assert all(r[7] == "今天到期" for r in rows[1:])
+    assert all(r[7] == "还剩 7 个工作小时" for r in rows[1:])
     only = list(csv.reader(io.StringIO(client.get("/inbox.csv?q=华为").data.decode("utf-8-sig"))))
     assert [r[2] for r in only[1:]] == ["华为 / 桌面云"]
     start(ctx, customer="=HYPERLINK(1)")
@@ -179,7 +179,7 @@ def test_inbox_filters_sort_and_pages(ctx, client, clock):
         start(ctx, customer=f"客户{n:02d}")
     sign_in(client, "tech_director1")
     first = client.get("/")
-    assert first.text.count('data-task-id="') == 25 and "共 27 项" in first.text and "今天到期" in first.text
+    assert first.text.count('data-task-id="') == 25 and "共 27 项" in first.text and "还剩 7 个工作小时" in first.text
     second = client.get("/?page=2")
     assert second.text.count('data-task-id="') == 2
     assert client.get("/?q=客户07").text.count('data-task-id="') == 1

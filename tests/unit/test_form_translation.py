@@ -149,3 +149,19 @@ def test_a_missing_translation_is_a_warning_not_a_refusal(tmp_path):
     assert any(w.endswith("ask: warning: no English name for '填写说明' in " + str(processes / "tiny.en.json"))
                for w in warnings), warnings
     assert any("ask.form:1: ask: warning: no English translation" in w for w in warnings), warnings
+
+
+def test_a_versions_words_name_tasks_by_id_and_the_called_diagrams_by_their_own_ids():
+    from service.operations.localise import words_of
+    called = BPMN.replace('id="tiny"', 'id="called"').replace("填写说明", "另一步骤")
+    files = {"tiny.bpmn": BPMN, "called.bpmn": called,
+             "tiny.en.json": '{"name": "Tiny", "elements": {"ask": "Write a note", "start": "Start"}}',
+             "called.en.json": '{"name": "Called", "elements": {"ask": "Another step"}}',
+             "forms/ask.en.json": '{"说明": "Note"}'}
+    words = words_of(files, "tiny")
+    assert words.process_name == "Tiny" and words.process_names["called"] == "Called"
+    assert words.element("ask", "填写说明") == "Write a note"
+    assert words.element("ask", "另一步骤") == "Another step"  # the same id in the called diagram
+    assert words.element("end", "结束") == "结束"  # no English: as written
+    assert words.own_elements == {"ask": "Write a note", "start": "Start"}
+    assert translate_form(ASK_FORM, words.form_words("ask"))["components"][0]["label"] == "Note"  # type: ignore[index]

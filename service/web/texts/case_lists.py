@@ -29,7 +29,7 @@ EN: dict[str, str] = {
     "cases.tab.todo": "To do", "cases.tab.done": "Done", "cases.tab.started": "Started by me",
     "cases.tab.copied": "Copied to me", "cases.tab.all": "All cases",
     "cases.f.process": "Process", "cases.f.status": "Status", "cases.f.key": "Customer / project / contract no.",
-    "cases.f.key_hint": "* is a wildcard, e.g. 欧* or *改造", "cases.f.starter": "Started by",
+    "cases.f.key_hint": "* is a wildcard, e.g. Acme* or *upgrade", "cases.f.starter": "Started by",
     "cases.f.holder": "Held by now", "cases.f.from": "Started from", "cases.f.to": "to",
     "cases.f.overdue": "Overdue only", "cases.f.any": "Any", "cases.f.person": "user name",
     "cases.f.more": "More conditions", "cases.f.search": "Search",

@@ -14,7 +14,8 @@ ZH: dict[str, str] = {
     "dec.verdict.agree": "同意", "dec.verdict.disagree": "不同意",
     "next.go_on": "「{name}」已提交，接着办理本案例的下一个任务「{next}」",
     "next.none": "「{name}」已提交。本案例暂时没有您要办理的其他任务，这是您的待办。",
-    "case.tech_details": "技术细节", "case.tech_hint": "表单中没有的流程内部变量，只供流程负责人、审计和管理员查看。",
+    "case.tech_details": "技术细节", "case.tech_details_n": "技术细节（{n}）",
+    "ctx.pair": "{label}：{value}", "ctx.pair_sep": "；", "ctx.list_sep": "、", "case.tech_hint": "表单中没有的流程内部变量，只供流程负责人、审计和管理员查看。",
     "case.show_system": "显示系统步骤", "case.summary": "案例摘要",
 }
 
@@ -32,7 +33,8 @@ EN: dict[str, str] = {
     "dec.verdict.agree": "agree", "dec.verdict.disagree": "disagree",
     "next.go_on": "“{name}” submitted; on to your next task of this case, “{next}”",
     "next.none": "“{name}” submitted. You have no other task in this case for now; here is your inbox.",
-    "case.tech_details": "Technical details",
+    "case.tech_details": "Technical details", "case.tech_details_n": "Technical details ({n})",
+    "ctx.pair": "{label}: {value}", "ctx.pair_sep": "; ", "ctx.list_sep": ", ",
     "case.tech_hint": "Process variables no form declares: for process owners, auditors and administrators.",
     "case.show_system": "Show system steps", "case.summary": "Case summary",
 }
