@@ -1,4 +1,7 @@
-"""Organisation commands: `users list`, `org import|export|show`."""
+"""Organisation commands: `users list`, `org import|export|show`.
+
+Every line a person reads is in the terminal's language (Chinese unless GUICHENG_LANG=en); data stays as typed.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,15 @@ import click
 
 from service.adapters.org_workbook import MAX_FILE_BYTES
 from service.cli_admin import users_group
+from service.domain.messages import render
 from service.operations import org_import, org_views
 from service.operations.context import build_context
+
+
+def _lang() -> str:
+    from service.cli import cli_language  # the shared CLI helpers; imported late (cli imports this module)
+
+    return cli_language()
 
 
 @users_group.command(name="list")
@@ -23,10 +33,12 @@ def list_users(as_json: bool, show_all: bool) -> None:
     if as_json:
         click.echo(json.dumps(people, ensure_ascii=False, indent=2))
         return
+    lang = _lang()
+    superior, inactive = render("org_cli.superior", lang), render("org_cli.inactive", lang)
     for p in people:
-        state = "" if p["active"] else "  (inactive)"
+        state = "" if p["active"] else inactive
         click.echo(f"{p['username']:<18} {p['display_name']:<10} {p['email']:<36} {p['department'] or '-':<16} "
-                   f"上级 {p['superior'] or '-':<16} {', '.join(p['roles'])}{state}")
+                   f"{superior} {p['superior'] or '-':<16} {', '.join(p['roles'])}{state}")
 
 
 @click.group(name="org")
@@ -39,7 +51,7 @@ def org_group() -> None:
 def export_org(path: Path) -> None:
     """Write the whole organisation to an .xlsx workbook (sheets 人员 and 部门)."""
     path.write_bytes(org_import.export_workbook(build_context()))
-    click.echo(f"exported the organisation to {path}")
+    click.echo(render("org_cli.exported", _lang(), path=path))
 
 
 @org_group.command(name="import")
@@ -52,28 +64,32 @@ def import_org(path: Path, actor: str) -> None:
     try:
         report = org_import.import_organisation(build_context(), content, actor=actor)
     except org_import.ImportRejected as exc:
+        lang = _lang()
         for problem in exc.problems:
-            click.echo(str(problem) if problem.sheet else f"{path.name}: {problem.message}", err=True)
-        click.echo(f"{path.name}: {len(exc.problems)} problem(s); nothing was changed", err=True)
+            click.echo(problem.line(lang) if problem.sheet else f"{path.name}: {problem.line(lang)}", err=True)
+        click.echo(render("org_cli.problems", lang, file=path.name, count=len(exc.problems)), err=True)
         sys.exit(1)
-    for line in summary(report):
+    for line in summary(report, _lang()):
         click.echo(line)
 
 
-def summary(report: org_import.ImportReport) -> list[str]:
-    lines = [f"departments created: {len(report.departments_created)}"
-             + (f" ({', '.join(report.departments_created)})" if report.departments_created else ""),
-             f"leaders changed: {len(report.leaders_changed)}",
-             f"users created: {len(report.created)}" + (f" ({', '.join(report.created)})" if report.created else ""),
-             f"users updated: {len(report.updated)}", f"users unchanged: {len(report.unchanged)}"]
+def summary(report: org_import.ImportReport, lang: str) -> list[str]:
+    def counted(code: str, names: list[str], listed: bool = False) -> str:
+        return render(code, lang, count=len(names)) + (
+            render("org_cli.names", lang, names=", ".join(names)) if listed and names else "")
+
+    lines = [counted("org_cli.departments_created", report.departments_created, listed=True),
+             counted("org_cli.leaders_changed", report.leaders_changed),
+             counted("org_cli.users_created", report.created, listed=True),
+             counted("org_cli.users_updated", list(report.updated)),
+             counted("org_cli.users_unchanged", report.unchanged)]
     lines += [f"  {username}: {', '.join(columns)}" for username, columns in report.updated.items()]
     if report.created:
-        lines.append("new users have no password yet: an administrator sets one "
-                     "on the user page (/admin/users/USER) or with `guicheng users add`")
+        lines.append(render("org_cli.no_password", lang, page="/admin/users/USER", command="guicheng users add"))
     if report.not_in_file:
-        lines.append(f"not in the file, unchanged: {', '.join(report.not_in_file)}")
+        lines.append(render("org_cli.not_in_file", lang, names=", ".join(report.not_in_file)))
     if report.ignored_columns:
-        lines.append(f"columns ignored: {', '.join(report.ignored_columns)}")
+        lines.append(render("org_cli.columns_ignored", lang, columns=", ".join(report.ignored_columns)))
     return lines
 
 
@@ -81,13 +97,15 @@ def summary(report: org_import.ImportReport) -> list[str]:
 def show_org() -> None:
     """The department tree with leaders and people."""
     tree = org_views.organisation_tree(build_context())
+    lang = _lang()
     for node in tree["flat"]:
-        leader = f"  负责人 {node['leader_name'] or node['leader']}" if node["leader"] else ""
+        leader = f"  {render('org_cli.leader', lang)} {node['leader_name'] or node['leader']}" if node["leader"] else ""
         click.echo(f"{'  ' * node['depth']}{node['name']}{leader}")
         for person in node["members"]:
             click.echo(f"{'  ' * (node['depth'] + 1)}- {person['username']} {person['display_name']}")
     for person in tree["customers"] + tree["unplaced"]:
-        click.echo(f"(no department) {person['username']} {person['display_name']} {person['company'] or ''}")
+        click.echo(f"{render('org_cli.no_department', lang)} {person['username']} {person['display_name']} "
+                   f"{person['company'] or ''}")
 
 
 COMMANDS: list[click.Command] = [org_group]

@@ -21,6 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from service.domain.messages import Message
+
 PEOPLE_SHEET, DEPARTMENTS_SHEET, NOTES_SHEET = "人员", "部门", "说明"
 PEOPLE_COLUMNS = ("用户名", "姓名", "邮箱", "手机", "部门路径", "上级", "角色", "公司")
 DEPARTMENT_COLUMNS = ("部门路径", "负责人")
@@ -39,7 +41,14 @@ OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # the .xls (OLE2) signature
 
 
 class WorkbookRefused(ValueError):
-    """The file is not a workbook this import reads; the message says why, in both languages."""
+    """The file is not a workbook this import reads; `message` says why (rendered by its reader)."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message.code)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -68,39 +77,38 @@ def read_workbook(content: bytes, wanted: Sequence[str] = (PEOPLE_SHEET, DEPARTM
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001  (hostile input: any failure of the reader means "unreadable")
-        raise WorkbookRefused(f"无法读取此工作簿 (the workbook cannot be read: {type(exc).__name__})") from exc
+        raise WorkbookRefused(Message("org_import.unreadable", {"reason": type(exc).__name__})) from exc
     try:
         return {name: _read_sheet(book[name]) for name in wanted if name in book.sheetnames}
     except WorkbookRefused:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise WorkbookRefused(f"无法读取此工作簿 (the workbook cannot be read: {type(exc).__name__})") from exc
+        raise WorkbookRefused(Message("org_import.unreadable", {"reason": type(exc).__name__})) from exc
     finally:
         book.close()
 
 
 def _check_container(content: bytes) -> None:
     if len(content) > MAX_FILE_BYTES:
-        raise WorkbookRefused(f"文件有 {len(content):,} 字节，最多 {MAX_FILE_BYTES:,} 字节 "
-                              f"(the file has {len(content):,} bytes, at most {MAX_FILE_BYTES:,} are read)")
+        raise WorkbookRefused(Message("org_import.file_too_large", {"size": f"{len(content):,}",
+                                                                    "max": f"{MAX_FILE_BYTES:,}"}))
     if content.startswith(OLD_EXCEL):
-        raise WorkbookRefused("这是旧的 .xls 格式，请在 Excel 中另存为 .xlsx "
-                              "(this is the old .xls format: save it as .xlsx first)")
+        raise WorkbookRefused(Message("org_import.old_format"))
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise WorkbookRefused("不是 .xlsx 工作簿 (not an .xlsx workbook)")
+        raise WorkbookRefused(Message("org_import.not_xlsx"))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise WorkbookRefused(f"压缩包内有 {len(members)} 个文件，过多 "
-                                      f"({len(members)} files inside, at most {MAX_MEMBERS})")
+                raise WorkbookRefused(Message("org_import.too_many_members",
+                                              {"count": len(members), "max": MAX_MEMBERS}))
             if "xl/workbook.xml" not in archive.namelist():
-                raise WorkbookRefused("压缩包里没有工作簿 (the zip holds no Excel workbook)")
+                raise WorkbookRefused(Message("org_import.no_workbook"))
             unpacked = 0
             for member in members:
                 unpacked = _scan_member(archive, member, unpacked)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise WorkbookRefused(f"压缩包已损坏 (the .xlsx file is damaged: {exc})") from exc
+        raise WorkbookRefused(Message("org_import.damaged", {"reason": str(exc)})) from exc
 
 
 def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: int) -> int:
@@ -110,11 +118,11 @@ def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: in
         while chunk := stream.read(1024 * 1024):
             unpacked += len(chunk)
             if unpacked > MAX_UNPACKED_BYTES:
-                raise WorkbookRefused(f"解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB "
-                                      f"(unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB)")
+                raise WorkbookRefused(Message("org_import.unpacked_too_large",
+                                              {"max": MAX_UNPACKED_BYTES // 1024 // 1024}))
             window = (tail + chunk).upper()
             if member.filename.endswith((".xml", ".rels")) and any(d in window for d in XML_DECLARATIONS):
-                raise WorkbookRefused(f"{member.filename} 含有 XML 实体声明 (declares XML entities: refused)")
+                raise WorkbookRefused(Message("org_import.entities", {"member": member.filename}))
             tail = chunk[-16:]
     return unpacked
 
@@ -148,15 +156,13 @@ def _read_sheet(sheet: Any) -> Sheet:
         return Sheet(sheet.title, [], rows)
     for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(header)), start=2):
         if number > EXCEL_ROW_LIMIT:
-            raise WorkbookRefused(f"「{sheet.title}」行号超过 Excel 的上限 "
-                                  f"(sheet {sheet.title}: rows beyond Excel's limit)")
+            raise WorkbookRefused(Message("org_import.row_beyond_limit", {"sheet": sheet.title}))
         values = [_text(c) for c in cells]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         rows.append((number, values + [None] * (len(header) - len(values))))
         if len(rows) > MAX_ROWS:
-            raise WorkbookRefused(f"「{sheet.title}」超过 {MAX_ROWS:,} 行 "
-                                  f"(sheet {sheet.title} has more than {MAX_ROWS:,} rows)")
+            raise WorkbookRefused(Message("org_import.too_many_rows", {"sheet": sheet.title, "max": f"{MAX_ROWS:,}"}))
     return Sheet(sheet.title, header, rows)
 
 

@@ -49,12 +49,13 @@ class ImportRejected(ValidationFailed):
         problems = sorted(problems, key=lambda p: (p.sheet != DEPARTMENTS_SHEET, p.sheet, p.row))
         self.problems = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
-            self.problems.append(RowProblem("", 0, "", f"…还有 {len(problems) - MAX_PROBLEMS} 处问题 "
-                                                       f"(…and {len(problems) - MAX_PROBLEMS} more problems)"))
-        errors: dict[str, str | Message] = {}
+            self.problems.append(RowProblem("", 0, "", Message("org_import.more",
+                                                               {"count": len(problems) - MAX_PROBLEMS})))
+        errors: dict[str, Message] = {}
         for problem in self.problems:
             key = problem.where
-            errors[key] = f"{errors[key]}; {problem.message}" if key in errors else problem.message
+            errors[key] = Message("org_import.and", {"first": errors[key], "then": problem.message}) \
+                if key in errors else problem.message
         super().__init__("organisation.import_refused", errors, count=len(problems))
 
 
@@ -81,10 +82,9 @@ def import_organisation(ctx: AppContext, content: bytes, *, actor: str) -> Impor
     try:
         sheets = read_workbook(content)
     except WorkbookRefused as exc:
-        raise ImportRejected([RowProblem("", 0, "", str(exc))]) from exc
+        raise ImportRejected([RowProblem("", 0, "", exc.message)]) from exc
     if PEOPLE_SHEET not in sheets:
-        raise ImportRejected([RowProblem(PEOPLE_SHEET, 0, "", f"工作簿中没有「{PEOPLE_SHEET}」表 "
-                                                              f"(the workbook has no sheet {PEOPLE_SHEET})")])
+        raise ImportRejected([RowProblem(PEOPLE_SHEET, 0, "", Message("org_import.no_sheet", {"sheet": PEOPLE_SHEET}))])
     checker = RowChecker()
     departments = department_rows(sheets.get(DEPARTMENTS_SHEET), checker)
     people, ignored = people_rows(sheets[PEOPLE_SHEET], checker)
@@ -125,15 +125,14 @@ class _State:
         department = self.departments.get(self.ids.get(path, 0))
         return department.leader if department else None
 
-    def may_name(self, username: str, in_file: set[str], current: str | None) -> str | None:
+    def may_name(self, username: str, in_file: set[str], current: str | None) -> Message | None:
         """Why `username` cannot be named as a superior or leader here, or None."""
         if username in in_file or username == current:
             return None
         user = self.users.get(username)
         if user is None:
-            return f"「{username}」既不在文件中，也不在系统中 (user '{username}' is neither in the file " \
-                   f"nor in the system)"
-        return None if user.active else f"用户「{username}」已停用 (user '{username}' is inactive)"
+            return Message("org_import.user_nowhere", {"username": username})
+        return None if user.active else Message("org_import.user_inactive", {"username": username})
 
 
 def _check_departments(state: _State, departments: list[DepartmentRow], people: list[PersonRow],
@@ -143,9 +142,7 @@ def _check_departments(state: _State, departments: list[DepartmentRow], people: 
     for d in departments:
         parent = d.parent
         if parent and parent not in paths and parent not in state.ids:
-            checker.add(DEPARTMENTS_SHEET, d.row, "部门路径", f"上级部门「{parent}」不在部门表中，也不在系统中 "
-                                                          f"(parent department '{parent}' is neither in the sheet "
-                                                          f"nor in the system)")
+            checker.add(DEPARTMENTS_SHEET, d.row, "部门路径", Message("org_import.parent_unknown", {"parent": parent}))
         if d.leader and d.leader_given:
             problem = state.may_name(d.leader, in_file, state.leader_of(d.path))
             if problem:
@@ -158,8 +155,8 @@ def _check_people(state: _State, departments: list[DepartmentRow], people: list[
     paths = {d.path for d in departments} | set(state.ids)
     for p in people:
         if p.department and p.department not in paths:
-            checker.add(PEOPLE_SHEET, p.row, "部门路径", f"未知部门「{p.department}」：既不在部门表中，也不在系统中 "
-                                                      f"(unknown department '{p.department}')")
+            checker.add(PEOPLE_SHEET, p.row, "部门路径", Message("org_import.department_unknown",
+                                                                 {"path": p.department}))
         if p.superior:
             known = state.users.get(p.username)
             problem = state.may_name(p.superior, in_file, known.superior if known else None)

@@ -13,7 +13,7 @@ from functools import partial
 
 from service.adapters.org_workbook import DEPARTMENT_COLUMNS, PEOPLE_COLUMNS, Cell, Sheet, Unreadable
 from service.domain.input_limits import text_problem
-from service.domain.messages import Message
+from service.domain.messages import DEFAULT_LANGUAGE, Message
 from service.domain.organisation import PATH_SEPARATOR
 from service.domain.roles import role_for_lane
 
@@ -34,9 +34,8 @@ MAX_DEPTH = 10
 PATH_MAX, ROLES_MAX = 1024, 512
 OPTIONAL_PEOPLE_COLUMNS = ("公司",)  # absent: companies stay as they are
 OPTIONAL_DEPARTMENT_COLUMNS = ("负责人",)  # absent: leaders stay as they are
-UNREADABLE = {"formula": "公式不能导入，请直接填写内容 (a formula cannot be imported: type the value)",
-              "date": "应为文字，不是日期 (expected text, not a date)",
-              "error": "单元格是错误值 (the cell holds an error value)"}
+UNREADABLE = {"formula": Message("org_import.cell_formula"), "date": Message("org_import.cell_date"),
+              "error": Message("org_import.cell_error")}
 
 
 @dataclass(frozen=True)
@@ -44,28 +43,37 @@ class RowProblem:
     sheet: str  # "" for the file as a whole
     row: int  # as Excel numbers it; 0 for the sheet or the file as a whole
     column: str  # the column header
-    message: str | Message
+    message: Message
 
     @property
     def where(self) -> str:
         return f"{self.sheet}:{self.row}:{self.column}"
 
+    def line(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """`sheet:row:column: message` in `lang`; only the message for the file as a whole."""
+        said = self.message.render(lang)
+        return f"{self.where}: {said}" if self.sheet else said
+
+    def as_json(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, **self.message.as_json(),
+                "message": self.message.render(lang)}
+
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.sheet else str(self.message)
+        return self.line()
 
 
 @dataclass
 class RowChecker:
     problems: list[RowProblem] = field(default_factory=list)
 
-    def add(self, sheet: str, row: int, column: str, message: str | Message) -> None:
+    def add(self, sheet: str, row: int, column: str, message: Message) -> None:
         self.problems.append(RowProblem(sheet, row, column, message))
 
     def text(self, sheet: str, row: int, column: str, value: Cell, *, max_length: int,
              required: bool = False) -> str | None:
         """The cell's text, stripped; None (and a problem where it is one) when empty or unusable."""
         if isinstance(value, Unreadable):
-            self.add(sheet, row, column, UNREADABLE.get(value.what, "应为文字 (expected text)"))
+            self.add(sheet, row, column, UNREADABLE.get(value.what, Message("org_import.cell_not_text")))
             return None
         text = (value or "").strip()
         problem = text_problem(text, max_length=max_length, single_line=True)
@@ -73,7 +81,7 @@ class RowChecker:
             self.add(sheet, row, column, problem)
             return None
         if not text and required:
-            self.add(sheet, row, column, "不能为空 (required)")
+            self.add(sheet, row, column, Message("org_import.required"))
         return text or None
 
 
@@ -115,15 +123,16 @@ class PersonRow:
     company_given: bool  # the sheet has a 公司 column
 
 
-def split_path(text: str) -> tuple[list[str], str | None]:
+def split_path(text: str) -> tuple[list[str], Message | None]:
     """The levels of a department path ("华东区 › 销售一组", "华东区/销售一组") and why it is unusable."""
     parts = PATH_SPLIT.split(text.strip())
     if len(parts) > MAX_DEPTH:
-        return parts, f"部门路径超过 {MAX_DEPTH} 级 (a department path has at most {MAX_DEPTH} levels)"
+        return parts, Message("org_import.path_too_deep", {"max": MAX_DEPTH})
     for part in parts:
         problem = department_name_problem(part)
         if problem:
-            return parts, f"「{part}」：{problem}" if part else "路径中有空的一级 (the path has an empty level)"
+            return parts, (Message("org_import.path_level", {"part": part, "problem": problem}) if part
+                           else Message("org_import.path_empty_level"))
     return parts, None
 
 
@@ -143,12 +152,12 @@ def _columns(sheet: Sheet, expected: tuple[str, ...], optional: tuple[str, ...],
     where: dict[str, int] = {}
     for index, name in enumerate(sheet.header):
         if name in where:
-            checker.add(sheet.name, 1, name, f"列「{name}」出现了两次 (column {name} appears twice)")
+            checker.add(sheet.name, 1, name, Message("org_import.column_twice", {"column": name}))
         elif name:
             where[name] = index
     missing = [c for c in expected if c not in where and c not in optional]
     for name in missing:
-        checker.add(sheet.name, 1, name, f"缺少列「{name}」(column {name} is missing)")
+        checker.add(sheet.name, 1, name, Message("org_import.column_missing", {"column": name}))
     ignored = [name for name in where if name not in expected]
     return (None if missing else where), ignored
 
@@ -180,8 +189,8 @@ def department_rows(sheet: Sheet | None, checker: RowChecker) -> list[Department
         if problem:
             checker.add(sheet.name, number, "部门路径", problem)
         elif path in found:
-            checker.add(sheet.name, number, "部门路径", f"部门「{path}」在第 {found[path]} 行已经出现 "
-                                                       f"(department already on row {found[path]})")
+            checker.add(sheet.name, number, "部门路径",
+                        Message("org_import.department_twice", {"path": path, "row": found[path]}))
         else:
             found[path] = number
             rows.append(DepartmentRow(number, tuple(parts), leader, "负责人" in where))
@@ -198,7 +207,7 @@ def people_rows(sheet: Sheet, checker: RowChecker) -> tuple[list[PersonRow], lis
     for number, cells in sheet.rows:
         cell = partial(_cell_text, checker, sheet.name, where, number, cells)
 
-        def refuse(column: str, problem: str | Message | None, number: int = number) -> None:
+        def refuse(column: str, problem: Message | None, number: int = number) -> None:
             if problem:
                 checker.add(sheet.name, number, column, problem)
 
@@ -206,20 +215,19 @@ def people_rows(sheet: Sheet, checker: RowChecker) -> tuple[list[PersonRow], lis
         display_name, email = cell("姓名", DISPLAY_NAME_MAX, required=True), cell("邮箱", EMAIL_MAX, required=True)
         mobile, department_text = cell("手机", MOBILE_MAX), cell("部门路径", PATH_MAX)
         superior, roles_text, company = cell("上级", 64), cell("角色", ROLES_MAX), cell("公司", COMPANY_MAX)
-        refuse("邮箱", email and email_problem(email))
-        refuse("手机", mobile and mobile_problem(mobile))
+        refuse("邮箱", email_problem(email) if email else None)
+        refuse("手机", mobile_problem(mobile) if mobile else None)
         parts, path_problem = split_path(department_text) if department_text else ([], None)
         refuse("部门路径", path_problem)
         roles, unknown = parse_roles(roles_text or "")
-        refuse("角色", None if not unknown else f"未知角色：{', '.join(unknown)} (unknown role: {', '.join(unknown)})")
+        refuse("角色", Message("org_import.unknown_roles", {"roles": ", ".join(unknown)}) if unknown else None)
         if not username:
             continue
         refuse("用户名", None if USERNAME.match(username) else
-               f"用户名「{username}」只能用字母、数字和 _ . - (a user name uses letters, digits, _ . - only)")
-        refuse("上级", "不能是自己的上级 (a person cannot be their own superior)" if superior == username else None)
+               Message("org_import.username_format", {"username": username}))
+        refuse("上级", Message("org_import.own_superior") if superior == username else None)
         if username in seen:
-            refuse("用户名", f"用户名「{username}」在第 {seen[username]} 行已经出现 "
-                            f"(duplicate user name: already on row {seen[username]})")
+            refuse("用户名", Message("org_import.username_twice", {"username": username, "row": seen[username]}))
             continue
         seen[username] = number
         rows.append(PersonRow(number, username, display_name or "", email or "", mobile,

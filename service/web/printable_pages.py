@@ -7,49 +7,22 @@ and the API a problem naming the package to install, never a 500.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
-from flask import Response, url_for
+from flask import url_for
 
 from service.adapters.pdf_documents import FontMissing
 from service.operations import printables
 from service.web import bp
 from service.web.common import context, me, page
-from service.web.i18n import language, t, translate
-
-FONT_MISSING_STATUS = 503
-
-
-def labeller(lang: str) -> Callable[[str], str]:
-    return lambda key: translate(lang, key)
-
-
-def file_name(name: str, case_id: int, lang: str) -> str:
-    return translate(lang, f"printables.file.{name}", case=case_id)
-
-
-def pdf_download(case_id: int, name: str, actor: str, lang: str) -> Response:
-    """The PDF as an attachment (raises FontMissing, and the use case's NotFound / Forbidden)."""
-    data = printables.render(context(), case_id, name, actor=actor, lang=lang, label=labeller(lang))
-    ascii_name = file_name(name, case_id, "en")
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
-                               f"filename*=UTF-8''{quote(file_name(name, case_id, lang), safe='')}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
-
-
-def font_missing_text(exc: FontMissing, lang: str) -> tuple[str, str]:
-    """(title, what to do) in the reader's language."""
-    return (translate(lang, "printables.font_missing.title"),
-            translate(lang, "printables.font_missing", path=str(exc.path), package=exc.package))
+from service.web.i18n import language, t
+from service.web.pdf_download import FONT_MISSING_STATUS, font_missing_text, pdf_download
 
 
 @bp.get("/cases/<int:case_id>/printables/<name>.pdf")
 def printable(case_id: int, name: str):  # type: ignore[no-untyped-def]
     try:
-        return pdf_download(case_id, name, me()["username"], language())
+        return pdf_download(context(), case_id, name, me()["username"], language())
     except FontMissing as exc:
         title, detail = font_missing_text(exc, language())
         return page("error.html", FONT_MISSING_STATUS, code=FONT_MISSING_STATUS, message=title, detail=detail)

@@ -80,3 +80,10 @@ def _fill_one(page: Page, component: dict[str, Any], value: Any) -> None:
         target.press("Enter")
     else:
         target.fill(str("测试内容" if value is None else value))
+
+
+def submit_and_leave(page: Page) -> None:
+    """Submit the task form and wait for the page that follows: the next task of the case, or the inbox."""
+    before = page.url
+    page.get_by_test_id("submit").click()
+    page.wait_for_url(lambda url: url != before)

@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.forms import fill_form
+from tests.browser.forms import fill_form, submit_and_leave
 
 CASE = "欧莱雅 / VDI扩容"
 SUBJECT = "技术支持申请--欧莱雅--VDI扩容--ZGH--0930"
@@ -118,8 +118,7 @@ def _complete(person, page, element: str, values: dict[str, Any],  # type: ignor
     fill_form(page, values, uploads={upload: files[upload]} if upload else None)
     if element == REFUSED_FIRST:
         _refuse_then_correct(person, page, values, files["doc_service_sheet"])
-    page.get_by_test_id("submit").click()
-    page.wait_for_url(person.base + "/")
+    submit_and_leave(page)
     expect(page.locator(".flash.success")).to_contain_text(name)
     return name
 

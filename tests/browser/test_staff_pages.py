@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from service.operations import cases, queries
-from tests.browser.forms import fill_form
+from tests.browser.forms import fill_form, submit_and_leave
 
 APPLICATION = {"customer": "欧莱雅", "project": "CITRIX安装", "sales_name": "ZGH", "support_kind": "non_project",
                "request_origin": "customer", "preparation_required": ["none"]}
@@ -104,8 +104,7 @@ def _engineer_step(staff, case_id: int) -> str:  # type: ignore[no-untyped-def]
     engineer.shot("07-task-engineer-refused")
     fill_form(page)
     engineer.shot("08-task-engineer-filled")
-    page.get_by_test_id("submit").click()
-    page.wait_for_url(engineer.base + "/")
+    submit_and_leave(page)
     expect(page.locator(".flash.success")).to_contain_text(name)
     engineer.shot("09-inbox-engineer-after")
     assert not engineer.errors, engineer.errors
@@ -217,8 +216,7 @@ def test_a_document_is_uploaded_beside_the_form_and_downloaded_from_the_case(sta
     expect(page.locator('.doc-field[data-key="doc_proposal"] .doc-status.ok')).to_contain_text("桌面虚拟化方案.docx")
     expect(page.locator('.doc-field[data-key="doc_proposal"]')).not_to_contain_text("upload:")
     engineer.shot("16-task-upload")
-    page.get_by_test_id("submit").click()
-    page.wait_for_url(engineer.base + "/")
+    submit_and_leave(page)
 
     page = engineer.go(f"/cases/{case_id}")
     link = page.get_by_test_id("documents").get_by_role("link", name="桌面虚拟化方案.docx")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from service.operations import case_comments, cases, queries
-from tests.browser.forms import fill_form
+from tests.browser.forms import fill_form, submit_and_leave
 from tests.processes.walk import APPLICATION, do, task
 
 WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
@@ -87,8 +87,7 @@ def test_a_delegate_fills_the_form_and_the_delegator_confirms_it(ctx, staff):
     expect(page.get_by_test_id("delegation-draft")).to_contain_text("engineer2 已代为填好")
     expect(page.get_by_test_id("delegation-draft")).to_contain_text("评估结果可以支持")
     expect(page.get_by_label("可以支持")).to_be_checked()  # the form holds the delegate's values
-    page.get_by_test_id("submit").click()
-    page.wait_for_url(owner.base + "/")
+    submit_and_leave(page)
     assert queries.get_task(ctx, assessment)["status"] == "completed"
     page = owner.go(f"/cases/{case}")
     expect(page.get_by_test_id("timeline")).to_contain_text("填好了委派的「工程师评估能否支持」，交回 工程师3 确认")
