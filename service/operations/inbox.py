@@ -203,6 +203,14 @@ def element_names(ctx: AppContext, process_id: str, version: int) -> dict[str, s
 diagram_state = diagram_path  # the case's path through its diagram (kept under its old name for the pages)
 
 
+def with_due(ctx: AppContext, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Task dicts (as `queries.task_dict`) with where their deadline stands, worded like the inbox's."""
+    with ctx.db.reading() as session:
+        cal = load_calendar(session, ctx)
+    return [{**task, "due": due_state(ctx, cal, datetime.fromisoformat(task["due_at"]) if task.get("due_at") else None)}
+            for task in tasks]
+
+
 def task_page(ctx: AppContext, task_id: int, actor: str) -> dict[str, Any]:
     task = queries.get_task(ctx, task_id, actor=actor)
     with ctx.db.reading() as session:

@@ -26,6 +26,7 @@ from service.web.i18n import known, language, t
 def case_page(case_id: int):  # type: ignore[no-untyped-def]
     ctx, actor, lang = context(), me()["username"], language()
     case = queries.show_case(ctx, case_id, actor=actor)
+    case["open_tasks"] = inbox.with_due(ctx, case["open_tasks"])
     info = inbox.definition_info(ctx, case["process_id"], case["version"])
     case = localise_case(ctx, {**case, "events": queries.history(ctx, case_id, actor=actor), "forms": info["forms"],
                                "element_names": inbox.element_names(ctx, case["process_id"], case["version"])}, lang)
@@ -171,7 +172,11 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
     values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
               "error": p.get("error", ""), "type": kind, "reason": p.get("reason", ""),
               # the 审批 actions name a person the task went to or came from, and a text
-              "to": _person(people, p.get("to")), "from": _person(people, p.get("from")), "text": p.get("text", "")}
+              "to": _person(people, p.get("to")), "from": _person(people, p.get("from")), "text": p.get("text", ""),
+              # a linked case (deviation, conflict) and the request it changed
+              "case": p.get("linked_case") or p.get("parent_case") or ""}
+    if kind == "parent_case_unchanged":
+        values["reason"] = t(f"ev.unchanged.{p.get('reason')}") if known(f"ev.unchanged.{p.get('reason')}") else ""
     key = f"ev.{kind}"
     text = t(key, **values) if known(key) else t("ev.other", **values)
     detail = ""
@@ -181,5 +186,9 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
         shown = [(k, v) for k, v in p["data"].items() if k in field_labels and v not in (None, "")]
         detail = t("ctx.pair_sep").join(
             t("ctx.pair", label=field_labels[k], value=show_value(v, options.get(k, {}), people)) for k, v in shown[:8])
+    elif p.get("changes"):
+        detail = t("ctx.pair_sep").join(t("ev.change", label=field_labels.get(c["variable"], c["variable"]),
+                                          old=show_value(c.get("old"), {}, people) or "—",
+                                          new=show_value(c.get("new"), {}, people) or "—") for c in p["changes"])
     return {"at": when(event["at"]), "actor": actor, "text": text, "detail": detail, "kind": kind,
             "seq": event["seq"], "system": kind not in PEOPLES_EVENTS}

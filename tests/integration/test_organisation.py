@@ -261,25 +261,33 @@ def _append(*row: Any) -> Callable[[Any], None]:
     return lambda book: book["人员"].append(list(row))
 
 
-BAD_ROWS: dict[str, tuple[Callable[[Any], None], str, str]] = {
-    "unknown department": (_cell("sales3", 5, "华东区 › 销售九组"), "部门路径", "未知部门"),
-    "cycle of superiors": (_cell("sales_director2", 6, "sales3"), "上级", "成环"),
+BAD_ROWS: dict[str, tuple[Callable[[Any], None], str, str, str, str]] = {
+    # the edit, the column, the code programs read, what a person reads in Chinese and in English
+    "unknown department": (_cell("sales3", 5, "华东区 › 销售九组"), "部门路径", "org_import.department_unknown",
+                           "未知部门「华东区 › 销售九组」", "unknown department 华东区 › 销售九组"),
+    "cycle of superiors": (_cell("sales_director2", 6, "sales3"), "上级", "user.superior_cycle", "成环",
+                           "form a cycle"),
     "duplicate user name": (_append("sales3", "另一个", "x@example.cn", None, None, None, "sales"), "用户名",
-                            "已经出现"),
-    "unknown role": (_cell("sales3", 7, "sales, boss"), "角色", "boss"),
-    "superior nowhere": (_cell("sales3", 6, "nobody"), "上级", "既不在文件中"),
-    "bad e-mail": (_cell("sales3", 3, "sales3 at example"), "邮箱", "格式不对"),
-    "control character": (_cell("sales3", 2, "销售\n3"), "姓名", "控制字符"),
-    "over-long value": (_cell("sales3", 2, "长" * 129), "姓名", "超过上限"),
-    "formula": (_cell("sales3", 2, "=A1"), "姓名", "公式"),
-    "missing name": (_cell("sales3", 2, None), "姓名", "不能为空"),
-    "own superior": (_cell("sales3", 6, "sales3"), "上级", "自己"),
+                            "org_import.username_twice", "已经出现", "duplicate user name sales3"),
+    "unknown role": (_cell("sales3", 7, "sales, boss"), "角色", "org_import.unknown_roles", "未知角色：boss",
+                     "unknown role: boss"),
+    "superior nowhere": (_cell("sales3", 6, "nobody"), "上级", "org_import.user_nowhere", "「nobody」既不在文件中",
+                         "user nobody is neither in the file"),
+    "bad e-mail": (_cell("sales3", 3, "sales3 at example"), "邮箱", "user.email_format", "格式不对",
+                   "is not an address"),
+    "control character": (_cell("sales3", 2, "销售\n3"), "姓名", "text.control", "控制字符", "control character"),
+    "over-long value": (_cell("sales3", 2, "长" * 129), "姓名", "text.too_long", "超过上限 128",
+                        "at most 128 allowed"),
+    "formula": (_cell("sales3", 2, "=A1"), "姓名", "org_import.cell_formula", "公式不能导入", "a formula cannot"),
+    "missing name": (_cell("sales3", 2, None), "姓名", "org_import.required", "不能为空", "required"),
+    "own superior": (_cell("sales3", 6, "sales3"), "上级", "org_import.own_superior", "不能是自己的上级",
+                     "cannot be their own superior"),
 }
 
 
 @pytest.mark.parametrize("kind", list(BAD_ROWS))
 def test_one_bad_row_changes_nothing_and_names_its_row_and_column(ctx, kind):
-    edit, column, says = BAD_ROWS[kind]
+    edit, column, code, zh, en = BAD_ROWS[kind]
 
     def both(book: Any) -> None:  # a good change in the same file must not happen either
         book["人员"].cell(_row_of(book, "sales1"), 2).value = "改了名"
@@ -292,8 +300,10 @@ def test_one_bad_row_changes_nothing_and_names_its_row_and_column(ctx, kind):
     with pytest.raises(org_import.ImportRejected) as refused:
         org_import.import_organisation(ctx, content, actor="admin1")
     problems = refused.value.problems
-    assert any(p.sheet == "人员" and p.column == column and says in str(p.message) and (row is None or p.row == row)
-               for p in problems), [str(p) for p in problems]
+    found = [p for p in problems if p.sheet == "人员" and p.column == column and p.message.code == code
+             and (row is None or p.row == row)]
+    assert found, [(p.line(), p.message.code) for p in problems]
+    assert zh in found[0].line() and en in found[0].line("en"), (found[0].line(), found[0].line("en"))
     assert _snapshot(ctx) == before and _people(ctx)["sales1"]["display_name"] == "销售1"
 
 
@@ -310,7 +320,8 @@ def test_a_cycle_and_a_duplicate_name_the_rows_involved(ctx):
         assert f"{username}（第 {rows[username]} 行）" in str(cycle.message)
         assert f"{username} (row {rows[username]})" in render_text(cycle.message, "en")
     duplicate = next(p for p in refused.value.problems if p.column == "用户名")
-    assert duplicate.row == book["人员"].max_row and f"row {rows['sales1']}" in duplicate.message
+    assert duplicate.row == book["人员"].max_row and duplicate.message.code == "org_import.username_twice"
+    assert f"在第 {rows['sales1']} 行已经出现" in duplicate.line() and f"row {rows['sales1']}" in duplicate.line("en")
 
 
 def test_a_department_sheet_row_needs_a_known_parent_and_leader(ctx):

@@ -60,15 +60,22 @@ def exported(ctx) -> bytes:
     return org_import.export_workbook(ctx)
 
 
-HOSTILE = {
-    "not a zip": (lambda _: "名单\nsales1,销售1".encode(), "不是 .xlsx"),
-    "old xls": (lambda _: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, ".xls"),
-    "too big": (lambda _: b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "5,242,880"),
-    "zip bomb": (lambda _: _bomb(), "解压后超过"),
-    "xml entities": (lambda c: _rezip(c, {"xl/worksheets/sheet1.xml": ENTITIES}), "实体"),
-    "far row": (lambda c: _rezip(c, {"xl/worksheets/sheet1.xml": FAR_ROW}), "上限"),
-    "no workbook": (lambda _: _docx(), "没有工作簿"),
-    "too many rows": (lambda _: _many_rows(MAX_ROWS + 1), "10,000"),
+HOSTILE = {  # what is made, the code programs read, what a person reads in Chinese and in English
+    "not a zip": (lambda _: "名单\nsales1,销售1".encode(), "org_import.not_xlsx", "不是 .xlsx 工作簿",
+                  "not an .xlsx workbook"),
+    "old xls": (lambda _: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "org_import.old_format",
+                "另存为 .xlsx", "old .xls format"),
+    "too big": (lambda _: b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "org_import.file_too_large",
+                "最多 5,242,880 字节", "at most 5,242,880 are read"),
+    "zip bomb": (lambda _: _bomb(), "org_import.unpacked_too_large", "解压后超过 64 兆字节", "more than 64 MB"),
+    "xml entities": (lambda c: _rezip(c, {"xl/worksheets/sheet1.xml": ENTITIES}), "org_import.entities",
+                     "xl/worksheets/sheet1.xml 含有实体声明", "xl/worksheets/sheet1.xml declares XML entities"),
+    "far row": (lambda c: _rezip(c, {"xl/worksheets/sheet1.xml": FAR_ROW}), "org_import.row_beyond_limit",
+                "「人员」的行号超过电子表格的上限", "sheet 人员: rows beyond Excel's limit"),
+    "no workbook": (lambda _: _docx(), "org_import.no_workbook", "压缩包里没有工作簿",
+                    "the zip holds no Excel workbook"),
+    "too many rows": (lambda _: _many_rows(MAX_ROWS + 1), "org_import.too_many_rows", "「人员」超过 10,000 行",
+                      "sheet 人员 has more than 10,000 rows"),
 }
 
 
@@ -81,7 +88,7 @@ def _docx() -> bytes:
 
 @pytest.mark.parametrize("kind", list(HOSTILE))
 def test_hostile_files_are_refused_with_a_clear_message_and_change_nothing(ctx, exported, kind):
-    make, says = HOSTILE[kind]
+    make, code, zh, en = HOSTILE[kind]
     content = make(exported)
     before = org_views.list_people(ctx)
     started = time.monotonic()
@@ -89,7 +96,8 @@ def test_hostile_files_are_refused_with_a_clear_message_and_change_nothing(ctx, 
         org_import.import_organisation(ctx, content, actor="admin1")
     assert time.monotonic() - started < 60  # refused, not worked through (no timing is asserted beyond that)
     (problem,) = refused.value.problems
-    assert says in problem.message, problem.message
+    assert problem.message.code == code
+    assert zh in problem.line("zh") and en in problem.line("en"), (problem.line("zh"), problem.line("en"))
     assert org_views.list_people(ctx) == before
 
 
@@ -106,14 +114,18 @@ def test_a_workbook_without_the_people_sheet_or_a_column_says_which(ctx, exporte
     book.save(out)
     with pytest.raises(org_import.ImportRejected) as refused:
         org_import.import_organisation(ctx, out.getvalue(), actor="admin1")
-    assert "人员" in refused.value.problems[0].message
+    (missing,) = refused.value.problems
+    assert (missing.message.code, missing.line(), missing.line("en")) == (
+        "org_import.no_sheet", "人员:0:: 工作簿中没有「人员」表", "人员:0:: the workbook has no sheet 人员")
     book = openpyxl.load_workbook(io.BytesIO(exported))
     book["人员"].delete_cols(7)  # 角色
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(org_import.ImportRejected) as refused:
         org_import.import_organisation(ctx, out.getvalue(), actor="admin1")
-    assert [(p.sheet, p.row, p.column) for p in refused.value.problems] == [("人员", 1, "角色")]
+    assert [(p.sheet, p.row, p.column, p.message.code) for p in refused.value.problems] == [
+        ("人员", 1, "角色", "org_import.column_missing")]
+    assert [p.line("en") for p in refused.value.problems] == ["人员:1:角色: column 角色 is missing"]
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -134,7 +146,8 @@ def test_users_list_and_the_organisation_through_the_command_line(ctx, database_
     assert run_cli(env, "org", "export", str(path)).returncode == 0
     imported = run_cli(env, "org", "import", str(path))
     assert imported.returncode == 0, imported.stderr
-    assert "users created: 0" in imported.stdout and "users unchanged: 24" in imported.stdout
+    assert "新建用户：0" in imported.stdout and "未变用户：24" in imported.stdout
+    assert not re.search(r"[A-Za-z]", imported.stdout)  # the summary speaks Chinese only
 
     book = openpyxl.load_workbook(path)
     row = next(i for i, r in enumerate(book["人员"].iter_rows(values_only=True), start=1) if r[0] == "sales3")
@@ -144,13 +157,19 @@ def test_users_list_and_the_organisation_through_the_command_line(ctx, database_
     before = org_views.list_people(ctx)
     refused = run_cli(env, "org", "import", str(path))
     assert refused.returncode == 1
-    assert f"人员:{row}:部门路径: 未知部门「华东区 › 销售九组」" in refused.stderr
-    assert "nothing was changed" in refused.stderr
+    assert f"人员:{row}:部门路径: 未知部门「华东区 › 销售九组」：既不在部门表中，也不在系统中" in refused.stderr
+    assert "组织架构.xlsx：共 1 处问题，没有任何改变" in refused.stderr
+    english = cli_env(database_url, home, GUICHENG_LANG="en")
+    refused = run_cli(english, "org", "import", str(path))
+    assert refused.returncode == 1
+    assert f"人员:{row}:部门路径: unknown department 华东区 › 销售九组: neither in the sheet nor in the system" in (
+        refused.stderr)
+    assert "组织架构.xlsx: 1 problem(s); nothing was changed" in refused.stderr
     assert org_views.list_people(ctx) == before
 
     book["人员"].cell(row, 5).value = "华东区/销售二组"
     book.save(path)
-    imported = run_cli(env, "org", "import", str(path))
+    imported = run_cli(english, "org", "import", str(path))
     assert imported.returncode == 0 and "users created: 1 (newbie)" in imported.stdout
     assert "no password" in imported.stdout
     assert "newbie" in {p["username"] for p in org_views.list_people(ctx)}
@@ -160,7 +179,11 @@ def test_a_file_that_is_no_workbook_is_one_line_on_the_command_line(database_url
     path = tmp_path / "people.xlsx"
     path.write_text("用户名,姓名\n", encoding="utf-8")
     result = run_cli(cli_env(database_url, home), "org", "import", str(path))
-    assert result.returncode == 1 and result.stderr.startswith("people.xlsx: 不是 .xlsx 工作簿")
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "people.xlsx: 不是 .xlsx 工作簿", "people.xlsx：共 1 处问题，没有任何改变"]
+    result = run_cli(cli_env(database_url, home, GUICHENG_LANG="en"), "org", "import", str(path))
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "people.xlsx: not an .xlsx workbook", "people.xlsx: 1 problem(s); nothing was changed"]
 
 
 # --- the API ---------------------------------------------------------------------------------------
@@ -206,6 +229,47 @@ def test_the_department_tree_in_the_api(ctx, client):
     assert "get" in paths["/api/v1/users"] and "get" in paths["/api/v1/departments"]
 
 
+def _unknown_department(exported: bytes) -> bytes:
+    """The exported workbook with the first person placed in a department that exists nowhere."""
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    book["人员"].cell(2, 5).value = "不存在的部门"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(client, content: bytes, query: str = "", **headers: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/api/v1/organisation/import{query}", headers=headers, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(content), "组织架构.xlsx")})
+
+
+def test_a_refused_import_in_the_api_gives_codes_and_the_callers_language(ctx, client, exported):
+    admin = _bearer(ctx, "admin1")
+    before = org_views.list_people(ctx)
+    chinese = _upload(client, _unknown_department(exported), **admin)
+    assert chinese.status_code == 400 and chinese.mimetype == "application/problem+json"
+    (found,) = chinese.json["problems"]
+    assert found == {"sheet": "人员", "row": 2, "column": "部门路径", "code": "org_import.department_unknown",
+                     "params": {"path": "不存在的部门"},
+                     "message": "未知部门「不存在的部门」：既不在部门表中，也不在系统中"}
+    assert chinese.json["code"] == "organisation.import_refused"
+    assert chinese.json["detail"] == "导入未执行，没有任何改变：共 1 处问题"
+    assert chinese.json["errors"] == {"人员:2:部门路径": found["message"]}
+    english = _upload(client, _unknown_department(exported), "?lang=en", **admin)
+    assert english.status_code == 400 and english.json["detail"] == "import refused, nothing changed: 1 problems"
+    (found,) = english.json["problems"]
+    assert (found["code"], found["message"]) == (
+        "org_import.department_unknown", "unknown department 不存在的部门: neither in the sheet nor in the system")
+    refused = _upload(client, b"not a workbook", "?lang=en", **admin)
+    assert [(p["sheet"], p["row"], p["code"], p["message"]) for p in refused.json["problems"]] == [
+        ("", 0, "org_import.not_xlsx", "not an .xlsx workbook")]
+    assert org_views.list_people(ctx) == before
+    assert _upload(client, exported, **_bearer(ctx, "sales_director1")).status_code == 403
+    imported = _upload(client, exported, **admin)
+    assert imported.status_code == 200 and imported.json["changed"] is False
+    assert len(imported.json["unchanged"]) == 24
+
+
 # --- the admin page --------------------------------------------------------------------------------
 
 
@@ -247,3 +311,23 @@ def test_an_administrator_changes_and_imports_the_organisation_on_the_page(ctx, 
     assert export.status_code == 200 and export.mimetype.endswith("spreadsheetml.sheet")
     assert "filename*=UTF-8''%E7%BB%84%E7%BB%87%E6%9E%B6%E6%9E%84-" in export.headers["Content-Disposition"]
     assert openpyxl.load_workbook(io.BytesIO(export.data))["部门"]["A2"].value == "总部"
+
+
+def test_a_refused_import_on_the_page_speaks_the_pages_language(ctx, client, exported):
+    csrf = _sign_in(client, "admin1")
+    content = _unknown_department(exported)
+
+    def upload():  # type: ignore[no-untyped-def]
+        return client.post("/admin/organisation/import", content_type="multipart/form-data", data={
+            "csrf_token": csrf, "file": (io.BytesIO(content), "组织架构.xlsx")})
+
+    chinese = upload()
+    assert chinese.status_code == 400
+    assert 'data-code="org_import.department_unknown" data-where="人员:2:部门路径"' in chinese.text
+    assert "未知部门「不存在的部门」：既不在部门表中，也不在系统中" in chinese.text
+    client.get("/lang/en")
+    english = upload()
+    assert english.status_code == 400
+    assert 'data-code="org_import.department_unknown" data-where="人员:2:部门路径"' in english.text
+    assert "unknown department 不存在的部门: neither in the sheet nor in the system" in english.text
+    assert "未知部门" not in english.text

@@ -147,6 +147,15 @@ def test_rule_13_conflict_raised_by_engineering_goes_to_the_technical_director(c
     assert _tasks_of(ctx, "sales_director1", conflict) == []
 
 
+def test_rule_13_the_requests_salesperson_reads_a_conflict_the_engineer_raised(ctx):
+    """The conflict is about their request: sales1 opens it; sales3 of the other group may not."""
+    request = start(ctx)
+    conflict = _raise(ctx, request, "engineer1", "engineer")
+    assert queries.show_case(ctx, conflict, actor="sales1")["id"] == conflict
+    with pytest.raises(Forbidden):
+        queries.show_case(ctx, conflict, actor="sales3")
+
+
 def test_rule_13_conflict_raised_by_sales_goes_to_the_starters_regional_sales_director(ctx):
     request = start(ctx)
     conflict = _raise(ctx, request, "sales1", "sales")
