@@ -24,6 +24,7 @@ STUB_RESULTS: dict[str, Any] = {
     "noon_rule": True,
     "working_day_end": "2026-10-08T18:00:00+08:00",
     "working_day_deadline": "2026-10-08T18:00:00+08:00",
+    "next_working_day_end": "2026-10-08T18:00:00+08:00",
     "reminder_time": "2026-10-08T16:00:00+08:00",
     "check_planning_documents": {"complete": True, "missing": []},
     "archive_documents": [],

@@ -6,7 +6,8 @@ from typing import Any
 
 APPLICATION = {"customer": "欧莱雅", "project": "CITRIX安装", "sales_name": "ZGH", "support_kind": "non_project",
                "request_origin": "customer", "preparation_required": ["ppt"], "notify_sales_on_leaving": True,
-               "emergency": False, "estimated_person_days": 2}
+               "emergency": False, "estimated_person_days": 2, "preparation": "", "document_support": False,
+               "document_contents": ""}
 
 
 def steps(document: str) -> list[tuple[str, str, dict[str, Any]]]:

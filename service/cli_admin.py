@@ -14,12 +14,25 @@ import click
 
 from service.config import load_settings
 from service.domain.input_limits import DATABASE_ID_MAX
+from service.domain.messages import render
 from service.domain.roles import ROLES
 from service.operations import calendar, incidents, tokens, users
 from service.operations.context import build_context
 from service.service_tasks.registry import operations as registered_operations
 
 SOCKET_PATH_LIMIT = 100  # bytes; a Unix socket path must fit in sun_path (108 on Linux)
+
+
+def terminal_language() -> str:
+    """The language of the person at the terminal (Chinese unless GUICHENG_LANG=en)."""
+    from service.cli import cli_language  # the shared CLI helpers; imported late (cli imports this module)
+
+    return cli_language()
+
+
+def say(code: str, *, err: bool = False, **params: object) -> None:
+    """One status line in the terminal's language."""
+    click.echo(render(code, terminal_language(), **params), err=err)
 
 
 def _control_socket(home: Path) -> list[str]:
@@ -30,7 +43,7 @@ def _control_socket(home: Path) -> list[str]:
     """
     path = home / "gunicorn.ctl"
     if len(os.fsencode(path)) > SOCKET_PATH_LIMIT:
-        click.echo(f"{path}: too long for a Unix socket path; gunicorn runs without a control socket", err=True)
+        say("admin_cli.no_control_socket", err=True, path=path, server="gunicorn")
         return ["--no-control-socket"]
     return ["--control-socket", str(path)]
 
@@ -56,7 +69,7 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     children.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
                                       str(workers), "--access-logfile", "-", *_control_socket(home),
                                       "service.wsgi:app"]))
-    click.echo(f"serving on http://{host}:{port}")
+    say("admin_cli.serving", url=f"http://{host}:{port}")
     code = children[-1].wait()
     for child in children:
         child.terminate()
@@ -80,7 +93,7 @@ def add_user(username: str, display_name: str, email: str, roles: tuple[str, ...
     """Create or update a user."""
     users.save_user(build_context(), username=username, display_name=display_name, email=email,
                     roles=list(roles), password=password, actor="cli")
-    click.echo(f"saved {username} ({', '.join(roles)})")
+    say("admin_cli.user_saved", username=username, roles=", ".join(roles))
 
 
 @click.group(name="calendar")
@@ -95,7 +108,7 @@ def calendar_group() -> None:
 def set_day(day: dt.datetime, workday: bool, name: str) -> None:
     """Override one day (e.g. next year's holiday notice)."""
     calendar.set_day(build_context(), day=day.date(), is_workday=workday, name=name, actor="cli")
-    click.echo(f"{day.date()} is now a {'working day' if workday else 'holiday'}")
+    say("admin_cli.now_workday" if workday else "admin_cli.now_holiday", day=day.date())
 
 
 @calendar_group.command(name="deadline")
@@ -112,7 +125,7 @@ def deadline(received_at: str, days: int) -> None:
     warning = cal.warning_for(end.date())
     click.echo(end.isoformat())
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        say("admin_cli.warning", err=True, warning=warning)
 
 
 @click.command(name="operations")
@@ -131,8 +144,8 @@ def incidents_group(click_ctx: click.Context, show_all: bool) -> None:
     if click_ctx.invoked_subcommand is not None:
         return
     for i in incidents.list_incidents(build_context(), status=None if show_all else "open"):
-        click.echo(f"{i['id']:>5}  case {i['instance_id']}  {i['element_id']}  {i['status']}  "
-                   f"attempts {i['attempts']}  next {i['next_retry_at'] or '-'}  {i['message']}")
+        say("admin_cli.incident", id=f"{i['id']:>5}", case=i["instance_id"], element=i["element_id"],
+            status=i["status"], attempts=i["attempts"], next=i["next_retry_at"] or "-", message=i["message"])
 
 
 @incidents_group.command(name="retry")
@@ -141,7 +154,7 @@ def incidents_group(click_ctx: click.Context, show_all: bool) -> None:
 def retry_incident(incident_id: int, actor: str) -> None:
     """Run the failed step again now."""
     result = incidents.retry_incident(build_context(), incident_id=incident_id, actor=actor)
-    click.echo(f"incident {incident_id}: {result['result']} ({result['incident']['status']})")
+    say("admin_cli.incident_retried", id=incident_id, result=result["result"], status=result["incident"]["status"])
 
 
 @click.command(name="cancel")
@@ -151,7 +164,7 @@ def retry_incident(incident_id: int, actor: str) -> None:
 def cancel_case(instance_id: int, actor: str, reason: str) -> None:
     """Cancel a case for good (administrators and process owners), with a reason."""
     incidents.cancel_case(build_context(), instance_id=instance_id, actor=actor, reason=reason)
-    click.echo(f"case {instance_id} cancelled")
+    say("admin_cli.case_cancelled", case=instance_id)
 
 
 COMMANDS = [serve, users_group, calendar_group, list_operations, incidents_group, cancel_case]
@@ -202,7 +215,8 @@ def list_tokens(username: str | None, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for t in found:
-        click.echo(f"{t['id']:>5}  {t['username']:<16} {t['state']:<8} expires {t['expires_at']}  {t['name']}")
+        say("admin_cli.token", id=f"{t['id']:>5}", username=f"{t['username']:<16}", state=f"{t['state']:<8}",
+            expires=t["expires_at"], name=t["name"])
 
 
 @tokens_group.command(name="revoke")
@@ -210,7 +224,7 @@ def list_tokens(username: str | None, as_json: bool) -> None:
 def revoke_token(token_id: int) -> None:
     """Revoke a token by its id (as `guicheng tokens list` shows it)."""
     tokens.revoke_token(build_context(), token_id=token_id, actor=tokens.OPERATOR)
-    click.echo(f"revoked token {token_id}")
+    say("admin_cli.token_revoked", id=token_id)
 
 
 COMMANDS.append(tokens_group)

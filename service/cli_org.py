@@ -12,16 +12,10 @@ from pathlib import Path
 import click
 
 from service.adapters.org_workbook import MAX_FILE_BYTES
-from service.cli_admin import users_group
+from service.cli_admin import terminal_language, users_group
 from service.domain.messages import render
 from service.operations import org_import, org_views
 from service.operations.context import build_context
-
-
-def _lang() -> str:
-    from service.cli import cli_language  # the shared CLI helpers; imported late (cli imports this module)
-
-    return cli_language()
 
 
 @users_group.command(name="list")
@@ -33,7 +27,7 @@ def list_users(as_json: bool, show_all: bool) -> None:
     if as_json:
         click.echo(json.dumps(people, ensure_ascii=False, indent=2))
         return
-    lang = _lang()
+    lang = terminal_language()
     superior, inactive = render("org_cli.superior", lang), render("org_cli.inactive", lang)
     for p in people:
         state = "" if p["active"] else inactive
@@ -51,7 +45,7 @@ def org_group() -> None:
 def export_org(path: Path) -> None:
     """Write the whole organisation to an .xlsx workbook (sheets 人员 and 部门)."""
     path.write_bytes(org_import.export_workbook(build_context()))
-    click.echo(render("org_cli.exported", _lang(), path=path))
+    click.echo(render("org_cli.exported", terminal_language(), path=path))
 
 
 @org_group.command(name="import")
@@ -64,12 +58,12 @@ def import_org(path: Path, actor: str) -> None:
     try:
         report = org_import.import_organisation(build_context(), content, actor=actor)
     except org_import.ImportRejected as exc:
-        lang = _lang()
+        lang = terminal_language()
         for problem in exc.problems:
             click.echo(problem.line(lang) if problem.sheet else f"{path.name}: {problem.line(lang)}", err=True)
         click.echo(render("org_cli.problems", lang, file=path.name, count=len(exc.problems)), err=True)
         sys.exit(1)
-    for line in summary(report, _lang()):
+    for line in summary(report, terminal_language()):
         click.echo(line)
 
 
@@ -97,7 +91,7 @@ def summary(report: org_import.ImportReport, lang: str) -> list[str]:
 def show_org() -> None:
     """The department tree with leaders and people."""
     tree = org_views.organisation_tree(build_context())
-    lang = _lang()
+    lang = terminal_language()
     for node in tree["flat"]:
         leader = f"  {render('org_cli.leader', lang)} {node['leader_name'] or node['leader']}" if node["leader"] else ""
         click.echo(f"{'  ' * node['depth']}{node['name']}{leader}")

@@ -237,7 +237,7 @@ def export_workbook(ctx: AppContext) -> bytes:
     people = [[p["username"], p["display_name"], p["email"], p["mobile"], p["department"], p["superior"],
                ", ".join(p["roles"]), p["company"]] for p in placed + tree["customers"] + tree["unplaced"]]
     departments = [[node["path"], node["leader"]] for node in tree["flat"]]
-    notes = [["列 (columns)", "、".join(PEOPLE_COLUMNS)],
+    notes = [["列", "、".join(PEOPLE_COLUMNS)],
              ["部门路径", "各级部门用 › 分隔（也可用 / 或 >），例如：华东区 › 销售一组"],
              ["角色", "角色代码，用逗号分隔，例如：sales, admin"],
              ["新用户", "导入的新用户没有密码：请管理员在用户管理中设置"],

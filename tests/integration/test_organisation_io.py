@@ -140,10 +140,14 @@ def test_users_list_and_the_organisation_through_the_command_line(ctx, database_
         "销售3", "华东区 › 销售二组", "sales_lead2", ["sales"])
     assert sales3["email"] == "sales3@demo.guicheng.local"
     text = run_cli(env, "users", "list").stdout
-    assert re.search(r"engineer3\s+工程师3.*技术部.*tech_director1\s+engineer", text)
+    assert re.search(r"engineer3\s+工程师3.*技术部.*上级 tech_director1\s+engineer", text)
+    english = cli_env(database_url, home, GUICHENG_LANG="en")
+    text = run_cli(english, "users", "list").stdout
+    assert re.search(r"engineer3\s+工程师3.*技术部.*superior tech_director1\s+engineer", text)
 
     path = tmp_path / "组织架构.xlsx"
-    assert run_cli(env, "org", "export", str(path)).returncode == 0
+    exported = run_cli(env, "org", "export", str(path))
+    assert exported.returncode == 0 and exported.stdout.strip() == f"组织架构已导出到 {path}"
     imported = run_cli(env, "org", "import", str(path))
     assert imported.returncode == 0, imported.stderr
     assert "新建用户：0" in imported.stdout and "未变用户：24" in imported.stdout
@@ -159,7 +163,6 @@ def test_users_list_and_the_organisation_through_the_command_line(ctx, database_
     assert refused.returncode == 1
     assert f"人员:{row}:部门路径: 未知部门「华东区 › 销售九组」：既不在部门表中，也不在系统中" in refused.stderr
     assert "组织架构.xlsx：共 1 处问题，没有任何改变" in refused.stderr
-    english = cli_env(database_url, home, GUICHENG_LANG="en")
     refused = run_cli(english, "org", "import", str(path))
     assert refused.returncode == 1
     assert f"人员:{row}:部门路径: unknown department 华东区 › 销售九组: neither in the sheet nor in the system" in (

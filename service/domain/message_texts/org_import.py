@@ -1,4 +1,5 @@
-"""Message catalogue: the organisation workbook — why a file or a cell is refused, and the command line's lines.
+"""Message catalogue: the organisation workbook — why a file or a cell is refused — and the status lines of the
+organisation and administration commands (`guicheng users|org|calendar|incidents|cancel|tokens|serve`).
 
 Each problem of an import is shown as `sheet:row:column: message`; the sheet and column names are the
 workbook's own headers (data of the file), so they are parameters, never part of a sentence.
@@ -60,6 +61,18 @@ ZH: dict[str, str] = {
     "org_cli.superior": "上级",
     "org_cli.leader": "负责人",
     "org_cli.no_department": "（无部门）",
+    # the administration commands
+    "admin_cli.no_control_socket": "{path}：路径太长，无法建立控制套接字；{server} 不带控制套接字运行",
+    "admin_cli.serving": "服务地址：{url}",
+    "admin_cli.user_saved": "已保存用户 {username}（{roles}）",
+    "admin_cli.now_workday": "{day} 现在是工作日",
+    "admin_cli.now_holiday": "{day} 现在是休息日",
+    "admin_cli.warning": "警告：{warning}",
+    "admin_cli.incident": "{id}  案例 {case}  {element}  {status}  已尝试 {attempts} 次  下次 {next}  {message}",
+    "admin_cli.incident_retried": "故障 {id}：{result}（{status}）",
+    "admin_cli.case_cancelled": "案例 {case} 已取消",
+    "admin_cli.token": "{id}  {username} {state} 到期 {expires}  {name}",
+    "admin_cli.token_revoked": "已吊销令牌 {id}",
 }
 
 EN: dict[str, str] = {
@@ -116,4 +129,16 @@ EN: dict[str, str] = {
     "org_cli.superior": "superior",
     "org_cli.leader": "leader",
     "org_cli.no_department": "(no department)",
+    # the administration commands
+    "admin_cli.no_control_socket": "{path}: too long for a Unix socket path; {server} runs without a control socket",
+    "admin_cli.serving": "serving on {url}",
+    "admin_cli.user_saved": "saved {username} ({roles})",
+    "admin_cli.now_workday": "{day} is now a working day",
+    "admin_cli.now_holiday": "{day} is now a holiday",
+    "admin_cli.warning": "warning: {warning}",
+    "admin_cli.incident": "{id}  case {case}  {element}  {status}  attempts {attempts}  next {next}  {message}",
+    "admin_cli.incident_retried": "incident {id}: {result} ({status})",
+    "admin_cli.case_cancelled": "case {case} cancelled",
+    "admin_cli.token": "{id}  {username} {state} expires {expires}  {name}",
+    "admin_cli.token_revoked": "revoked token {id}",
 }
