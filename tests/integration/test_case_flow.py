@@ -97,7 +97,8 @@ def test_task_of_another_role_is_forbidden(ctx):
     task = only_task(ctx, instance_id, "confirm_request")
     with pytest.raises(Forbidden) as err:
         cases.complete_task(ctx, task_id=task["id"], actor="engineer1", data={"accepted": "yes"})
-    assert "tech_director" in str(err.value)
+    assert err.value.code == "work.role_missing"
+    assert "技术总监" in str(err.value) and "technical director" in err.value.render("en").lower()
     assert only_task(ctx, instance_id, "confirm_request")["status"] == "open"
 
 
@@ -107,7 +108,8 @@ def test_completing_twice_is_a_conflict(ctx):
     cases.complete_task(ctx, task_id=task["id"], actor="tech_director1", data={"accepted": "no"})
     with pytest.raises(Conflict) as err:
         cases.complete_task(ctx, task_id=task["id"], actor="tech_director1", data={"accepted": "no"})
-    assert "already completed" in str(err.value)
+    assert err.value.code == "task.already_by"
+    assert "已完成" in str(err.value) and "already completed" in err.value.render("en")
 
 
 def test_invalid_task_data_is_rejected_per_field(ctx):
