@@ -20,13 +20,15 @@ MAX_REASON = 2000
 SIGNER_FORM: dict[str, Any] = {
     "id": "Form_signer", "type": "default", "schemaVersion": 16,
     "components": [
-        {"id": "Field_decision", "key": "decision", "type": "radio", "label": "加签意见 (decision)",
-         "values": [{"label": "同意 (agree)", "value": AGREE}, {"label": "不同意 (disagree)", "value": DISAGREE}],
+        {"id": "Field_decision", "key": "decision", "type": "radio", "label": "加签意见",
+         "values": [{"label": "同意", "value": AGREE}, {"label": "不同意", "value": DISAGREE}],
          "validate": {"required": True}},
-        {"id": "Field_comment", "key": "comment", "type": "textarea", "label": "说明 (comment)",
+        {"id": "Field_comment", "key": "comment", "type": "textarea", "label": "说明",
          "validate": {"maxLength": MAX_REASON}},
     ],
 }
+SIGNER_FORM_WORDS = {"加签意见": "Your decision as added signer", "同意": "Agree", "不同意": "Disagree",
+                     "说明": "Comment"}  # the English of SIGNER_FORM, as a form's translation file would give it
 
 
 def reason_problem(reason: Any, *, required: bool = True) -> Message | None:
@@ -55,4 +57,4 @@ def signer_refusal(*, holder: str, signer: str, signer_is_active_staff: bool,
 
 
 def disagreement_note(signer_name: str, comment: str) -> str:
-    return f"加签人 {signer_name} 不同意 (the added signer disagrees)：{comment or '—'}"
+    return f"加签人 {signer_name} 不同意：{comment or '—'}"  # a record on the task, like a mail: in Chinese

@@ -19,6 +19,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from service.domain import form_translation as words_rules
+from service.domain.case_moves import SIGNER_FORM_WORDS
 from service.domain.roles import role_for_lane, role_label
 from service.engine.definitions import BPMN
 from service.engine.xml_safety import XmlRejected, parse_xml
@@ -145,7 +146,8 @@ def localise_task(ctx: AppContext, task: dict[str, Any], lang: str) -> dict[str,
     if task.get("process_name"):
         out["process_name"] = words.process_name or task["process_name"]
     if task.get("form"):
-        out["form"] = words_rules.translate_form(task["form"], words.form_words(task.get("form_key")))
+        own = SIGNER_FORM_WORDS if task.get("kind") == "signer" else words.form_words(task.get("form_key"))
+        out["form"] = words_rules.translate_form(task["form"], own)
     return out
 
 

@@ -30,7 +30,7 @@ def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> d
         "version": instance.definition.version, "instance_id": instance.id, "business_key": instance.business_key,
         "role": task.role, "assignee": task.assignee, "status": task.status, "due_at": _iso(ctx, task.due_at),
         "created_at": _iso(ctx, task.created_at), "completed_at": _iso(ctx, task.completed_at),
-        "completed_by": task.completed_by, "form_key": task.form_key,
+        "completed_by": task.completed_by, "form_key": task.form_key, "process_name": instance.definition.name,
         "form": SIGNER_FORM if task.kind == "signer" else ctx.cached_forms(instance.definition).get(
             task.form_key or ""),
         "kind": task.kind, "parent_task_id": task.parent_task_id, "signer_position": task.signer_position,

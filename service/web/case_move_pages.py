@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 
 from service.operations import case_moves
 from service.operations.errors import OperationError, ValidationFailed
+from service.operations.localise import localise_task
 from service.web import bp
 from service.web.common import context, me
 from service.web.i18n import language, t
@@ -19,9 +20,11 @@ def task_moves_for(task: dict[str, Any]) -> dict[str, Any]:
     """What the 退回 / 加签 forms offer the signed-in person for this task (nothing if not theirs)."""
     if task.get("status") != "open" or not task.get("may_work") or task.get("kind") == "signer":
         return {"targets": [], "signers": []}
-    actor = me()["username"]
-    return {"targets": case_moves.send_back_targets(context(), task["id"], actor),
-            "signers": case_moves.signer_candidates(context(), actor)}
+    actor, ctx = me()["username"], context()
+    targets = [localise_task(ctx, {**target, "process_id": task["process_id"], "version": task["version"]},
+                             language()) for target in case_moves.send_back_targets(ctx, task["id"], actor)]
+    return {"targets": targets,
+            "signers": case_moves.signer_candidates(ctx, actor)}
 
 
 def _act(task_id: int, action: Callable[[], Any], done: str):  # type: ignore[no-untyped-def]

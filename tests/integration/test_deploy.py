@@ -23,7 +23,7 @@ def _bundle(text: str | bytes) -> deploy.Bundle:
     data = text.encode("utf-8") if isinstance(text, str) else text
     real = deploy.bundle_from_path(PROJECT_ROOT / "processes" / "technical_support.bpmn", FORMS)
     return deploy.Bundle("technical_support", {**real.files, "technical_support.bpmn": data}, real.forms,
-                         real.form_sources)
+                         real.form_sources, real.translations, real.translation_sources)
 
 
 def _versions(ctx) -> int:
