@@ -26,6 +26,7 @@ from service.operations.context import AppContext
 from service.persistence.db import Database
 from service.persistence.migrate import upgrade
 from tests.support.fixtures import smtp_catcher  # noqa: F401  (re-exported fixture)
+from tests.support.requirements import postgres_url
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_NOW = datetime(2026, 9, 30, 11, 0, tzinfo=SHANGHAI)
@@ -59,10 +60,7 @@ def _admin_url(database: str = "postgres") -> str:
 
 @pytest.fixture(scope="session")
 def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not POSTGRES_URL:
-        if IN_CI:
-            pytest.fail("GUICHENG_TEST_POSTGRES_URL is not set: run the suite with `make test`")
-        pytest.skip("no PostgreSQL: run with `make test` to include it")
+    postgres_url()
     name = f"guicheng_template_{uuid.uuid4().hex[:8]}"
     admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from service import create_app
 from service.config import PROJECT_ROOT
 from service.operations.context import AppContext
+from tests.support.requirements import missing
 
 CHROMIUM = os.environ.get("GUICHENG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -38,16 +39,11 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or run `make test`)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or run `make test`)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        if IN_CI:
-            pytest.fail("playwright is not installed: pip install -e '.[test]'")
-        pytest.skip("playwright is not installed")
+        missing("playwright is not installed: pip install -e '.[test]'")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium

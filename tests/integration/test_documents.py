@@ -10,7 +10,6 @@ The process is a small one of the tests' own (tests/fixtures/documents): sales a
 from __future__ import annotations
 
 import io
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from service.operations import cases, deploy, queries
 from service.operations.errors import ValidationFailed
 from service.persistence.migrate import alembic_config
 from tests.integration.test_web_pages import csrf_of, sign_in
+from tests.support.requirements import postgres_url
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
 REQUEST = {"customer": "欧莱雅", "project": "CITRIX安装", "needs_plan": True}
@@ -159,11 +159,7 @@ def engine_at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
         yield engine
         engine.dispose()
         return
-    url = os.environ.get("GUICHENG_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("GUICHENG_TEST_POSTGRES_URL is not set: run the suite with `make test`")
-        pytest.skip("no PostgreSQL: run with `make test` to include it")
+    url = postgres_url()
     name = f"guicheng_documents_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

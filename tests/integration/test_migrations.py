@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 
 from service.persistence.migrate import alembic_config, upgrade
 from service.persistence.models import Base
+from tests.support.requirements import postgres_url
 
 POSTGRES_URL = os.environ.get("GUICHENG_TEST_POSTGRES_URL")
 
@@ -40,10 +41,7 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    if not POSTGRES_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("GUICHENG_TEST_POSTGRES_URL is not set: run the suite with `make test`")
-        pytest.skip("no PostgreSQL: run with `make test` to include it")
+    postgres_url()
     name = f"guicheng_migrations_{uuid.uuid4().hex[:10]}"
     admin = create_engine(_server_url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
