@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .feel_values import Unsupported, chosen, compare, contains, feel_and, feel_or, lookup
+
 _TOKEN = re.compile(r"""
     \s*(?:
       (?P<string>"(?:[^"\\]|\\.)*")
@@ -69,117 +71,6 @@ def _tokens(source: str) -> list[_Token]:
     return found
 
 
-class _Unsupported(Exception):
-    """feelin throws on an ordering it has no range for: the expression is null, and the condition is not met."""
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nil"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "context"
-    if isinstance(value, (list, tuple)):
-        return "list"
-    return "literal"
-
-
-def _unwrapped(value: Any) -> Any:
-    if isinstance(value, (list, tuple)) and len(value) < 2:
-        return value[0] if value else None
-    return value
-
-
-def _equal(a: Any, b: Any) -> bool | None:
-    """feelin's `=`: null against a value is false, a one-item list is its item, other kinds are null."""
-    if (a is None) != (b is None):
-        return False
-    a, b = _unwrapped(a), _unwrapped(b)
-    kind = _kind(a)
-    if kind != _kind(b):
-        return None
-    if kind == "nil":
-        return True
-    if kind == "list":
-        return len(a) == len(b) and all(_equal(x, y) is True for x, y in zip(a, b, strict=True))
-    if kind == "context":
-        return len(a) == len(b) and all(k in b and _equal(v, b[k]) is True for k, v in a.items())
-    return bool(a == b)
-
-
-def _js_primitive(value: Any) -> Any:
-    """What JavaScript compares a value as: lists as their joined text, objects as "[object Object]"."""
-    if isinstance(value, (list, tuple)):
-        return ",".join("" if v is None else str(_js_primitive(v)) for v in value)
-    if isinstance(value, Mapping):
-        return "[object Object]"
-    return value
-
-
-def _js_number(value: Any) -> float:
-    if isinstance(value, (bool, int, float)):
-        return float(value)
-    try:
-        return float(str(value).strip() or "0")
-    except ValueError:
-        return float("nan")
-
-
-def _js_less(a: Any, b: Any, equal_too: bool) -> bool:
-    a, b = _js_primitive(a), _js_primitive(b)
-    if isinstance(a, str) and isinstance(b, str):
-        return a < b or (equal_too and a == b)
-    x, y = _js_number(a), _js_number(b)
-    return x < y or (equal_too and x == y)
-
-
-def _compare(op: str, a: Any, b: Any) -> bool | None:
-    if op == "=":
-        return _equal(a, b)
-    if op == "!=":
-        return _equal(a, b) is not True
-    # feelin reads `a < b` as "a in the range (…, b)", typed by b: text or number, else it fails
-    if b is None:
-        return None
-    if _kind(b) not in ("string", "number"):
-        raise _Unsupported(op)
-    if a is None:
-        return None
-    if op in ("<", "<="):
-        return _js_less(a, b, op == "<=")
-    return _js_less(b, a, op == ">=")
-
-
-def _and(a: Any, b: Any) -> bool | None:
-    if a is False or b is False:
-        return False
-    return True if a is True and b is True else None
-
-
-def _or(a: Any, b: Any) -> bool | None:
-    if a is True or b is True:
-        return True
-    return False if a is False and b is False else None
-
-
-def _lookup(data: Any, path: list[str]) -> Any:
-    """A dotted path; on a list it is taken of every item, as FEEL does."""
-    value: Any = data
-    for part in path:
-        if isinstance(value, (list, tuple)):
-            value = [_lookup(item, [part]) for item in value]
-        elif isinstance(value, Mapping):
-            value = value.get(part)
-        else:
-            return None
-    return value
-
-
 class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens, self.at = _tokens(source), 0
@@ -212,7 +103,7 @@ class _Parser:
         while self.peek("or"):
             self.at += 1
             right, previous = self.conjunction(), left
-            left = (lambda a, b: lambda d: _or(a(d), b(d)))(previous, right)
+            left = (lambda a, b: lambda d: feel_or(a(d), b(d)))(previous, right)
         return left
 
     def conjunction(self) -> Expression:
@@ -220,7 +111,7 @@ class _Parser:
         while self.peek("and"):
             self.at += 1
             right, previous = self.comparison(), left
-            left = (lambda a, b: lambda d: _and(a(d), b(d)))(previous, right)
+            left = (lambda a, b: lambda d: feel_and(a(d), b(d)))(previous, right)
         return left
 
     def comparison(self) -> Expression:
@@ -229,7 +120,7 @@ class _Parser:
             op = self.tokens[self.at].text
             self.at += 1
             right = self.primary()
-            return lambda d: _compare(op, left(d), right(d))
+            return lambda d: compare(op, left(d), right(d))
         return left
 
     def arguments(self, count: int) -> list[Expression]:
@@ -282,7 +173,7 @@ class _Parser:
         yes = self.disjunction()
         self.take("else")
         no = self.disjunction()
-        return lambda d: yes(d) if _chosen(test(d)) else no(d)
+        return lambda d: yes(d) if chosen(test(d)) else no(d)
 
     def function(self, name: str) -> Expression:
         if name == "not":
@@ -290,7 +181,7 @@ class _Parser:
             return lambda d: (not value) if isinstance(value := inner(d), bool) else None
         if name == "list contains":
             items, wanted = self.arguments(2)
-            return lambda d: _contains(items(d), wanted(d))
+            return lambda d: contains(items(d), wanted(d))
         if self.peek("(") and self.at + 1 < len(self.tokens) and self.tokens[self.at + 1].kind == "name":
             self.take("(")
             self.names()
@@ -322,29 +213,7 @@ class _Parser:
 
     def path(self) -> Expression:
         names = self.names()
-        return lambda d: _lookup(d, names)
-
-
-def _chosen(value: Any) -> bool:
-    """`if` takes its then branch for anything but null and false (0 and "" included)."""
-    return value is not None and value is not False
-
-
-def _identical(a: Any, b: Any) -> bool:
-    """JavaScript's ===: lists and objects are never identical to another value, true is not 1."""
-    if isinstance(a, (list, tuple, Mapping)) or isinstance(b, (list, tuple, Mapping)):
-        return False
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return _kind(a) == _kind(b) and a == b
-
-
-def _contains(items: Any, wanted: Any) -> bool | None:
-    """feelin's `list contains`: no list is null, one value is a list of it, items compared with ===."""
-    if items is None:
-        return None
-    items = items if isinstance(items, (list, tuple)) else [items]
-    return any(_identical(item, wanted) for item in items)
+        return lambda d: lookup(d, names)
 
 
 def compile_condition(source: str) -> Expression:
@@ -356,7 +225,7 @@ def compile_condition(source: str) -> Expression:
     def evaluate(data: Mapping[str, Any]) -> Any:
         try:
             return expression(data)
-        except _Unsupported:
+        except Unsupported:
             return None
     return evaluate
 
@@ -402,5 +271,5 @@ def is_hidden(source: str | None, data: Mapping[str, Any]) -> bool:
         if inner is not None:
             return not _unary_test(_Parser(inner[1:]).parse()(data))
         return _unary_test(_Parser(source.strip()[1:]).parse()(data))
-    except _Unsupported:
+    except Unsupported:
         return False
