@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from service.api import (  # noqa: E402,F401
+    calendar,
     case_moves,
     case_search,
     errors,
@@ -13,6 +14,8 @@ from service.api import (  # noqa: E402,F401
     openapi,
     organisation,
     printables,
+    process_editor,
+    process_versions,
     processes,
     task_actions,
     tasks,

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
 from service.domain.roles import role_for_lane
-from service.engine import serializer
+from service.engine import lint, serializer
 from service.engine.definitions import BPMN, ParsedBundle, named_elements, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
 from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml
@@ -153,6 +153,7 @@ def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem
                                     f"form '{key}' not found (expected forms/{bundle.process_id}/{key}.form)"))
     refused, warnings = _translation_problems(bundle, files, forms)
     problems.extend(refused)
+    problems.extend(lint.bundle_problems(parsed, forms))
     if problems:
         raise DefinitionInvalid(problems)
     parsed.files.update(_translation_texts(bundle))
@@ -297,6 +298,14 @@ def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResul
             "process_id": bundle.process_id, "version": definition.version, "content_hash": digest,
             "files": sorted(parsed.files), "forms": sorted(forms)})
         return DeployResult(bundle.process_id, definition.version, created=True)
+
+
+def bundle_report(bundle: Bundle) -> tuple[list[Problem], list[Problem]]:
+    """One bundle's problems (refusing a deploy) and warnings, as `validate` prints them for files."""
+    try:
+        return [], _checked(bundle)[2]
+    except DefinitionInvalid as exc:
+        return list(exc.problems), []
 
 
 def validate_paths(paths: list[Path], forms_root: Path) -> list[Problem]:

@@ -274,3 +274,20 @@ class CalendarDayRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class ProcessDraft(Base):
+    """A process owner's unfinished change to a process: saved, checked, not yet live.
+
+    One draft per process: the diagram files, forms and translations as the editor last saved them,
+    and the version they started from (None for a new process), so a deploy can say when someone
+    else deployed in between."""
+
+    __tablename__ = "process_drafts"
+    process_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    files: Mapped[dict[str, Any]] = mapped_column(JSON)  # name → text (.bpmn, .dmn)
+    forms: Mapped[dict[str, Any]] = mapped_column(JSON)  # formKey → form-js JSON text
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON)  # stored name → text
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))

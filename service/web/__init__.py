@@ -11,6 +11,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 from service.web import (  # noqa: E402,F401
     admin_pages,
+    calendar_pages,
     case_list_pages,
     case_move_pages,
     case_pages,
@@ -19,6 +20,7 @@ from service.web import (  # noqa: E402,F401
     mail_pages,
     org_pages,
     printable_pages,
+    process_pages,
     session_pages,
     task_action_pages,
     task_pages,

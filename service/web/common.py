@@ -102,6 +102,9 @@ def page_url(**changes: Any) -> str:
     return url_for(request.endpoint or "web.inbox", **(request.view_args or {}), **args)
 
 
+PROCESS_READERS = frozenset({"process_owner", "auditor", "admin"})  # edit: process_owner only
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     current = g.get("me")
@@ -109,6 +112,7 @@ def _helpers() -> dict[str, Any]:
             "due_text": due_text, "role_name": role_name, "all_roles": list(ROLES),
             "is_admin": bool(current and "admin" in current["roles"]),
             "sees_incidents": bool(current and set(current["roles"]) & INCIDENT_READERS),
+            "sees_processes": bool(current and set(current["roles"]) & PROCESS_READERS),
             "open_count": lambda: inbox.open_count(context(), current["username"]) if current else 0}
 
 
