@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 export GUICHENG_HOME ?= $(CURDIR)/var
+# test processes: one per CPU (browser, PostgreSQL and SQLite tests are independent of each other)
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint install worker bench clean
 
@@ -24,7 +26,7 @@ lint: install           ## ruff and mypy (settings and caches: pyproject.toml)
 
 test: install lint      ## installs system packages when missing, starts a throwaway PostgreSQL, runs everything
 	scripts/system-deps.sh
-	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/guicheng worker
