@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 
 from service.domain.case_view import ProcessForms, inputs, summary_fields
-from service.persistence.models import ProcessDefinition, ProcessInstance
+from service.persistence.models import ProcessDefinition
 
 from . import queries
+from .case_store import case_or_missing
 from .context import AppContext
-from .errors import NotFound
 from .localise import localise_case_events, localise_form
 
 CHOICE_TYPES = frozenset({"radio", "select", "checkbox", "checklist", "taglist"})
@@ -84,9 +84,7 @@ def decisions(ctx: AppContext, instance_id: int, actor: str, lang: str) -> list[
 
 def _process_of(ctx: AppContext, instance_id: int) -> tuple[str, int]:
     with ctx.db.reading() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise NotFound("case.missing", case=instance_id)
+        instance = case_or_missing(session, instance_id)
         return instance.process_id, instance.definition.version
 
 

@@ -84,6 +84,14 @@ class CaseSnapshot:
     status: str
 
 
+def case_or_missing(session: Session, instance_id: int) -> ProcessInstance:
+    """The case row for reading, or NotFound naming it (the one place that says a case is missing)."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound("case.missing", case=instance_id)
+    return instance
+
+
 def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
     instance = session.execute(select(ProcessInstance).where(ProcessInstance.id == instance_id)
                                .options(undefer(ProcessInstance.state_json))).unique().scalar_one_or_none()

@@ -22,9 +22,8 @@ from service.engine import runner
 from service.engine.xml_safety import parse_xml
 from service.persistence.models import HumanTask, ProcessInstance
 
-from .case_store import load_workflow
+from .case_store import case_or_missing, load_workflow
 from .context import AppContext
-from .errors import NotFound
 
 # a cancelled event (a boundary timer no longer needed) or gateway (a merged branch) is not news
 ACTIVITIES = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
@@ -124,9 +123,7 @@ def _shape_of(ctx: AppContext, instance: ProcessInstance) -> DiagramShape:
 def diagram_path(ctx: AppContext, instance_id: int) -> dict[str, Any]:
     """The case's path, for the diagram viewer of the task and case pages."""
     with ctx.db.reading() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None:
-            raise NotFound("case.missing", case=instance_id)
+        instance = case_or_missing(session, instance_id)
         shape = _shape_of(ctx, instance)
         rows = {str(element): int(count) for element, count in session.execute(
             select(HumanTask.element_id, func.count(HumanTask.id))
