@@ -213,6 +213,23 @@ def _dmn_problems(filename: str, tree: etree._ElementTree) -> list[Problem]:
             for d in decisions if not any(_local_name(c) == "decisionTable" for c in d)]
 
 
+# The engine's parser walks a diagram recursively and slowly: ten thousand chained tasks take it a
+# minute and then overflow the stack. The largest real procedure has a few hundred elements.
+MAX_MODEL_ELEMENTS = 3000
+
+
+def _size_problems(filename: str, tree: etree._ElementTree) -> list[Problem]:
+    """A diagram too large to be a written procedure is refused before the engine spends minutes on it."""
+    count = 0
+    for node in tree.iter(f"{{{BPMN}}}*"):
+        count += 1
+        if count > MAX_MODEL_ELEMENTS:
+            return [Problem(filename, node.sourceline, node.get("id", ""),
+                            f"the diagram has more than {MAX_MODEL_ELEMENTS} BPMN elements: split it into "
+                            "called processes")]
+    return []
+
+
 def _local_name(node: etree._Element) -> str | None:
     return etree.QName(node).localname if isinstance(node.tag, str) else None
 
@@ -254,6 +271,8 @@ def parse_bundle(
             continue
         if name.endswith(".dmn"):
             problems.extend(_dmn_problems(name, trees[name]))
+        else:
+            problems.extend(_size_problems(name, trees[name]))
     if problems:
         raise DefinitionInvalid(problems)
     parser = _engine_parser(trees)

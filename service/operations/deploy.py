@@ -153,9 +153,11 @@ def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem
                                     f"form '{key}' not found (expected forms/{bundle.process_id}/{key}.form)"))
     refused, warnings = _translation_problems(bundle, files, forms)
     problems.extend(refused)
-    problems.extend(lint.bundle_problems(parsed, forms))
+    lint_problems, lint_warnings = lint.bundle_report(parsed, forms)
+    problems.extend(lint_problems)
     if problems:
         raise DefinitionInvalid(problems)
+    warnings.extend(lint_warnings)
     parsed.files.update(_translation_texts(bundle))
     return parsed, forms, warnings
 
