@@ -36,6 +36,23 @@ class CalendarDay:
     source: str = "seed"
 
 
+# The State Council's notice names at least seven holidays (元旦 to 国庆): an admin who entered that many
+# days of a year has entered its notice; one override alone leaves the year on the Mon–Fri fallback.
+ADMIN_DAYS_FOR_A_YEAR = 7
+
+
+def _covered_years(days: Iterable[CalendarDay]) -> frozenset[int]:
+    """Years with official data, or with enough admin-entered days to be that year's notice."""
+    seeded: set[int] = set()
+    entered: dict[int, int] = {}
+    for d in days:
+        if d.source == "seed":
+            seeded.add(d.day.year)
+        else:
+            entered[d.day.year] = entered.get(d.day.year, 0) + 1
+    return frozenset(seeded | {year for year, n in entered.items() if n >= ADMIN_DAYS_FOR_A_YEAR})
+
+
 class WorkingCalendar:
     """Looks up working days and turns receipt times into deadlines."""
 
@@ -53,7 +70,7 @@ class WorkingCalendar:
         if lunch is not None and not start_of_day <= lunch[0] < lunch[1] <= end_of_day:
             raise ValueError(f"the lunch break {lunch[0]}–{lunch[1]} must lie inside {start_of_day}–{end_of_day}")
         self._days: dict[date, CalendarDay] = {d.day: d for d in days}
-        self._covered: frozenset[int] = frozenset(d.year for d in self._days)
+        self._covered: frozenset[int] = _covered_years(self._days.values())
         self.tz = ZoneInfo(tz)
         self.end_of_day = end_of_day
         self.noon = noon
@@ -64,7 +81,7 @@ class WorkingCalendar:
 
     @property
     def covered_years(self) -> list[int]:
-        """Years with at least one stored day; only these are trusted."""
+        """Years with official or admin-entered data (see `_covered_years`); only these are trusted."""
         return sorted(self._covered)
 
     def day(self, d: date) -> CalendarDay:

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from service.adapters.calendar_source import SUPPORTED_YEARS, official_days
@@ -39,8 +39,11 @@ def seed_calendar(ctx: AppContext) -> int:
 
 
 def load_calendar(session: Session, ctx: AppContext) -> WorkingCalendar:
-    marker = session.execute(select(func.count(), func.max(CalendarDayRow.updated_at))).one()
-    key = (marker[0], marker[1])
+    # the working days counted too: an override within the same clock tick as the last change (or in
+    # another server process) still changes the marker, so no deadline is counted on a stale calendar
+    marker = session.execute(select(func.count(), func.max(CalendarDayRow.updated_at),
+                                    func.sum(case((CalendarDayRow.is_workday, 1), else_=0)))).one()
+    key = (marker[0], marker[1], marker[2])
     cached = ctx.calendar_cache
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -162,7 +165,6 @@ def override_day(ctx: AppContext, *, day: str, is_workday: object, name: object,
     if errors or parsed is None or not isinstance(is_workday, bool) or clean is None:
         raise ValidationFailed("calendar.override_refused", errors)
     set_day(ctx, day=parsed, is_workday=is_workday, name=clean, actor=actor)
-    ctx.calendar_cache = None  # the table marker misses a change made within the same clock tick
     return {"day": parsed, "is_workday": is_workday, "name": clean, "source": "admin", "updated_by": actor,
             "updated_at": ctx.now()}
 
