@@ -106,3 +106,16 @@ def refusal_to_work(viewer: Viewer, case: CaseFacts, task: TaskFacts, task_label
         return Message("work.other_customer", {"task": task_label})
     return None
 
+
+# Processes (diagrams, drafts, versions): one rule for the editor, the version pages and migration.
+PROCESS_EDITOR_ROLE = "process_owner"
+
+
+def may_change_processes(roles: frozenset[str] | set[str]) -> bool:
+    """Deploy, save or discard drafts, migrate cases: process owners only."""
+    return PROCESS_EDITOR_ROLE in roles
+
+
+def may_read_processes(roles: frozenset[str] | set[str]) -> bool:
+    """Read diagrams, drafts, versions, diffs and migration previews: the read-all roles."""
+    return bool(set(roles) & READ_ALL_ROLES)
