@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.api import bp
 from service.api.language import language
-from service.domain.input_limits import InputRejected, parse_json
+from service.domain.input_limits import DEFAULT_LIMITS, InputRejected, Limits, parse_json
 from service.domain.messages import Message
 from service.engine.problems import DefinitionInvalid
 from service.operations.errors import OperationError, ValidationFailed
@@ -85,15 +85,16 @@ def _unexpected(exc: Exception) -> Response:
     return unexpected_problem(exc)
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, inside the input limits (field errors name the JSON path)."""
+def json_body(limits: Limits = DEFAULT_LIMITS, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    """The request's JSON object, inside the input limits (field errors name the JSON path); an endpoint
+    whose members carry whole files (the editor's drafts) passes wider limits."""
     if not request.is_json:
         raise ValidationFailed("body.not_json", {"": Message("body.object_expected")})
     raw = request.get_data(cache=True)
-    if len(raw) > MAX_JSON_BYTES:
-        raise ValidationFailed("body.too_large", {"": Message("body.size", {"size": len(raw), "max": MAX_JSON_BYTES})})
+    if len(raw) > max_bytes:
+        raise ValidationFailed("body.too_large", {"": Message("body.size", {"size": len(raw), "max": max_bytes})})
     try:
-        data = parse_json(raw)
+        data = parse_json(raw, limits)
     except InputRejected as exc:
         raise ValidationFailed("body.refused", exc.errors) from exc
     if not isinstance(data, dict):

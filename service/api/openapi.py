@@ -45,8 +45,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "to": {"type": "string"}, "position": {"type": "string", "enum": ["before", "after"]},
         "text": {"type": "string", "maxLength": 2000}}},
 }
-STATUSES = {"get": ["200", "401", "403", "404", "500"], "post": ["200", "400", "401", "403", "404", "409", "500"],
-            "put": ["200", "400", "401", "403", "404", "409", "500"],
+STATUSES = {"get": ["200", "400", "401", "403", "404", "500"],
+            "post": ["200", "201", "400", "401", "403", "404", "409", "413", "500"],
+            "put": ["200", "400", "401", "403", "404", "409", "413", "500"],
             "delete": ["204", "401", "403", "404", "500"]}
 DATABASE_ID = {"type": "integer", "format": "int32", "minimum": 0, "maximum": DATABASE_ID_MAX}
 

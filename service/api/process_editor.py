@@ -3,8 +3,6 @@ offers (roles, operations, forms, processes, decision tables) and expression che
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify, request
 
 from service.api import bp
@@ -12,7 +10,7 @@ from service.api.auth import caller, context, signed_in
 from service.api.errors import json_body, problem
 from service.api.language import language
 from service.api.openapi import BODIES
-from service.domain.input_limits import InputRejected, Limits, parse_json
+from service.domain.input_limits import Limits
 from service.domain.messages import Message
 from service.engine.problems import DefinitionInvalid
 from service.engine.safe_eval import MAX_SOURCE_CHARS
@@ -40,22 +38,6 @@ BODIES[("post", "/api/v1/process-editor/check")] = {
     "type": "object", "required": ["expression", "kind"], "properties": {
         "expression": {"type": "string", "maxLength": MAX_SOURCE_CHARS},
         "kind": {"type": "string", "enum": list(process_catalogue.CHECK_KINDS)}}}
-
-
-def _draft_body() -> dict[str, Any]:
-    """The JSON object of a draft save: like every body, but a member may hold a whole diagram."""
-    if not request.is_json:
-        raise ValidationFailed("body.not_json", {"": Message("body.object_expected")})
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_DRAFT_BODY:
-        raise ValidationFailed("body.too_large", {"": Message("body.size", {"size": len(raw), "max": MAX_DRAFT_BODY})})
-    try:
-        data = parse_json(raw, DRAFT_LIMITS)
-    except InputRejected as exc:
-        raise ValidationFailed("body.refused", exc.errors) from exc
-    if not isinstance(data, dict):
-        raise ValidationFailed("body.not_object", {"": Message("body.object_expected")})
-    return data
 
 
 @bp.get("/process-editor/catalogue")
@@ -96,7 +78,7 @@ def save_draft(process_id: str):  # type: ignore[no-untyped-def]
     """Save the editor's files, forms and translations as the process's draft."""
     actor = caller()
     process_drafts.require_may_change(context(), actor)
-    body = _draft_body()
+    body = json_body(DRAFT_LIMITS, MAX_DRAFT_BODY)
     extra = {"base_version": body["base_version"]} if "base_version" in body else {}
     return jsonify(process_drafts.save_draft(context(), process_id, actor=actor, files=body.get("files"),
                                              forms=body.get("forms"), translations=body.get("translations"),

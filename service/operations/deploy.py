@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
@@ -277,17 +279,22 @@ def content_hash(files: dict[str, bytes], forms: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str) -> DeployResult:
+def deploy_bundle(ctx: AppContext, bundle: Bundle, *, actor: str,
+                  within: Callable[[Session, int], None] | None = None) -> DeployResult:
+    """A new version unless the content is that of the latest one. Going back to an older content is
+    a new version too, so new cases take what the owner deployed last. `within(session, latest)` runs
+    in the deploy's transaction before anything is stored (a draft's own checks and clean-up)."""
     parsed, forms = check_bundle(bundle)
     digest = content_hash(parsed.files, bundle.forms)
     with ctx.db.transaction() as session:
-        same = session.execute(select(ProcessDefinition).where(
-            ProcessDefinition.process_id == bundle.process_id, ProcessDefinition.content_hash == digest)
-        ).scalar_one_or_none()
-        if same is not None:
-            return DeployResult(bundle.process_id, same.version, created=False)
-        latest = session.execute(select(func.max(ProcessDefinition.version)).where(
-            ProcessDefinition.process_id == bundle.process_id)).scalar() or 0
+        current = session.execute(select(ProcessDefinition).where(
+            ProcessDefinition.process_id == bundle.process_id).order_by(ProcessDefinition.version.desc())
+            .limit(1).with_for_update()).scalar_one_or_none()
+        latest = current.version if current is not None else 0
+        if within is not None:
+            within(session, latest)
+        if current is not None and current.content_hash == digest:
+            return DeployResult(bundle.process_id, current.version, created=False)
         definition = ProcessDefinition(
             process_id=bundle.process_id, version=latest + 1, name=parsed.metadata["name"], content_hash=digest,
             files={name: data.decode("utf-8") for name, data in parsed.files.items()}, forms=forms,

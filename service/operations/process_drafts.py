@@ -247,24 +247,26 @@ def validate_draft(ctx: AppContext, process_id: str, *, actor: str) -> dict[str,
 
 def deploy_draft(ctx: AppContext, process_id: str, *, actor: str) -> deploy.DeployResult:
     """Deploy the saved draft: refused when someone deployed since it was started (Conflict) or when it
-    does not pass the checks (DefinitionInvalid, nothing stored). The deployed draft is removed."""
+    does not pass the checks (DefinitionInvalid, nothing stored). The draft is removed in the deploy's
+    own transaction, where the latest version is read under its lock."""
     with ctx.db.reading() as session:
         check_may_change(session, actor)
         draft = session.get(ProcessDraft, known_id(process_id))
         if draft is None:
             raise NotFound("editor.draft_missing", process=process_id)
-        latest = latest_version(session, process_id)
-        if draft.base_version != latest:
-            raise Conflict("editor.draft_stale", process=process_id, base=_version_words(draft.base_version),
-                           latest=_version_words(latest))
         content = DraftContent(dict(draft.files), dict(draft.forms), dict(draft.translations))
         saved_at = draft.updated_at
-    result = deploy.deploy_bundle(ctx, bundle_of(process_id, content), actor=actor)
-    with ctx.db.transaction() as session:  # unless it was saved again meanwhile: that is a newer edit
-        draft = session.get(ProcessDraft, process_id)
-        if draft is not None and draft.updated_at == saved_at:
-            session.delete(draft)
-    return result
+
+    def settle(session: Session, latest: int) -> None:
+        current = session.get(ProcessDraft, process_id, with_for_update=True)
+        if current is None or current.updated_at != saved_at:
+            raise Conflict("editor.draft_changed", process=process_id)  # saved or discarded meanwhile
+        if (current.base_version or 0) != latest:
+            raise Conflict("editor.draft_stale", process=process_id, base=_version_words(current.base_version),
+                           latest=_version_words(latest or None))
+        session.delete(current)
+
+    return deploy.deploy_bundle(ctx, bundle_of(process_id, content), actor=actor, within=settle)
 
 
 def _version_words(version: int | None) -> Message:

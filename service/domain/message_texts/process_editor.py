@@ -31,6 +31,7 @@ ZH: dict[str, str] = {
     "editor.process_exists": "流程「{process}」已经存在：请打开它来修改",
     "editor.draft_exists": "流程「{process}」已有草稿：请打开草稿继续编辑",
     "editor.draft_stale": "草稿基于{base}，但流程「{process}」现在是{latest}：有人在此期间部署了新版本，请先查看新版本再合并修改",
+    "editor.draft_changed": "流程「{process}」的草稿在部署期间被另存或放弃：请重新打开草稿再部署",
     "editor.version": "第 {version} 版",
     "editor.no_version": "尚无版本",
     "editor.not_deployable": "草稿有 {count} 处错误，不能部署（什么也没有改变）",
@@ -88,6 +89,8 @@ EN: dict[str, str] = {
     "editor.draft_exists": "process '{process}' has a draft already: open the draft to go on editing",
     "editor.draft_stale": "the draft started from {base}, but process '{process}' is now at {latest}: someone "
                           "deployed meanwhile; look at the new version and carry your changes over",
+    "editor.draft_changed": "the draft of process '{process}' was saved again or discarded while it was being "
+                            "deployed: open the draft again and deploy it then",
     "editor.version": "version {version}",
     "editor.no_version": "no version yet",
     "editor.not_deployable": "the draft has {count} problem(s) and cannot be deployed (nothing was changed)",
