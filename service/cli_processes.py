@@ -1,14 +1,16 @@
-"""Commands about deployed processes: the start form and who may start."""
+"""Commands about deployed processes: the start form and who may start; moving cases to another version."""
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
 
+from service.domain.messages import render
 from service.domain.roles import role_label
-from service.operations import inbox
+from service.operations import inbox, migration
 from service.operations.context import build_context
 from service.operations.localise import localise_form, localise_process
 from service.web.i18n import translate
@@ -53,4 +55,47 @@ def start_form(process_id: str, as_json: bool) -> None:
     click.echo("\n".join(_summary(found, lang)))
 
 
-COMMANDS: list[click.Command] = [start_form]
+
+def _reasons(reasons: list[dict[str, Any]]) -> str:
+    return "; ".join(r["message"] for r in reasons)
+
+
+@click.command(name="migrate")
+@click.argument("process_id")
+@click.option("--to", "to", type=click.IntRange(1), required=True, help="the version to move cases to")
+@click.option("--case", "case_ids", type=click.IntRange(1), multiple=True, help="a case to move (repeatable)")
+@click.option("--all", "every", is_flag=True, help="every running case on another version")
+@click.option("--preview", is_flag=True, help="only say which cases can move, and why not")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+def migrate(process_id: str, to: int, case_ids: tuple[int, ...], every: bool, preview: bool, as_json: bool) -> None:
+    """Move running cases of a process to another version (exit 1 if a case was refused)."""
+    from service.cli import cli_language  # the shared CLI helpers; imported late (cli imports this module)
+
+    if not preview and bool(case_ids) == every:
+        raise click.UsageError("give --case ID (one or more) or --all, or --preview")
+    ctx, lang = build_context(), cli_language()
+    if preview:
+        found = migration.said(migration.preview(ctx, process_id, to, actor=None), lang)
+        if case_ids:
+            found["cases"] = [c for c in found["cases"] if c["instance_id"] in case_ids]
+        if as_json:
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        for case in found["cases"]:
+            verdict = render("migration.can_migrate", lang) if case["can_migrate"] else _reasons(case["reasons"])
+            click.echo(f"#{case['instance_id']}  v{case['version']} → v{to}  {case['business_key']}  {verdict}")
+        return
+    done = migration.said(migration.migrate(ctx, process_id, to, "all" if every else list(case_ids), actor=None),
+                          lang)
+    if as_json:
+        click.echo(json.dumps(done, ensure_ascii=False, indent=2))
+    else:
+        for instance_id in done["migrated"]:
+            click.echo(f"#{instance_id}  → v{to}")
+        for refused in done["refused"]:
+            click.echo(f"#{refused['instance_id']}  {_reasons(refused['reasons'])}", err=True)
+    if done["refused"]:
+        sys.exit(1)
+
+
+COMMANDS: list[click.Command] = [start_form, migrate]
