@@ -30,11 +30,11 @@ PEOPLES_EVENTS = frozenset({
     "case_started", "task_completed", "task_claimed", "task_released", "comment_added", "task_sent_back",
     "task_transferred", "task_delegated", "delegation_submitted", "task_urged", "signer_added", "signer_signed",
     "task_held_for_signer", "case_withdrawn", "case_cancelled", "case_copied", "incident_resolved",
-    "case_completed"})
+    "case_completed", "migrated"})
 # events that carry internal words (comments, reasons, assignments): never shown to a customer
 _INTERNAL_EVENTS = frozenset({"comment_added", "task_sent_back", "task_transferred", "task_delegated",
                               "delegation_submitted", "task_urged", "signer_added", "signer_signed",
-                              "task_held_for_signer", "case_copied", "task_claimed", "task_released"})
+                              "task_held_for_signer", "case_copied", "task_claimed", "task_released", "migrated"})
 
 
 def inputs(form: Mapping[str, Any] | None) -> Iterator[dict[str, Any]]:

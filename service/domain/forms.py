@@ -89,7 +89,7 @@ def _name(component: Mapping[str, Any], index: int) -> str:
     return f"'{ident}' ({component.get('type', '?')})"
 
 
-def _walk(components: list[Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+def keyed_components(components: list[Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """(full key, component) for every input and every container with a path, in order.
 
     Unknown component types that carry a key count as inputs (custom form-js fields).
@@ -101,7 +101,7 @@ def _walk(components: list[Any], prefix: str = "") -> Iterator[tuple[str, dict[s
                 yield prefix + str(path), component
             inner = f"{prefix}{path}[]." if kind == "dynamiclist" else (
                 f"{prefix}{path}." if path else prefix)
-            yield from _walk(component.get("components", []), inner)
+            yield from keyed_components(component.get("components", []), inner)
         elif kind not in LAYOUT_TYPES and "key" in component:
             yield prefix + str(component["key"]), component
 
@@ -155,7 +155,7 @@ def user_picker_role(component: Mapping[str, Any]) -> str | None:
 
 def user_pickers(form: Mapping[str, Any] | None) -> dict[str, str]:
     """Field key -> role for every user picker of the form."""
-    return {key: role for key, c in _walk((form or {}).get("components", []))
+    return {key: role for key, c in keyed_components((form or {}).get("components", []))
             if (role := user_picker_role(c)) is not None}
 
 
@@ -178,7 +178,7 @@ def load_form(text: str, source: str) -> dict[str, Any]:
         raise FormError(source, "not a form-js form (no 'components' list)")
     _check_components(form["components"], source)
     seen: set[str] = set()
-    for key, component in _walk(form["components"]):
+    for key, component in keyed_components(form["components"]):
         if key in seen:
             raise FormError(source, f"key '{key}' is used twice", _name(component, 0))
         seen.add(key)
@@ -210,7 +210,7 @@ def form_fields(form: Mapping[str, Any]) -> list[FormField]:
     """The form's inputs, nested ones with path keys."""
     return [FormField(key, str(c["type"]), str(c.get("label") or key), _required(c),
                       _options(c) if c["type"] in OPTION_TYPES else None)
-            for key, c in _walk(form.get("components", [])) if c["type"] not in CONTAINER_TYPES]
+            for key, c in keyed_components(form.get("components", [])) if c["type"] not in CONTAINER_TYPES]
 
 
 def _number(value: Any) -> bool:
@@ -381,7 +381,7 @@ def _read_only_errors(form: Mapping[str, Any], data: Mapping[str, Any], case_dat
                       ) -> dict[str, Message]:
     """A read-only field may come back as the case holds it (form-js sends what it shows), never changed."""
     errors: dict[str, Message] = {}
-    for key, component in _walk(form.get("components", [])):
+    for key, component in keyed_components(form.get("components", [])):
         if is_read_only(component) and key in data and not _same_value(data[key], case_data.get(key)):
             errors[key] = Message("forms.read_only", {"label": str(component.get("label") or key)})
     return errors
@@ -395,7 +395,7 @@ def _same_value(sent: Any, held: Any) -> bool:
 
 def _form_order(form: Mapping[str, Any], errors: dict[str, Message]) -> dict[str, Message]:
     """Errors in the order the form shows its fields (list items by index), unknown keys last."""
-    order = {key: index for index, (key, _c) in enumerate(_walk(form.get("components", [])))}
+    order = {key: index for index, (key, _c) in enumerate(keyed_components(form.get("components", [])))}
 
     def place(key: str) -> tuple[int, list[int]]:
         generic = re.sub(r"\[\d+\]", "[]", key)
@@ -412,7 +412,7 @@ def validate_submission(form: Mapping[str, Any], data: Mapping[str, Any],
     Nested keys look like `contact.phone` and `items[1].name`; "" is the submission itself. Conditions
     see the submission merged over `case_data` (the case's variables; none for a start form).
     """
-    labels = {key: str(c.get("label") or key) for key, c in _walk(form.get("components", []))}
+    labels = {key: str(c.get("label") or key) for key, c in keyed_components(form.get("components", []))}
     held = dict(case_data or {})
     context = {**held, **data} if isinstance(data, Mapping) else held
     errors: dict[str, Message] = {}
@@ -440,7 +440,7 @@ def validate_submission(form: Mapping[str, Any], data: Mapping[str, Any],
 def form_values(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """The case variables a valid submission sets: every top-level input of the form, a field left out as
     the form would send it (unticked, empty: diagrams may test it), read-only fields never."""
-    fields = {key: c for key, c in _walk(form.get("components", []))
+    fields = {key: c for key, c in keyed_components(form.get("components", []))
               if "[" not in key and "." not in key and c.get("type") not in CONTAINER_TYPES
               and not is_read_only(c)}
     values: dict[str, Any] = {key: (False if c["type"] == "checkbox" else None) for key, c in fields.items()}
@@ -450,5 +450,5 @@ def form_values(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, A
 
 def document_fields(form: Mapping[str, Any] | None) -> dict[str, str]:
     """Key → label of the form's filepicker fields (top-level and nested keys alike)."""
-    return {key: str(c.get("label") or key) for key, c in _walk((form or {}).get("components", []))
+    return {key: str(c.get("label") or key) for key, c in keyed_components((form or {}).get("components", []))
             if c.get("type") == documents.DOCUMENT_TYPE}

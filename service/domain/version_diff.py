@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from .forms import CONTAINER_TYPES
-from .forms import _walk as form_components  # the form's inputs with their full keys, as validation sees them
+from .forms import keyed_components as form_components  # inputs with their full keys, as validation sees them
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"

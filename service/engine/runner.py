@@ -218,7 +218,7 @@ def earlier_user_tasks(workflow: BpmnWorkflow, current_task_id: str) -> list[str
     return found
 
 
-def _forget_removed_waiters(workflow: BpmnWorkflow) -> None:
+def forget_removed_waiters(workflow: BpmnWorkflow) -> None:
     """A reset drops tasks from the tree but not from the event manager, whose next timer refresh would
     then touch a task without a parent: forget the waiters that are no longer in any tree."""
     alive = {task_id for wf in _all_workflows(workflow) for task_id in wf.tasks}
@@ -255,7 +255,7 @@ def send_back(workflow: BpmnWorkflow, current_task_id: str, earlier_task_id: str
     workflow.script_engine = RestrictedScriptEngine(service_handler)
     with _engine_call(limits):
         removed = workflow.reset_from_task_id(earlier.id, data=dict(earlier.data))
-        _forget_removed_waiters(workflow)
+        forget_removed_waiters(workflow)
         run_engine(workflow, now=now, service_handler=service_handler)
     return sorted({t.task_spec.bpmn_id for t in removed if getattr(t.task_spec, "bpmn_id", None)})
 

@@ -272,7 +272,7 @@ def move_workflow(workflow: BpmnWorkflow, spec: Any, subs: dict[str, Any]) -> di
             removed += migrate_workflow(diff, sub, subs[sub.spec.name])
     workflow.subprocess_specs = dict(subs)
     _keep_timers(workflow, timers)
-    runner._forget_removed_waiters(workflow)  # the reset's dropped tasks must not linger as event waiters
+    runner.forget_removed_waiters(workflow)  # the reset's dropped tasks must not linger as event waiters
     return {"reset_tasks": reset, "removed_tasks": sorted(str(t.id) for t in removed),
             "removed_elements": sorted({t.task_spec.bpmn_id for t in removed if t.task_spec.bpmn_id})}
 

@@ -174,7 +174,9 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
               # the 审批 actions name a person the task went to or came from, and a text
               "to": _person(people, p.get("to")), "from": _person(people, p.get("from")), "text": p.get("text", ""),
               # a linked case (deviation, conflict) and the request it changed
-              "case": p.get("linked_case") or p.get("parent_case") or ""}
+              "case": p.get("linked_case") or p.get("parent_case") or "",
+              # a case moved to another version of its process
+              "from_version": p.get("from_version", ""), "to_version": p.get("to_version", "")}
     if kind == "parent_case_unchanged":
         values["reason"] = t(f"ev.unchanged.{p.get('reason')}") if known(f"ev.unchanged.{p.get('reason')}") else ""
     key = f"ev.{kind}"

@@ -248,6 +248,6 @@ def test_the_case_page_tells_of_the_migration(ctx, client, api):  # type: ignore
     sign_in(client, "tech_director1")
     page = client.get(f"/cases/{case}")
     assert page.status_code == 200
-    assert "把案例迁移到流程的另一版本" in page.get_data(as_text=True)
+    assert "把案例从第 1 版迁移到第 2 版" in page.get_data(as_text=True)  # a person's action: shown by default
     english = client.get(f"/cases/{case}?lang=en").get_data(as_text=True)
-    assert "moved the case to another version of its process" in english
+    assert "moved the case from version 1 to version 2" in english

@@ -23,7 +23,7 @@ ZH: dict[str, str] = {
     "ev.task_transferred": "{actor} 把「{name}」转办给 {to}", "ev.task_delegated": "{actor} 把「{name}」委派给 {to}",
     "ev.delegation_submitted": "{actor} 填好了委派的「{name}」，交回 {to} 确认",
     "ev.task_urged": "{actor} 催办「{name}」，提醒 {to}", "ev.comment_added": "{actor} 发表意见：{text}",
-    "ev.case_copied": "{actor} 把案例抄送给 {to}", "ev.case_withdrawn": "{actor} 撤回了案例：{reason}", "ev.migrated": "{actor} 把案例迁移到流程的另一版本",
+    "ev.case_copied": "{actor} 把案例抄送给 {to}", "ev.case_withdrawn": "{actor} 撤回了案例：{reason}", "ev.migrated": "{actor} 把案例从第 {from_version} 版迁移到第 {to_version} 版",
 }
 
 EN: dict[str, str] = {
@@ -52,5 +52,5 @@ EN: dict[str, str] = {
     "ev.task_delegated": "{actor} delegated “{name}” to {to}",
     "ev.delegation_submitted": "{actor} filled in the delegated “{name}” and handed it back to {to}",
     "ev.task_urged": "{actor} urged “{name}”, reminding {to}", "ev.comment_added": "{actor} commented: {text}",
-    "ev.case_copied": "{actor} copied the case to {to}", "ev.case_withdrawn": "{actor} withdrew the case: {reason}", "ev.migrated": "{actor} moved the case to another version of its process",
+    "ev.case_copied": "{actor} copied the case to {to}", "ev.case_withdrawn": "{actor} withdrew the case: {reason}", "ev.migrated": "{actor} moved the case from version {from_version} to version {to_version}",
 }
