@@ -103,6 +103,10 @@ def _extension(node: etree._Element) -> dict[str, Any]:
     return found
 
 
+# written or left out, the same to the engine: modelers drop an attribute that holds the schema's default
+SCHEMA_DEFAULTS = frozenset({("cancelActivity", "true")})
+
+
 def _properties(node: etree._Element, kind: str, lanes: Mapping[str, str],
                 flows: Mapping[str, tuple[list[str], list[str]]]) -> dict[str, Any]:
     props: dict[str, Any] = {"name": node.get("name") or "", "type": kind,
@@ -114,8 +118,9 @@ def _properties(node: etree._Element, kind: str, lanes: Mapping[str, str],
         props["lane"] = _lane_of(node, lanes)
         props["flows"] = list(flows.get(node.get("id") or "", ([], [])))
     for attribute in ("calledElement", "attachedToRef", "cancelActivity", "default"):
-        if node.get(attribute) is not None:
-            props[attribute] = node.get(attribute)
+        value = node.get(attribute)
+        if value is not None and (attribute, value) not in SCHEMA_DEFAULTS:
+            props[attribute] = value
     events = [_local(d) for d in node if _local(d) in EVENT_DEFINITIONS]
     if events:
         props["event"] = events

@@ -138,6 +138,8 @@ class _Checker:
         role = self.resolve_role(lane_name)
         if lane is None:
             self.problem(node, "user task is not in a lane: put it in the lane of the role that does it")
+        elif role is None and not (lane_name or "").strip():
+            self.problem(lane, "the lane has no name: choose the role whose people do its tasks")
         elif role is None:
             self.problem(lane, f"lane name '{lane_name}' is not a known role id or role name")
         props = _properties(node)

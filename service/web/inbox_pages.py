@@ -27,9 +27,12 @@ def _filter() -> InboxFilter:
 
 @bp.get("/")
 def inbox_page():  # type: ignore[no-untyped-def]
-    """My open tasks; auditors, process owners and administrators with none go to all cases instead."""
+    """My open tasks; with none, a process owner goes to the processes (their work), auditors and
+    administrators to all cases."""
     flt = _filter()
     result = _in_reader_language(inbox.inbox(context(), me()["username"], flt))
+    if not result["total"] and not request.args and "process_owner" in me()["roles"]:
+        return redirect(url_for("web.process_list"))
     if not result["total"] and not request.args and set(me()["roles"]) & READ_ALL_ROLES:
         return redirect(url_for("web.case_list", tab="all"))
     return page("inbox.html", tab="open", flt=flt, result=result)

@@ -15,6 +15,7 @@ from service.web.common import context, me, page
 from service.web.i18n import language, t
 from service.web.process_pages import check_editor
 from service.web.process_rows import process
+from service.web.security_headers import EDITOR_POLICY
 from service.web.texts import processes as texts
 
 MODELER_BUNDLE = "modeler/guicheng-modeler.min.js"
@@ -60,7 +61,8 @@ def editor_config(process_id: str) -> dict[str, Any]:
 def process_edit(process_id: str):  # type: ignore[no-untyped-def]
     check_editor()
     row = process(context(), process_id, me()["username"], language())
-    return page("process_edit.html", process=row, config=editor_config(process_id),
-                modeler_bundle=static_file(MODELER_BUNDLE), modeler_styles=static_file(MODELER_STYLES),
-                decision_scripts=static_file(DECISION_SCRIPT),
-                decision_styles=[url for url in map(static_file, DECISION_STYLES) if url])
+    body, status = page("process_edit.html", process=row, config=editor_config(process_id),
+                        modeler_bundle=static_file(MODELER_BUNDLE), modeler_styles=static_file(MODELER_STYLES),
+                        decision_scripts=static_file(DECISION_SCRIPT),
+                        decision_styles=[url for url in map(static_file, DECISION_STYLES) if url])
+    return body, status, {"Content-Security-Policy": EDITOR_POLICY}

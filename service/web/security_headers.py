@@ -26,6 +26,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# The form editor's expression fields (CodeMirror inside form-js) add a `<style>` element, and the
+# prebuilt bundle offers no nonce: the editor page alone may carry inline styles; scripts stay 'self'.
+EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
