@@ -182,6 +182,14 @@ def _base_problem(session: Session, process_id: str, base_version: Any) -> Messa
     return None
 
 
+def draft_list(ctx: AppContext) -> dict[str, dict[str, Any]]:
+    """Process id → who saved its draft, when, and the version it started from (for the process list)."""
+    with ctx.db.reading() as session:
+        return {d.process_id: {"updated_by": d.updated_by, "updated_at": d.updated_at.isoformat(),
+                               "base_version": d.base_version}
+                for d in session.execute(select(ProcessDraft)).scalars()}
+
+
 def discard_draft(ctx: AppContext, process_id: str, *, actor: str) -> None:
     with ctx.db.transaction() as session:
         check_may_change(session, actor)

@@ -62,7 +62,7 @@ class ProcessDefinition(Base):
     """One deployed version: the files as deployed, the spec serialized once."""
 
     __tablename__ = "process_definitions"
-    __table_args__ = (UniqueConstraint("process_id", "version"), UniqueConstraint("process_id", "content_hash"))
+    __table_args__ = (UniqueConstraint("process_id", "version"),)  # a version may repeat older content (0008)
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int] = mapped_column(Integer)

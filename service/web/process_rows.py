@@ -5,29 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from service.operations import queries, version_list
+from service.operations import process_drafts, queries, version_list
 from service.operations.context import AppContext
 from service.operations.errors import NotFound
-from service.persistence.models import ProcessDraft
 
 SORTS = ("name", "process_id", "version", "deployed_at")
-
-
-def drafts(ctx: AppContext) -> dict[str, dict[str, Any]]:
-    """Process id → who saved its draft and when."""
-    with ctx.db.reading() as session:
-        return {d.process_id: {"updated_by": d.updated_by, "updated_at": d.updated_at.isoformat(),
-                               "base_version": d.base_version}
-                for d in session.execute(select(ProcessDraft)).scalars()}
 
 
 def processes(ctx: AppContext, actor: str, lang: str, sort: str = "name", order: str = "asc"
               ) -> list[dict[str, Any]]:
     """One row per process (its latest version named in `lang`), versions newest first with their cases
     (operations.version_list); drafts of processes never deployed are rows too."""
-    waiting = drafts(ctx)
+    waiting = process_drafts.draft_list(ctx)
     rows = []
     for process_id in sorted({d["process_id"] for d in queries.definitions(ctx)}):
         versions = version_list.versions(ctx, process_id, actor=actor, lang=lang)

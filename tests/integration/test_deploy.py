@@ -47,6 +47,14 @@ def test_same_content_is_not_a_new_version_and_a_change_is(ctx):
     assert (changed.version, changed.created) == (2, True)
 
 
+def test_going_back_to_an_older_diagram_is_the_newest_version(ctx):
+    deploy.deploy_bundle(ctx, _bundle(SOURCE.replace("技术总监确认申请", "技术总监确认技术支持申请")),
+                         actor="process_owner1")
+    back = deploy.deploy_bundle(ctx, _bundle(SOURCE), actor="process_owner1")
+    assert (back.version, back.created) == (3, True)  # new cases start on what was deployed last
+    assert deploy.deploy_bundle(ctx, _bundle(SOURCE), actor="process_owner1").created is False
+
+
 def test_malformed_xml_names_the_line(ctx):
     broken = SOURCE.replace("</bpmn:process>", "</bpmn:proces>", 1)
     message = _problems(ctx, broken)
