@@ -22,9 +22,9 @@ from service.operations import users
 from tests.processes import walk as paths
 from tests.support.walk import APPLICATION, start_case, walk_to_sales_confirmation
 
-FUZZ_USERS = ("sales1", "tech_director1", "customer2", "auditor1")
+FUZZ_USERS = ("sales1", "tech_director1", "customer2", "auditor1", "process_owner1", "admin1")  # every kind of writer
 JSON_TYPES = ("application/json", "application/problem+json")
-EXAMPLES_PER_OPERATION = 30
+EXAMPLES_PER_OPERATION = 20
 
 
 @pytest.fixture
