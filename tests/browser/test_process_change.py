@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from service.operations.context import AppContext
 from service.persistence.models import HumanTask, ProcessInstance
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.forms import fill_form, submit_and_leave
 from tests.processes import walk
 
@@ -97,6 +98,11 @@ def _build_form(page: Page) -> None:
             box.locator("input, [contenteditable]").first.click()
             page.keyboard.press("Control+A")
             page.keyboard.type(value)
+    panel = editor.locator(".fjs-properties-panel")
+    expect(panel).to_contain_text("字段标签")  # form-js's own panel, in the page's language
+    expect(panel).not_to_contain_text("Field label")
+    expect(panel).to_contain_text("只读")
+    page.screenshot(path=str(SCREENSHOTS / "process-change-00-form-editor.png"))
     page.get_by_test_id("tab-diagram").click()
 
 

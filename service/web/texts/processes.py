@@ -179,3 +179,24 @@ EN: dict[str, str] = {
     "processes.js.field.dynamiclist": "Dynamic list", "processes.js.field.button": "Button",
     "processes.js.field.documentPreview": "Document preview",
 }
+
+# The form editor's properties panel (form-js 1.23 translates nothing): its English captions → Chinese,
+# put in place by process-form-editor.js where they are drawn; English pages keep them as they are
+FORM_PANEL_WORDS = {
+    "General": "常规", "Field label": "字段标签", "Field description": "字段说明", "Key": "键",
+    "Default value": "默认值", "Required": "必填", "Read only": "只读", "Disabled": "禁用",
+    "Condition": "条件", "Hide if": "满足时隐藏", "Layout": "布局", "Columns": "列宽", "Appearance": "外观",
+    "Prefix": "前缀", "Suffix": "后缀", "Validation": "校验", "Minimum length": "最短长度",
+    "Maximum length": "最长长度", "Validation pattern": "校验格式", "Custom regular expression": "自定义正则表达式",
+    "Minimum": "最小值", "Maximum": "最大值", "Decimal digits": "小数位数", "Increment": "步长",
+    "Custom properties": "自定义属性", "Options source": "选项来源", "Static options": "固定选项",
+    "Options expression": "选项表达式", "Input values key": "选项变量", "Label": "标签", "Value": "值",
+    "Supported file formats": "允许的文件格式", "Upload multiple files": "可上传多个文件", "Searchable": "可搜索",
+    "Text": "文字", "Serialization": "存储格式", "Constraints": "限制", "Date label": "日期标签",
+    "Time label": "时间标签", "Subtype": "子类型", "Time format": "时间格式", "Use 24h": "24 小时制",
+    "Disallow past dates": "不允许过去的日期", "Alternative text": "替代文字", "Image source": "图片地址",
+    "Group label": "分组标签", "Show outline": "显示边框", "Height": "高度", "Path": "路径", "Title": "标题",
+    "Email": "电子邮件", "Phone": "电话", "Custom": "自定义", "Static": "固定", "Expression": "表达式",
+}
+ZH.update({f"processes.js.fp.{english}": chinese for english, chinese in FORM_PANEL_WORDS.items()})
+EN.update({f"processes.js.fp.{english}": english for english in FORM_PANEL_WORDS})

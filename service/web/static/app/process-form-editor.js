@@ -45,6 +45,19 @@
         const key = CAPTIONS[node.title];
         if (key) node.title = say(key);
       }
+      // the properties panel: group titles, labels and descriptions drawn in English by form-js
+      const captions = '.fjs-properties-panel .bio-properties-panel-group-header-title, '
+        + '.fjs-properties-panel .bio-properties-panel-label, .fjs-properties-panel .bio-properties-panel-toggle-switch__label, '
+        + '.fjs-properties-panel .bio-properties-panel-tooltip-wrapper';
+      for (const node of root.querySelectorAll(captions)) {
+        for (const text of node.childNodes) {
+          if (text.nodeType !== Node.TEXT_NODE) continue;
+          const key = 'fp.' + text.data.trim();
+          const said = say(key);
+          if (said !== key && said !== text.data.trim()) text.data = said;
+        }
+        if (node.title && say('fp.' + node.title) !== 'fp.' + node.title) node.title = say('fp.' + node.title);
+      }
       const search = root.querySelector('.fjs-palette-search');
       if (search && search.placeholder !== say('palette.search')) search.placeholder = say('palette.search');
     }
