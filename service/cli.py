@@ -77,7 +77,7 @@ class _Group(click.Group):
         except OperationError as exc:
             _fail(render("cli.error", cli_language(), said=_said(exc, cli_language())))
         except DefinitionInvalid as exc:
-            _fail(str(exc))
+            _fail("\n".join(p.line_text(cli_language()) for p in exc.problems))
 
 
 @click.group(cls=_Group)
@@ -109,10 +109,11 @@ def init(demo: bool) -> None:
 def validate(paths: tuple[Path, ...]) -> None:
     """Exit 0 if every diagram/form is deployable; else one line per problem."""
     problems, warnings = deploy.validation_report(list(paths), PROJECT_ROOT / "forms")
+    lang = cli_language()
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(problem.line_text(lang))
     for warning in warnings:  # only English missing: deployable, but the English switch shows Chinese there
-        click.echo(str(warning), err=True)
+        click.echo(warning.line_text(lang), err=True)
     if problems:
         sys.exit(1)
     click.echo("ok", err=True)

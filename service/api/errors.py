@@ -72,7 +72,7 @@ def _operation_error(exc: OperationError) -> Response:
 @bp.errorhandler(DefinitionInvalid)
 def _definition_invalid(exc: DefinitionInvalid) -> Response:
     return problem(400, Message("process.not_deployable"),
-                   errors={f"{p.file}:{p.line or 0}:{p.element_id or '-'}": p.message for p in exc.problems})
+                   errors={f"{p.file}:{p.line or 0}:{p.element_id or '-'}": p.render(language()) for p in exc.problems})
 
 
 @bp.errorhandler(HTTPException)

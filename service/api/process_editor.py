@@ -97,7 +97,7 @@ def discard_draft(process_id: str):  # type: ignore[no-untyped-def]
 @signed_in
 def validate_draft(process_id: str):  # type: ignore[no-untyped-def]
     """The checks of `guicheng validate` over the draft: problems refuse a deploy, warnings do not."""
-    return jsonify(process_drafts.validate_draft(context(), process_id, actor=caller()))
+    return jsonify(process_drafts.validate_draft(context(), process_id, actor=caller(), lang=language()))
 
 
 @bp.post("/process-drafts/<process_id>/deploy")
@@ -108,8 +108,9 @@ def deploy_draft(process_id: str):  # type: ignore[no-untyped-def]
         result = process_drafts.deploy_draft(context(), process_id, actor=caller())
     except DefinitionInvalid as exc:
         return problem(400, Message("editor.not_deployable", {"count": len(exc.problems)}),
-                       problems=[process_drafts.problem_dict(p) for p in exc.problems],
-                       errors={f"{p.file}:{p.line or 0}:{p.element_id or '-'}": p.message for p in exc.problems})
+                       problems=[process_drafts.problem_dict(p, language()) for p in exc.problems],
+                       errors={f"{p.file}:{p.line or 0}:{p.element_id or '-'}": p.render(language())
+                               for p in exc.problems})
     return jsonify({"process_id": result.process_id, "version": result.version, "created": result.created}), (
         201 if result.created else 200)
 

@@ -19,8 +19,10 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from service.domain.messages import Message, Words
+
 from . import safe_eval
-from .problems import DefinitionInvalid, Problem
+from .problems import DefinitionInvalid, Problem, words_of
 from .xml_safety import XmlRejected, parse_xml
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -82,17 +84,17 @@ class _Checker:
         self.resolve_role = resolve_role
         self.problems: list[Problem] = []
 
-    def problem(self, node: etree._Element, message: str) -> None:
-        self.problems.append(Problem(self.filename, node.sourceline, node.get("id", ""), message))
+    def problem(self, node: etree._Element, said: Message) -> None:
+        self.problems.append(Problem.said(self.filename, node.sourceline, node.get("id", ""), said))
 
-    def expression(self, node: etree._Element, source: str | None, what: str, script: bool = False) -> None:
+    def expression(self, node: etree._Element, source: str | None, what: Words, script: bool = False) -> None:
         if source is None or not source.strip():
-            self.problem(node, f"{what} is empty")
+            self.problem(node, Message("diagram.expression_empty", {"what": what}))
             return
         try:
             (safe_eval.check_script if script else safe_eval.check_expression)(source)
         except safe_eval.UnsafeExpression as exc:
-            self.problem(node, f"{what} refused: {exc}")
+            self.problem(node, Message("diagram.expression_refused", {"what": what, "reason": str(exc)}))
 
     def process(self, process: etree._Element, tree: etree._ElementTree) -> dict[str, Any]:
         lanes = _lanes(tree)
@@ -108,7 +110,7 @@ class _Checker:
                     start_roles = [r.strip() for r in listed.split(",") if r.strip()]
                     for role in start_roles:
                         if self.resolve_role(role) is None:
-                            self.problem(node, f"startRoles names '{role}', which is not a known role")
+                            self.problem(node, Message("diagram.start_role_unknown", {"role": role}))
         for node in process.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
             tasks[node.get("id")] = self.user_task(node, lanes)
         flow_ids = {n.get("id") for n in process if n.get("id")}
@@ -116,19 +118,19 @@ class _Checker:
             self.service_task(node)
             operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
             if operator is not None and operator.get("id") in flow_ids:
-                self.problem(node, f"an element has the id '{operator.get('id')}' of the operation it calls: "
-                                   "the engine confuses the two, rename the element")
+                self.problem(node, Message("diagram.operator_id_clash", {"id": operator.get("id")}))
         for node in process.iter(f"{{{BPMN}}}scriptTask"):
             script = node.find(f"{{{BPMN}}}script")
-            self.expression(node, script.text if script is not None else None, "script", script=True)
-        for tag in ("preScript", "postScript"):  # run when the task becomes ready / completes
-            for node in process.iter(f"{{{SPIFF}}}{tag}"):
-                self.expression(_element_of(node), node.text, tag, script=True)
+            self.expression(node, script.text if script is not None else None, words_of("diagram.what_script"),
+                            script=True)
+        for tag, what in (("preScript", "diagram.what_pre_script"), ("postScript", "diagram.what_post_script")):
+            for node in process.iter(f"{{{SPIFF}}}{tag}"):  # run when the task becomes ready / completes
+                self.expression(_element_of(node), node.text, words_of(what), script=True)
         for node in process.iter(f"{{{BPMN}}}conditionExpression"):
-            self.expression(node.getparent(), node.text, "condition")
+            self.expression(node.getparent(), node.text, words_of("diagram.what_condition"))
         for tag in ("timeDate", "timeDuration", "timeCycle"):
             for node in process.iter(f"{{{BPMN}}}{tag}"):
-                self.expression(node.getparent().getparent(), node.text, f"timer {tag}")
+                self.expression(node.getparent().getparent(), node.text, words_of("diagram.what_timer", tag=tag))
         return {"start_form": start_form, "start_roles": start_roles or ([start_role] if start_role else []),
                 "tasks": tasks, "name": process.get("name") or process.get("id")}
 
@@ -137,45 +139,49 @@ class _Checker:
         lane_name = lane.get("name") if lane is not None else None
         role = self.resolve_role(lane_name)
         if lane is None:
-            self.problem(node, "user task is not in a lane: put it in the lane of the role that does it")
+            self.problem(node, Message("diagram.user_task_no_lane"))
         elif role is None and not (lane_name or "").strip():
-            self.problem(lane, "the lane has no name: choose the role whose people do its tasks")
+            self.problem(lane, Message("diagram.lane_unnamed"))
         elif role is None:
-            self.problem(lane, f"lane name '{lane_name}' is not a known role id or role name")
+            self.problem(lane, Message("diagram.lane_not_a_role", {"lane": lane_name}))
         props = _properties(node)
         if not props.get("formKey"):
-            self.problem(node, "user task has no formKey property naming its form")
+            self.problem(node, Message("diagram.user_task_no_form"))
         if "assignee" in props:  # evaluated over the case variables when the task is created
-            self.expression(node, props["assignee"], "assignee")
+            self.expression(node, props["assignee"], words_of("diagram.what_assignee"))
         return {"name": node.get("name") or node.get("id"), "role": role, "lane": lane_name,
                 "form": props.get("formKey"), "due": props.get("dueAt"), "assignee": props.get("assignee")}
 
     def service_task(self, node: etree._Element) -> None:
         operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")
         if operator is None:
-            self.problem(node, "service task names no operation (spiffworkflow:serviceTaskOperator)")
+            self.problem(node, Message("diagram.service_task_no_operation"))
             return
         name = operator.get("id")
         signature = self.operations.get(name or "")
         if signature is None:
-            known = ", ".join(sorted(self.operations)) or "none"
-            self.problem(node, f"unknown service operation '{name}' (known: {known})")
+            listed = ", ".join(sorted(self.operations))
+            known = Words(listed, listed) if listed else words_of("diagram.none")
+            self.problem(node, Message("diagram.unknown_operation", {"name": name, "known": known}))
             return
         given: dict[str, str] = {}
         for param in operator.iter(f"{{{SPIFF}}}parameter"):
             given[param.get("id")] = param.get("value")
-            self.expression(node, param.get("value"), f"parameter '{param.get('id')}'")
+            self.expression(node, param.get("value"), words_of("diagram.what_parameter", param=param.get("id")))
         missing = signature.required - set(given)
         unknown = set(given) - signature.required - signature.optional
         if missing:
-            self.problem(node, f"operation '{name}' needs parameter(s): {', '.join(sorted(missing))}")
+            self.problem(node, Message("diagram.operation_missing_params",
+                                       {"name": name, "params": ", ".join(sorted(missing))}))
         if unknown:
-            self.problem(node, f"operation '{name}' has no parameter(s): {', '.join(sorted(unknown))}")
+            self.problem(node, Message("diagram.operation_unknown_params",
+                                       {"name": name, "params": ", ".join(sorted(unknown))}))
         for param_id, check in signature.checks.items():
             literal = _literal(given.get(param_id))
             problem = check(literal) if literal is not _NOT_LITERAL else None
             if problem:
-                self.problem(node, f"operation '{name}', parameter '{param_id}': {problem}")
+                self.problem(node, Message("diagram.operation_param_invalid",
+                                           {"name": name, "param": param_id, "problem": problem}))
 
 
 _NOT_LITERAL = object()
@@ -208,10 +214,8 @@ def _dmn_problems(filename: str, tree: etree._ElementTree) -> list[Problem]:
     root = tree.getroot()
     decisions = [n for n in root if _local_name(n) == "decision"]
     if not decisions:
-        return [Problem(filename, root.sourceline, root.get("id", ""),
-                        "the DMN file has no decision: add a decision with a decision table")]
-    return [Problem(filename, d.sourceline, d.get("id", ""), "decision has no decisionTable: the engine "
-                                                            "evaluates decision tables only")
+        return [Problem.said(filename, root.sourceline, root.get("id", ""), Message("diagram.dmn_no_decision"))]
+    return [Problem.said(filename, d.sourceline, d.get("id", ""), Message("diagram.decision_no_table"))
             for d in decisions if not any(_local_name(c) == "decisionTable" for c in d)]
 
 
@@ -226,9 +230,8 @@ def _size_problems(filename: str, tree: etree._ElementTree) -> list[Problem]:
     for node in tree.iter(f"{{{BPMN}}}*"):
         count += 1
         if count > MAX_MODEL_ELEMENTS:
-            return [Problem(filename, node.sourceline, node.get("id", ""),
-                            f"the diagram has more than {MAX_MODEL_ELEMENTS} BPMN elements: split it into "
-                            "called processes")]
+            return [Problem.said(filename, node.sourceline, node.get("id", ""),
+                                 Message("diagram.too_large", {"max": MAX_MODEL_ELEMENTS}))]
     return []
 
 
@@ -290,8 +293,8 @@ def parse_bundle(
             if process.get("id") == process_id:
                 metadata = result
     if metadata is None:
-        raise DefinitionInvalid(problems + [Problem(next(iter(files), "?"), None, process_id,
-                                                    f"no process with id '{process_id}' in the files")])
+        raise DefinitionInvalid(problems + [Problem.said(next(iter(files), "?"), None, process_id,
+                                                         Message("diagram.process_missing", {"process": process_id}))])
     if problems:
         raise DefinitionInvalid(problems)
     try:

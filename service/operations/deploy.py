@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
+from service.domain.messages import Message
 from service.domain.roles import role_for_lane
 from service.engine import lint, serializer
 from service.engine.definitions import BPMN, ParsedBundle, named_elements, parse_bundle
@@ -151,8 +152,8 @@ def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem
     main_file = f"{bundle.process_id}.bpmn"
     for key, element in sorted(wanted.items()):
         if key not in bundle.forms:
-            problems.append(Problem(main_file, _line_of(files.get(main_file), element), element,
-                                    f"form '{key}' not found (expected forms/{bundle.process_id}/{key}.form)"))
+            problems.append(Problem.said(main_file, _line_of(files.get(main_file), element), element, Message(
+                "deploy.form_not_found", {"form": key, "path": f"forms/{bundle.process_id}/{key}.form"})))
     refused, warnings = _translation_problems(bundle, files, forms)
     problems.extend(refused)
     lint_problems, lint_warnings = lint.bundle_report(parsed, forms)
@@ -189,7 +190,7 @@ def _translation_problems(bundle: Bundle, files: dict[str, bytes], forms: dict[s
         form_source = bundle.form_sources.get(key, f"{key}.form")
         if text is None:
             if any(words_rules.has_cjk(s.text) for s in words_rules.shown_strings(forms[key])):
-                warnings.append(Problem(form_source, 1, key, f"warning: no English translation ({source} is missing)"))
+                warnings.append(Problem.said(form_source, 1, key, Message("deploy.no_translation", {"source": source})))
             continue
         try:
             words = words_rules.read_form_words(text)
@@ -197,13 +198,14 @@ def _translation_problems(bundle: Bundle, files: dict[str, bytes], forms: dict[s
             problems.append(Problem(source, exc.line, exc.key, str(exc)))
             continue
         form_text = bundle.forms.get(key, "")
-        warnings.extend(Problem(form_source, _line_of_text(form_text, shown.text), shown.component_id,
-                                f"warning: no English for '{shown.text}' in {source}")
+        warnings.extend(Problem.said(form_source, _line_of_text(form_text, shown.text), shown.component_id,
+                                     Message("deploy.no_english_text", {"text": shown.text, "source": source}))
                         for shown in words_rules.missing_words(forms[key], words))
     belonging = {words_rules.diagram_words_name(Path(n).stem) for n in files if n.endswith(".bpmn")}
     belonging |= {words_rules.form_words_name(key) for key in forms}
-    problems.extend(Problem(bundle.translation_sources.get(name, name), None, "", "translates no diagram or form "
-                            "of this bundle (name it <process_id>.en.json or <formKey>.en.json)")
+    problems.extend(Problem.said(bundle.translation_sources.get(name, name), None, "", Message(
+                        "deploy.translation_unused", {"diagram_file": "<process_id>.en.json",
+                                                      "form_file": "<formKey>.en.json"}))
                     for name in sorted(set(bundle.translations) - belonging))
     return problems, warnings
 
@@ -215,7 +217,7 @@ def _translation_text(bundle: Bundle, stored: str, source: str, problems: list[P
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(source, None, "", f"not UTF-8 text (byte {exc.start})"))
+        problems.append(Problem.said(source, None, "", Message("deploy.not_utf8", {"byte": exc.start})))
         return None
 
 
@@ -228,19 +230,20 @@ def _diagram_words_problems(bpmn_name: str, data: bytes, source: str, text: str 
     except XmlRejected:
         return [], []  # reported with its line by parse_bundle
     if text is None:
-        return [], [Problem(bpmn_name, 1, "", f"warning: no English translation ({source} is missing)")]
+        return [], [Problem.said(bpmn_name, 1, "", Message("deploy.no_translation", {"source": source}))]
     try:
         words = words_rules.read_diagram_words(text)
     except words_rules.TranslationInvalid as exc:
         return [Problem(source, exc.line, exc.key, str(exc))], []
     ids = {n.get("id") for n in tree.iter() if isinstance(n.tag, str) and n.get("id")}
-    problems = [Problem(source, words_rules.line_of_key(text, key), key, f"no element with this id in {bpmn_name}")
+    problems = [Problem.said(source, words_rules.line_of_key(text, key), key,
+                             Message("deploy.translation_unknown_id", {"diagram": bpmn_name}))
                 for key in words.elements if key not in ids]
-    warnings = [Problem(bpmn_name, element.line, element_id, f"warning: no English name for '{element.name}' in "
-                                                             f"{source}")
+    warnings = [Problem.said(bpmn_name, element.line, element_id,
+                             Message("deploy.no_english_name", {"name": element.name, "source": source}))
                 for element_id, element in named_elements(tree).items() if element_id not in words.elements]
     if not words.name:
-        warnings.append(Problem(source, 1, "", "warning: no English process \"name\""))
+        warnings.append(Problem.said(source, 1, "", Message("deploy.no_english_process_name")))
     return problems, warnings
 
 
@@ -327,7 +330,7 @@ def validation_report(paths: list[Path], forms_root: Path) -> tuple[list[Problem
     warnings: list[Problem] = []
     for path in paths:
         if not path.exists():
-            problems.append(Problem(str(path), None, "", "no such file or directory"))
+            problems.append(Problem.said(str(path), None, "", Message("deploy.no_such_path")))
     existing = [p for p in paths if p.exists()]
     for bundle in bundles_from_paths(existing, forms_root):
         try:

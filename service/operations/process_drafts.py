@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from service.domain.access import may_change_processes, may_read_processes
 from service.domain.input_limits import DATABASE_ID_MAX
-from service.domain.messages import Message
+from service.domain.messages import DEFAULT_LANGUAGE, Message
 from service.domain.roles import ROLES
 from service.engine.problems import Problem
 from service.persistence.audit import append_event
@@ -238,19 +238,20 @@ def bundle_of(process_id: str, content: DraftContent) -> deploy.Bundle:
         translation_sources={name: name for name in content.translations})
 
 
-def problem_dict(problem: Problem) -> dict[str, Any]:
+def problem_dict(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """One problem for the editor, its message in the reader's language `lang`."""
     return {"file": problem.file, "line": problem.line, "element_id": problem.element_id or None,
-            "message": problem.message}
+            "message": problem.render(lang)}
 
 
-def validate_draft(ctx: AppContext, process_id: str, *, actor: str) -> dict[str, Any]:
-    """Exactly the checks of `guicheng validate`, over the draft (or the latest version)."""
+def validate_draft(ctx: AppContext, process_id: str, *, actor: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Exactly the checks of `guicheng validate`, over the draft (or the latest version); said in `lang`."""
     with ctx.db.reading() as session:
         check_may_read(session, actor)
         content, _draft = current_content(session, process_id)
     problems, warnings = deploy.bundle_report(bundle_of(process_id, content))
-    return {"ok": not problems, "problems": [problem_dict(p) for p in problems],
-            "warnings": [problem_dict(w) for w in warnings]}
+    return {"ok": not problems, "problems": [problem_dict(p, lang) for p in problems],
+            "warnings": [problem_dict(w, lang) for w in warnings]}
 
 
 def deploy_draft(ctx: AppContext, process_id: str, *, actor: str) -> deploy.DeployResult:

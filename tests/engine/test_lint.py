@@ -416,7 +416,7 @@ def test_validate_prints_file_line_element_message_for_a_lint_problem(tmp_path: 
     (folder / "p.bpmn").write_text(xml, encoding="utf-8")
     (tmp_path / "forms" / "p").mkdir(parents=True)
     (tmp_path / "forms" / "p" / "f.form").write_text(FORM, encoding="utf-8")
-    env = cli_env(f"sqlite:///{tmp_path / 'unused.db'}", tmp_path)
+    env = cli_env(f"sqlite:///{tmp_path / 'unused.db'}", tmp_path, GUICHENG_LANG="en")
     result = run_cli(env, "validate", str(folder))
     assert result.returncode == 1, result.stdout + result.stderr
     (line,) = result.stdout.splitlines()

@@ -369,7 +369,7 @@ def test_script_escapes_in_conditions_are_refused_naming_the_flow(ctx, client, a
     original = flows[0].split(">", 1)[1].split("</bpmn:conditionExpression")[0]
     body = _edited(draft, f">{original}</bpmn:conditionExpression", f">{escape}</bpmn:conditionExpression")
     assert _save(client, auth, body).status_code == 200  # a draft may be wrong; it is never run
-    refused = client.post(f"/api/v1/process-drafts/{MAIN}/deploy", headers=auth("process_owner1"))
+    refused = client.post(f"/api/v1/process-drafts/{MAIN}/deploy?lang=en", headers=auth("process_owner1"))
     assert refused.status_code == 400
     (problem,) = refused.json["problems"]
     assert problem["file"] == f"{MAIN}.bpmn" and problem["element_id"]
@@ -377,7 +377,7 @@ def test_script_escapes_in_conditions_are_refused_naming_the_flow(ctx, client, a
     assert _count(ctx, ProcessDefinition, ProcessDefinition.process_id == MAIN) == 1
     condition = CONFLICT_SOURCE.split("<bpmn:conditionExpression", 1)[1].split(">", 1)[1].split("<", 1)[0]
     hostile = CONFLICT_SOURCE.replace(f">{condition}<", f">{escape}<", 1)
-    upload = client.post("/api/v1/process-definitions", headers=auth("process_owner1"),
+    upload = client.post("/api/v1/process-definitions?lang=en", headers=auth("process_owner1"),
                          content_type="multipart/form-data", data=_upload_of(hostile.encode("utf-8")))
     assert upload.status_code == 400 and upload.mimetype == "application/problem+json"
     (where, said), = upload.json["errors"].items()

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Set
 
+from service.domain.messages import Message, Words
+
 from ..definitions import BPMN
-from ..problems import Problem
+from ..problems import Problem, words_of
 from . import graph
 from .diagram import ACTIVITIES, EVENTS, GATEWAYS, Diagram
 
@@ -25,13 +27,18 @@ def words(kind: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", lambda m: " " + m.group(1).lower(), kind)
 
 
-def what(diagram: Diagram, node_id: str) -> str:
+def kind_words(kind: str) -> Words:
+    """What an element is, in both languages (the English as `words` says it)."""
+    return words_of("bpmn." + words(kind).replace(" ", "_"))
+
+
+def what(diagram: Diagram, node_id: str) -> Words:
     node = diagram.nodes.get(node_id)
     if node is None:
         node = diagram.scopes[node_id]
     name = (node.get("name") or "").strip()
-    kind = words(diagram.kind.get(node_id) or str(node.tag).rsplit("}", 1)[-1])
-    return f"{kind} '{name}'" if name else kind
+    kind = kind_words(diagram.kind.get(node_id) or str(node.tag).rsplit("}", 1)[-1])
+    return words_of("lint.named", kind=kind, name=name) if name else kind
 
 
 class FlowRules:
@@ -47,12 +54,14 @@ class FlowRules:
             if host in self.steps:
                 self.steps[host].extend(events)
 
-    def problem(self, node_id: str, message: str) -> None:
-        self.problems.append(Problem(self.diagram.filename, self.diagram.line(node_id), node_id, message))
+    def problem(self, node_id: str, code: str, **params: object) -> None:
+        self.problems.append(Problem.said(self.diagram.filename, self.diagram.line(node_id), node_id,
+                                          Message(code, params)))
 
-    def warning(self, node_id: str, message: str) -> None:
-        self.warnings.append(Problem(self.diagram.filename, self.diagram.line(node_id), node_id,
-                                     f"warning: {message}"))
+    def warning(self, node_id: str, code: str, **params: object) -> None:
+        """Its sentence starts with `warning:` (提示：in Chinese)."""
+        self.warnings.append(Problem.said(self.diagram.filename, self.diagram.line(node_id), node_id,
+                                          Message(code, params)))
 
     def run(self) -> None:
         self.start_and_end_events()
@@ -79,13 +88,12 @@ class FlowRules:
             kind = str(scope.tag).rsplit("}", 1)[-1]
             if kind == "adHocSubProcess" or (kind == "process" and scope_id not in populated):
                 continue  # ad-hoc steps need no flows; an empty pool is another party
-            inside = "" if kind == "process" else " inside it"
             if scope_id not in starts:
-                self.problem(scope_id, f"{what(d, scope_id)} has no start event: add a start event{inside} "
-                                       "where it begins")
+                self.problem(scope_id, "lint.no_start" if kind == "process" else "lint.no_start_inside",
+                             what=what(d, scope_id))
             if scope_id not in ends:
-                self.problem(scope_id, f"{what(d, scope_id)} has no end event: add an end event{inside} "
-                                       "where it finishes")
+                self.problem(scope_id, "lint.no_end" if kind == "process" else "lint.no_end_inside",
+                             what=what(d, scope_id))
 
     # -- implicit start and end, unreachable ------------------------------------------------------------------
 
@@ -106,18 +114,14 @@ class FlowRules:
                 and node_id not in d.links
             no_out = not d.outgoing.get(node_id) and kind != "endEvent" and node_id not in d.links
             if no_in and no_out:
-                self.problem(node_id, f"{what(d, node_id)} is not connected: draw sequence flows into and "
-                                      "out of it, or delete it")
+                self.problem(node_id, "lint.not_connected", what=what(d, node_id))
                 continue
             if no_in:
-                self.problem(node_id, f"{what(d, node_id)} has no incoming sequence flow, so nothing ever "
-                                      "starts it: connect the step before it, or delete it")
+                self.problem(node_id, "lint.no_incoming", what=what(d, node_id))
             elif node_id not in reached:
-                self.problem(node_id, f"{what(d, node_id)} cannot be reached from a start event: connect "
-                                      "it to the steps before it, or delete it")
+                self.problem(node_id, "lint.unreachable", what=what(d, node_id))
             if no_out:
-                self.problem(node_id, f"{what(d, node_id)} has no outgoing sequence flow: connect it to the "
-                                      "next step or to an end event")
+                self.problem(node_id, "lint.no_outgoing", what=what(d, node_id))
 
     # -- loops that never wait ----------------------------------------------------------------------------------
 
@@ -149,9 +153,7 @@ class FlowRules:
             at = next((n for n in component if d.kind[n] in GATEWAYS), component[0])
             path = graph.cycle_through(at, members, self.steps)
             shown = path[:_SHOWN_IN_LOOP] + (["…"] if len(path) > _SHOWN_IN_LOOP else []) + [at]
-            self.problem(at, f"endless loop: {' → '.join(shown)} never waits for a person or an event: put a "
-                             "user task, a receive task or a timer or message event in the loop, or model the "
-                             "repetition as a loop on a task or sub-process")
+            self.problem(at, "lint.endless_loop", path=" → ".join(shown))
 
     # -- gateways -------------------------------------------------------------------------------------------
 
@@ -160,18 +162,14 @@ class FlowRules:
         for node_id, kind in d.kind.items():
             outgoing = d.outgoing.get(node_id, [])
             if kind in GATEWAYS and len(outgoing) == 1 and len(d.incoming.get(node_id, [])) == 1:
-                self.warning(node_id, f"{what(d, node_id)} has one way in and one way out and decides "
-                                      "nothing: remove it and connect the steps directly")
+                self.warning(node_id, "lint.pointless_gateway", what=what(d, node_id))
             if kind not in ("exclusiveGateway", "inclusiveGateway") or len(outgoing) < 2:
                 continue
             default = d.nodes[node_id].get("default")
             for flow in outgoing:
                 if flow.get("id") != default and flow.find(f"{{{BPMN}}}conditionExpression") is None:
-                    self.problems.append(Problem(
-                        d.filename, flow.sourceline, flow.get("id", ""),
-                        f"sequence flow leaves {what(d, node_id)} without a condition and is not its default "
-                        "flow, so the case would stop with an error there: add a condition, or make it the "
-                        "gateway's default flow"))
+                    self.problems.append(Problem.said(d.filename, flow.sourceline, flow.get("id", ""), Message(
+                        "lint.flow_without_condition", {"what": what(d, node_id)})))
 
     def names(self) -> None:
         d = self.diagram
@@ -180,8 +178,7 @@ class FlowRules:
                 continue
             inner_edge = kind in ("startEvent", "endEvent") and d.scope_of[node_id] in d.nodes
             if not inner_edge and not (d.nodes[node_id].get("name") or "").strip():
-                self.warning(node_id, f"{words(kind)} has no name: name it, so the diagram and the case "
-                                      "history say what happens here")
+                self.warning(node_id, "lint.unnamed", kind=kind_words(kind))
 
 
 def flow_report(diagram: Diagram, waiting_processes: Set[str], known_processes: Iterable[str]

@@ -12,6 +12,8 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from service.domain.messages import Message
+
 from ..definitions import BPMN
 from ..problems import Problem
 from .diagram import Diagram, local
@@ -61,21 +63,20 @@ def _why(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-def timer_problem(tag: str, text: str, known_names: Set[str]) -> str | None:
+def timer_problem(tag: str, text: str, known_names: Set[str]) -> Message | None:
     """Why the engine could not read this timer text, or None (also for an expression: its value is
     checked when the timer starts)."""
     is_literal, value = _literal(text)
     if not is_literal:
         if text.isidentifier() and text not in known_names and _LOOKS_ISO.match(text):
-            return (f"timer {tag} '{text}' reads a variable of that name, which nothing sets: write ISO 8601 "
-                    f"text in quotes, e.g. {EXAMPLES[tag]}")
+            return Message("lint.timer_variable_unknown", {"tag": tag, "text": text, "example": EXAMPLES[tag]})
         return None
     if not isinstance(value, str):
-        return f"timer {tag} {text} is not ISO 8601 text: write it in quotes, e.g. {EXAMPLES[tag]}"
+        return Message("lint.timer_not_text", {"tag": tag, "text": text, "example": EXAMPLES[tag]})
     try:
         PARSERS[tag](value)
     except Exception as exc:  # the engine's parsers raise bare Exceptions, among others
-        return f"timer {tag} \"{value}\" is not valid ISO 8601 ({_why(exc)}): write it like {EXAMPLES[tag]}"
+        return Message("lint.timer_invalid", {"tag": tag, "value": value, "why": _why(exc), "example": EXAMPLES[tag]})
     return None
 
 
@@ -85,7 +86,7 @@ def timer_problems(diagram: Diagram, known_names: Set[str]) -> list[Problem]:
         event = definition.getparent()
         for child in definition:
             tag = local(child)
-            message = timer_problem(tag, (child.text or "").strip(), known_names) if tag in PARSERS else None
-            if message:
-                problems.append(Problem(diagram.filename, event.sourceline, event.get("id", ""), message))
+            said = timer_problem(tag, (child.text or "").strip(), known_names) if tag in PARSERS else None
+            if said:
+                problems.append(Problem.said(diagram.filename, event.sourceline, event.get("id", ""), said))
     return problems

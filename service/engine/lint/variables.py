@@ -19,10 +19,11 @@ from typing import Any
 from lxml import etree
 
 from service.domain.forms import form_fields
+from service.domain.messages import Message
 
 from .. import safe_eval
 from ..definitions import BPMN, SPIFF
-from ..problems import Problem
+from ..problems import Problem, words_of
 from .diagram import Diagram, local, spiff_texts
 
 # set by the server when a case starts (service/operations/cases.py)
@@ -111,17 +112,11 @@ def condition_report(diagram: Diagram, known: set[str], certain: bool) -> tuple[
         unknown = sorted(names_read(source) - known)
         if not unknown:
             continue
-        kind = local(element) or "element"
         listed = ", ".join(f"'{n}'" for n in unknown)
-        message = (f"condition reads {listed}, which no form field, script, service task result, decision "
-                   f"table or message of this process sets: fix the name, or add the form field or step that "
-                   f"sets it")
-        if kind != "sequenceFlow":
-            message = f"loop {message}"
-        if certain:
-            problems.append(Problem(diagram.filename, element.sourceline, element.get("id", ""), message))
-        else:
-            warnings.append(Problem(diagram.filename, element.sourceline, element.get("id", ""),
-                                    f"warning: {message} (unless a called process that is not part of this "
-                                    "bundle sets it)"))
+        code = "lint.condition_unknown" if local(element) == "sequenceFlow" else "lint.loop_condition_unknown"
+        said = Message(code, {"names": listed})
+        if not certain:
+            said = Message("lint.unless_called_sets", {"said": words_of(code, names=listed)})
+        (problems if certain else warnings).append(
+            Problem.said(diagram.filename, element.sourceline, element.get("id", ""), said))
     return problems, warnings
