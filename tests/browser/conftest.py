@@ -26,6 +26,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 IN_CI = os.environ.get("CI") == "true"
+# Assertions on pages wait as long as actions do: `make test` runs two browsers at once on shared
+# machines, and a page that answers in 6 s instead of 1 s is slow, not wrong (no timing is asserted)
+EXPECT_TIMEOUT_MS = 15_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return  # reported by the browser fixture
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ def _first_difference(before: str, after: str) -> str | None:
 
 def _open_group(page: Page, group_id: str) -> None:
     group = page.locator(f"#panel [data-group-id='group-{group_id}']")
-    expect(group).to_be_visible()
+    expect(group).to_be_visible(timeout=15_000)  # the panel redraws after the selection, later on a busy machine
     if not group.locator(".bio-properties-panel-group-entries.open").count():
         group.locator(".bio-properties-panel-group-header").click()
 
