@@ -31,7 +31,6 @@ from tests.support.requirements import postgres_url
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_NOW = datetime(2026, 9, 30, 11, 0, tzinfo=SHANGHAI)
 POSTGRES_URL = os.environ.get("GUICHENG_TEST_POSTGRES_URL")
-IN_CI = os.environ.get("CI") == "true"
 
 
 def _prepare(url: str, home: Path) -> None:

@@ -25,7 +25,6 @@ CHROMIUM = os.environ.get("GUICHENG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-IN_CI = os.environ.get("CI") == "true"
 # Assertions on pages wait as long as actions do: `make test` runs two browsers at once on shared
 # machines, and a page that answers in 6 s instead of 1 s is slow, not wrong (no timing is asserted)
 EXPECT_TIMEOUT_MS = 15_000
