@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain import case_moves as rules
-from service.domain import forms as form_rules
 from service.domain.access import CUSTOMER_ROLE
+from service.domain.form_submission import validate_submission
 from service.domain.messages import Message
 from service.domain.task_actions import status_words, task_label
 from service.engine import runner
@@ -143,7 +143,7 @@ def sign(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) 
     with ctx.db.reading() as session:
         _user, signer = _workable(session, task_id, actor)
         parent_id = signer.parent_task_id
-    errors = form_rules.validate_submission(rules.SIGNER_FORM, data)
+    errors = validate_submission(rules.SIGNER_FORM, data)
     decision, comment = data.get("decision"), str(data.get("comment") or "")
     if not errors and decision == rules.DISAGREE and not comment.strip():
         errors = {"comment": Message("signer.disagree_reason")}

@@ -14,6 +14,7 @@ from service.domain import documents
 from service.domain import forms as form_rules
 from service.domain.access import role_words
 from service.domain.business_key import derive_business_key
+from service.domain.form_submission import validate_submission
 from service.domain.input_limits import business_key_problem
 from service.domain.messages import Message, Words
 from service.domain.roles import role_label
@@ -66,7 +67,7 @@ def checked_form_data(ctx: AppContext, session: Session, form: dict[str, Any] | 
         return {}
     form = with_candidates(session, form)
     assert form is not None
-    errors = (picker_errors(session, form, data, customer) or form_rules.validate_submission(form, data, case_data)
+    errors = (picker_errors(session, form, data, customer) or validate_submission(form, data, case_data)
               or documents.missing_uploads(DocumentStore(ctx.settings.home), form_rules.document_fields(form), data))
     if errors:
         raise ValidationFailed("form.refused", errors, what=Message("form.start") if what == "start" else what)

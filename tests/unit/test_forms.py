@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from service.domain import forms
-from service.domain.forms import FormError, FormField, form_fields, form_values, json_schema, load_form
+from service.domain import form_submission, forms
+from service.domain.form_schema import json_schema
+from service.domain.forms import FormError, FormField, form_fields, form_values, load_form
 from service.domain.messages import rendered
 
 SOURCE = "forms/technical_support/confirm_request.form"
@@ -100,7 +101,7 @@ def form() -> dict[str, Any]:
 def validate_submission(form: dict[str, Any], data: Any, case_data: dict[str, Any] | None = None,
                         lang: str = "zh") -> dict[str, str]:
     """The field errors as a reader of `lang` sees them."""
-    return dict(rendered(forms.validate_submission(form, data, case_data), lang))
+    return dict(rendered(form_submission.validate_submission(form, data, case_data), lang))
 
 
 def invalid(form: dict[str, Any], **changes: Any) -> dict[str, str]:
@@ -373,7 +374,7 @@ def test_a_read_only_field_is_never_taken_from_a_submission(documents_form: dict
 
 
 def test_errors_come_in_the_order_of_the_form(documents_form: dict[str, Any]) -> None:
-    errors = forms.validate_submission(documents_form, {"zz_extra": 1, "person_days": 5, "site_photos": "x",
+    errors = form_submission.validate_submission(documents_form, {"zz_extra": 1, "person_days": 5, "site_photos": "x",
                                                         "required_documents": ["implementation_plan"]}, {})
     assert list(errors) == ["doc_implementation_plan", "site_photos", "person_days", "note", "zz_extra"]
     assert all(err.code.startswith("forms.") for err in errors.values())
