@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from service import cli_admin, cli_cases, cli_org, cli_processes
+from service import cli_admin, cli_audit, cli_cases, cli_org, cli_processes, cli_replay
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
@@ -21,7 +21,6 @@ from service.operations import background, calendar, cases, demo_org, deploy, qu
 from service.operations.context import AppContext, build_context
 from service.operations.errors import OperationError, ValidationFailed, render_text
 from service.operations.localise import localise_case, localise_case_events, localise_task
-from service.persistence.audit import verify_chain
 from service.persistence.migrate import upgrade
 
 CASE_ID = click.IntRange(0, DATABASE_ID_MAX)  # larger ids name nothing (and overflow the database's columns)
@@ -212,30 +211,6 @@ def history(instance_id: int, actor: str | None, as_json: bool) -> None:
         click.echo(f"{e['seq']:>6}  {e['at']}  {e['type']:<15} {e['actor']:<16} {detail}")
 
 
-@main.group()
-def audit() -> None:
-    """Audit checks."""
-
-
-@audit.command()
-def verify() -> None:
-    """Exit 0 if every case's hash chain is intact and no checkpointed case is missing."""
-    ctx = _ctx()
-    with ctx.db.reading() as session:
-        report = verify_chain(session)
-    if not report.ok:
-        _fail(f"audit chain broken at {report.first_bad}: {report.reason} "
-              f"({report.checked} events verified before it)")
-    click.echo(f"audit chain intact: {report.checked} events, {report.checkpoints} checkpoints")
-
-
-@audit.command()
-def checkpoint() -> None:
-    """Hash all chain heads together now (the worker does this every 10 minutes)."""
-    written = background.checkpoint_if_due(_ctx(), force=True)
-    click.echo("checkpoint written" if written else "nothing changed since the last checkpoint")
-
-
 @main.command()
 @click.argument("username")
 @click.option("--days", default=tokens.DEFAULT_DAYS, show_default=True, type=click.IntRange(1, tokens.MAX_DAYS),
@@ -270,7 +245,8 @@ def worker(once: bool, interval: float) -> None:
         time.sleep(interval)
 
 
-for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS]:
+for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS,
+                 *cli_audit.COMMANDS, *cli_replay.COMMANDS]:
     main.add_command(_command)
 
 

@@ -5,10 +5,13 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from service.api import (  # noqa: E402,F401
+    audit_events,
+    audit_verify,
     calendar,
     case_moves,
     case_search,
     errors,
+    evidence,
     health,
     incidents,
     openapi,
@@ -17,6 +20,7 @@ from service.api import (  # noqa: E402,F401
     process_editor,
     process_versions,
     processes,
+    replay,
     task_actions,
     tasks,
     tokens,

@@ -119,3 +119,12 @@ def may_change_processes(roles: frozenset[str] | set[str]) -> bool:
 def may_read_processes(roles: frozenset[str] | set[str]) -> bool:
     """Read diagrams, drafts, versions, diffs and migration previews: the read-all roles."""
     return bool(set(roles) & READ_ALL_ROLES)
+
+
+AUDIT_READERS: frozenset[str] = frozenset({"auditor", "admin"})
+
+
+def may_audit(roles: frozenset[str] | set[str]) -> bool:
+    """Searching every case's history, the chain verification and evidence of any case: auditors and
+    admins (a case's own replay is for whoever may see the case)."""
+    return bool(set(roles) & AUDIT_READERS)

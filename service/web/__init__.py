@@ -11,6 +11,8 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 from service.web import (  # noqa: E402,F401
     admin_pages,
+    audit_search_pages,
+    audit_verify_pages,
     calendar_pages,
     case_list_pages,
     case_move_pages,
@@ -21,6 +23,7 @@ from service.web import (  # noqa: E402,F401
     org_pages,
     printable_pages,
     process_pages,
+    replay_pages,
     session_pages,
     task_action_pages,
     task_pages,

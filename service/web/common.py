@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.api import errors as api_errors
 from service.api.auth import csrf_token, session_user
+from service.domain.access import may_audit
 from service.domain.due import due_words
 from service.domain.messages import Message, render
 from service.domain.roles import ROLES, role_label
@@ -113,6 +114,7 @@ def _helpers() -> dict[str, Any]:
             "is_admin": bool(current and "admin" in current["roles"]),
             "sees_incidents": bool(current and set(current["roles"]) & INCIDENT_READERS),
             "sees_processes": bool(current and set(current["roles"]) & PROCESS_READERS),
+            "sees_audit": bool(current and may_audit(set(current["roles"]))),
             "open_count": lambda: inbox.open_count(context(), current["username"]) if current else 0}
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from importlib import import_module
 
 FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pages", "documents", "printables",
-            "layout", "languages", "linked_cases", "processes", "calendar")
+            "layout", "languages", "linked_cases", "processes", "calendar",
+            "audit_search", "audit_verify", "replay", "evidence")
 
 
 def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:
