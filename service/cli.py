@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from service import cli_admin, cli_audit, cli_cases, cli_org, cli_processes, cli_replay
+from service import cli_admin, cli_audit, cli_cases, cli_evidence, cli_org, cli_processes, cli_replay  # noqa: F401 (cli_evidence: joins `audit`)
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
