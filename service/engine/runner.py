@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from . import determinism  # noqa: F401  (the engine's task ids and stamps follow the step from here on)
 from .clock import engine_time
 from .errors import EngineError
 from .evaluation.budget import EvaluationLimits, engine_run

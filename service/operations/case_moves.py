@@ -274,7 +274,8 @@ def _send_back_once(ctx: AppContext, task_id: int, actor: str, to_task: Any, rea
         if task.status != "open":
             raise CaseChanged(f"task {task_id} changed")
         append_event(session, type="task_sent_back", actor=actor, at=now, case=instance, payload={
-            "task_id": task.id, "name": task.name, **target_info, "reason": reason, "removed": removed})
+            "task_id": task.id, "name": task.name, **target_info, "reason": reason, "removed": removed,
+            "engine_task_id": engine_id, "to_engine_task_id": target_engine_id, **outcome.replay_record()})
         write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
         for row in session.execute(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                            HumanTask.engine_task_id == target_engine_id,

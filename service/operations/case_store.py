@@ -8,6 +8,7 @@ case is still at the snapshot's revision before it writes state, inbox rows, tim
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,8 +24,8 @@ from service.adapters.clock import parse_instant
 from service.adapters.mailer import Address, OutgoingMail
 from service.domain.access import CUSTOMER_ROLE
 from service.domain.organisation import Organisation
-from service.engine import runner, safe_eval, serializer
-from service.persistence.audit import append_event
+from service.engine import determinism, runner, safe_eval, serializer
+from service.persistence.audit import append_event, state_digest
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User, UserRole
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext, ThreadMail
@@ -129,6 +130,8 @@ class StepServices:
 
     build: Callable[[Session], ServiceContext]
     open_session: Callable[[], Session]
+    now: datetime
+    seed: str = field(default_factory=determinism.new_seed)  # logged with the step: replay makes the same tasks
     calls: list[ServiceCall] = field(default_factory=list)
     _context: ServiceContext | None = None
     _session: Session | None = None
@@ -149,14 +152,19 @@ class StepServices:
             self._session.close()
             self._session = None
 
+    def seeded(self) -> contextlib.AbstractContextManager[None]:
+        """Around the step's engine calls: task ids from the seed, stamps at the step's time."""
+        return determinism.seeded_step(self.seed, self.now)
+
     def __call__(self, operation: str, params: dict[str, Any], data: Any, task: Any) -> Any:
         self.context.data = dict(data)
-        result = registry.call(operation, self.context, params)
-        self.calls.append(ServiceCall(task.task_spec.bpmn_id, operation, _jsonable(params), _jsonable(result)))
-        return result
+        result = as_logged(registry.call(operation, self.context, params))
+        self.calls.append(ServiceCall(task.task_spec.bpmn_id, operation, as_logged(params), result))
+        return result  # the diagram gets exactly what the log records, so a replay gives it the same
 
 
-def _jsonable(value: Any) -> Any:
+def as_logged(value: Any) -> Any:
+    """A value as the audit log stores it (JSON): what the engine is given too, so replay matches."""
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
@@ -171,7 +179,7 @@ class CaseIdentity:
 
 
 def step_services(ctx: AppContext, case: CaseIdentity, now: datetime) -> StepServices:
-    return StepServices(lambda session: _service_context(ctx, session, case, now), ctx.db.sessions)
+    return StepServices(lambda session: _service_context(ctx, session, case, now), ctx.db.sessions, now)
 
 
 def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now: datetime) -> ServiceContext:
@@ -226,6 +234,11 @@ class StepOutcome:
     thread: list[str]  # Message-IDs of the request's thread, oldest first
     customer: str | None
     copies: list[str] = field(default_factory=list)  # people a diagram step copied the case to (抄送)
+    engine_seed: str = ""
+
+    def replay_record(self) -> dict[str, str]:
+        """What the step's own event records so that replay can redo the step and check its result."""
+        return {"engine_seed": self.engine_seed, "state_sha256": state_digest(self.state_json)}
 
 
 def _due_at(ctx: AppContext, meta: dict[str, Any], data: dict[str, Any]) -> datetime | None:
@@ -271,14 +284,15 @@ def _customer(data: dict[str, Any], fallback: str | None) -> str | None:
 
 def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow, services: StepServices,
                customer: str | None = None) -> StepOutcome:
-    data = _jsonable(runner.case_data(workflow))
+    data = as_logged(runner.case_data(workflow))
     context = services.context if services.used else None
     return StepOutcome(
         state_json=serializer.dump_state(workflow), data=data, completed=runner.is_completed(workflow),
         ready=_ready_tasks(ctx, definition, workflow), timers=runner.pending_timers(workflow),
         calls=list(services.calls), mails=list(context.outgoing) if context else [],
         thread=[m.message_id for m in context.thread] if context else [],
-        customer=_customer(data, customer), copies=list(context.copies) if context else [])
+        customer=_customer(data, customer), copies=list(context.copies) if context else [],
+        engine_seed=services.seed)
 
 
 # --- the write phase ------------------------------------------------------------------------------
@@ -382,7 +396,8 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
     session.flush()  # the new task rows' ids go into their events
     problems = {t.task_id: t.assignee_problem for t in ready if t.assignee_problem}
     for row in created:
-        payload = {"task_id": row.id, "element_id": row.element_id, "name": row.name, "role": row.role,
+        payload = {"task_id": row.id, "engine_task_id": row.engine_task_id, "element_id": row.element_id,
+                   "name": row.name, "role": row.role,
                    "assignee": row.assignee, "due_at": row.due_at.isoformat() if row.due_at else None}
         if row.engine_task_id in problems:
             payload["assignee_problem"] = problems[row.engine_task_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from .case_store import (
     CaseIdentity,
     CaseSnapshot,
     StepOutcome,
+    as_logged,
     load_specs,
     lock_instance,
     lock_snapshot,
@@ -131,18 +133,18 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
     now = ctx.now()
     with ctx.db.reading() as session:
         request = _read_start(ctx, session, process_id, actor, data, business_key)
-    values = {**request.values, "received_at": now.astimezone(ctx.tz).isoformat(), "started_by": actor,
-              "business_key": request.business_key}
+    values = as_logged({**request.values, "received_at": now.astimezone(ctx.tz).isoformat(), "started_by": actor,
+                        "business_key": request.business_key})
     instance_id = _reserve_case(ctx, request, process_id, actor)
     try:
-        outcome = _run_start(ctx, request, instance_id, values)
+        outcome = _run_start(ctx, request, instance_id, values, now)  # the event's time too
         with ctx.db.transaction() as session:
             instance = lock_instance(session, instance_id)
             instance.status, instance.customer = "running", outcome.customer
             append_event(session, type="case_started", actor=actor, at=now, case=instance, payload={
                 "process_id": process_id, "version": request.definition.version,
                 "content_hash": request.definition.content_hash, "business_key": request.business_key,
-                "data": values})
+                "data": values, **outcome.replay_record()})
             write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
             ctx.hooks.fire_before_commit("start")
     except BaseException:
@@ -151,14 +153,15 @@ def start_case(ctx: AppContext, *, process_id: str, actor: str, data: Mapping[st
     return instance_id
 
 
-def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values: dict[str, Any]) -> StepOutcome:
-    now = ctx.now()
+def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values: dict[str, Any],
+               now: datetime) -> StepOutcome:
     case = CaseIdentity(instance_id, request.definition.process_id, request.business_key, request.parent_id)
     services = step_services(ctx, case, now)
     try:
         spec, subs = load_specs(ctx, request.definition)
-        workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services,
-                                                           limits=ctx.evaluation_limits))
+        with services.seeded():
+            workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services,
+                                                               limits=ctx.evaluation_limits))
         return outcome_of(ctx, request.definition, workflow, services, request.customer)
     finally:
         services.close()
@@ -229,8 +232,8 @@ def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[st
         check_may_work(session, viewer_for(user), instance, task)
         if instance.status == "error":  # only a case with an incident is in error
             check_no_incident(session, instance.id)
-        values = checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(task.form_key or ""),
-                                   data, task.name, instance.customer, instance.data)
+        values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(
+            task.form_key or ""), data, task.name, instance.customer, instance.data))
         return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
 
 
@@ -257,8 +260,8 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
         # the case is at the snapshot's revision, so its tasks and holders are as they were checked
         task.status, task.completed_by, task.completed_at = "completed", actor, now
         append_event(session, type="task_completed", actor=actor, at=now, case=instance, payload={
-            "task_id": task.id, "element_id": task.element_id, "name": task.name, "role": task.role,
-            "data": step.values})
+            "task_id": task.id, "engine_task_id": task.engine_task_id, "element_id": task.element_id,
+            "name": task.name, "role": task.role, "data": step.values, **outcome.replay_record()})
         if also is not None:
             also(session, instance, task)
         write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)

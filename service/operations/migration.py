@@ -22,10 +22,6 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
@@ -34,10 +30,7 @@ from service.domain import version_diff
 from service.domain.access import may_change_processes, may_read_processes
 from service.domain.messages import Message, Words
 from service.domain.task_actions import status_words
-from service.engine import runner
-from service.engine.clock import engine_time
-from service.engine.evaluation.budget import engine_run
-from service.engine.scripting import RestrictedScriptEngine
+from service.engine import migration as moving
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, Timer, User, UserRole
 
@@ -59,9 +52,6 @@ from .localise import VersionWords, version_words
 from .unit_of_work import CaseFailed, engine_guard, run_step
 from .users import find_user
 
-REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)  # how the engine compares two versions' specs
-ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-RESET = TaskState.READY | TaskState.WAITING  # what migrate_workflow resets and re-predicts
 LIVE_ROWS = ("open", "waiting", "pending")
 
 
@@ -128,14 +118,6 @@ def compare(ctx: AppContext, process_id: str, old: int, new: int, *, actor: str)
 
 # -- can a case move? -----------------------------------------------------------------------------------
 
-def _workflows(workflow: BpmnWorkflow) -> list[Any]:
-    return [workflow, *workflow.subprocesses.values()]
-
-
-def _active(wf: Any, mask: int = ACTIVE) -> list[Any]:
-    return [t for t in wf.get_tasks(state=mask, skip_subprocesses=True) if t.task_spec.bpmn_id]
-
-
 @dataclass(frozen=True)
 class _Versions:
     old: ProcessDefinition
@@ -190,12 +172,12 @@ def case_reasons(ctx: AppContext, workflow: BpmnWorkflow, versions: _Versions) -
     new required fields; a subprocess the case is inside must still exist and call the same process."""
     new_spec, new_subs = load_specs(ctx, versions.new)
     reasons: list[Reason] = []
-    for wf in _workflows(workflow):
+    for wf in moving.workflows(workflow):
         target = new_spec if wf is workflow else new_subs.get(wf.spec.name)
         if target is None:
             reasons.append(_reason("migration.subprocess_removed", versions, _owner_of(workflow, wf)))
             continue
-        reasons.extend(r for task in _active(wf) if (r := _step_reason(versions, task, target)) is not None)
+        reasons.extend(r for task in moving.active(wf) if (r := _step_reason(versions, task, target)) is not None)
     return reasons
 
 
@@ -237,46 +219,6 @@ def preview(ctx: AppContext, process_id: str, to: int, *, actor: str | None) -> 
 
 # -- moving ------------------------------------------------------------------------------------------------
 
-def _timer_settings(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
-    """Waiting timers: the expression and the moment each was set for."""
-    found = {}
-    for wf in _workflows(workflow):
-        for task in _active(wf, TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            value = task._get_internal_data("event_value")
-            if isinstance(definition, TimerEventDefinition) and value is not None:
-                found[task.id] = (definition.expression, value)
-    return found
-
-
-def _keep_timers(workflow: BpmnWorkflow, settings: dict[Any, tuple[str, Any]]) -> None:
-    """A reset timer would start counting again; one whose expression is unchanged keeps its moment."""
-    for wf in _workflows(workflow):
-        for task in _active(wf, TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            kept = settings.get(task.id)
-            if kept and isinstance(definition, TimerEventDefinition) and definition.expression == kept[0]:
-                task._set_internal_data(event_value=kept[1])
-
-
-def move_workflow(workflow: BpmnWorkflow, spec: Any, subs: dict[str, Any]) -> dict[str, Any]:
-    """Put the workflow on another version's specs; what was reset and removed, for the event."""
-    top_diff, sub_diffs = diff_workflow(REGISTRY, workflow, spec, subs)
-    timers = _timer_settings(workflow)
-    reset = [{"task_id": str(t.id), "element_id": t.task_spec.bpmn_id}
-             for wf in _workflows(workflow) for t in _active(wf, RESET)]
-    removed = migrate_workflow(top_diff, workflow, spec)
-    for sub_id, sub in list(workflow.subprocesses.items()):
-        diff = sub_diffs.get(sub_id)
-        if diff is not None and sub.spec.name in subs:
-            removed += migrate_workflow(diff, sub, subs[sub.spec.name])
-    workflow.subprocess_specs = dict(subs)
-    _keep_timers(workflow, timers)
-    runner.forget_removed_waiters(workflow)  # the reset's dropped tasks must not linger as event waiters
-    return {"reset_tasks": reset, "removed_tasks": sorted(str(t.id) for t in removed),
-            "removed_elements": sorted({t.task_spec.bpmn_id for t in removed if t.task_spec.bpmn_id})}
-
-
 def _moved(ctx: AppContext, snapshot: CaseSnapshot, target: ProcessDefinition, now: datetime
            ) -> tuple[StepOutcome, dict[str, Any]]:
     workflow = load_workflow(ctx, snapshot)
@@ -286,13 +228,11 @@ def _moved(ctx: AppContext, snapshot: CaseSnapshot, target: ProcessDefinition, n
     record: dict[str, Any] = {}
 
     def drive() -> None:
-        workflow.script_engine = RestrictedScriptEngine(services)
-        with engine_run(ctx.evaluation_limits), engine_time(now):
-            record.update(move_workflow(workflow, spec, subs))
-        # whatever became ready on the new diagram (a timer now due) runs like any step
-        runner.run_engine(workflow, now=now, service_handler=services, limits=ctx.evaluation_limits)
+        record.update(moving.move(workflow, spec, subs, now=now, service_handler=services,
+                                  limits=ctx.evaluation_limits))
     try:
-        engine_guard(drive)
+        with services.seeded():
+            engine_guard(drive)
         return outcome_of(ctx, target, workflow, services), record
     finally:
         services.close()
@@ -364,7 +304,7 @@ def _migrate_once(ctx: AppContext, instance_id: int, process_id: str, to: int, a
         append_event(session, type="migrated", actor=by, at=now, case=instance, payload={
             "process_id": process_id, "from_version": snapshot.definition.version, "to_version": to,
             "from_definition_id": snapshot.definition.id, "to_definition_id": target.id, **record,
-            "kept_task_rows": kept})
+            "kept_task_rows": kept, **outcome.replay_record()})
         write_outcome(session, instance, outcome, actor=by, now=now, ctx=ctx)
 
 

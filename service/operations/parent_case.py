@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from service.engine import runner, serializer
-from service.persistence.audit import append_event
+from service.persistence.audit import append_event, state_digest
 from service.persistence.models import ProcessInstance
 from service.service_tasks.parent_case import UPDATE_PARENT_CASE
 
@@ -71,22 +71,26 @@ def apply_parent_changes(ctx: AppContext, session: Session, child: ProcessInstan
         return
     workflow = load_workflow(ctx, parent)
     current = _plain(runner.case_data(workflow))
-    changed = False
+    applied: list[tuple[ServiceCall, list[dict[str, Any]]]] = []
     for call in requests:
         values, changes = _new_values(current, call.result, child, now)
         if not changes:  # e.g. a deviation of the company's interests: confirmed, but no figure moves
             _unchanged(session, child, call, now, parent_case=parent.id, reason="no_change")
             continue
-        changed = True
         set_case_variables(workflow, values)
         current.update(values)
+        applied.append((call, changes))
+    if not applied:
+        return
+    parent.state_json, parent.data, parent.updated_at = serializer.dump_state(workflow), current, now
+    for n, (call, changes) in enumerate(applied, 1):
+        # the last change of the step records the request's new state, as every engine step does
+        stored = {"state_sha256": state_digest(parent.state_json)} if n == len(applied) else {}
         append_event(session, type=CHANGED_EVENT, actor="system", at=now, case=parent, payload={
             "linked_case": child.id, "process_id": child.process_id, "business_key": child.business_key,
-            "element_id": call.element_id, "changes": changes})
+            "element_id": call.element_id, "changes": changes, **stored})
         append_event(session, type=APPLIED_EVENT, actor="system", at=now, case=child, payload={
             "element_id": call.element_id, "parent_case": parent.id, "changes": changes})
-    if changed:
-        parent.state_json, parent.data, parent.updated_at = serializer.dump_state(workflow), current, now
 
 
 def _unchanged(session: Session, child: ProcessInstance, call: ServiceCall, now: datetime, **why: Any) -> None:

@@ -85,7 +85,8 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
             raise CaseChanged(f"timer {timer_id} is {row.status if row else 'gone'}")
         row.status, row.fired_at, row.claimed_until = "fired", now, None
         append_event(session, type="timer_fired", actor=actor, at=now, case=instance,
-                     payload={"element_id": row.element_id, "due_at": row.due_at.isoformat()})
+                     payload={"element_id": row.element_id, "due_at": row.due_at.isoformat(),
+                              "engine_task_id": row.engine_task_id, **outcome.replay_record()})
         _resolve_incidents(session, instance, timer_id, actor, now)
         write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
         ctx.hooks.fire_before_commit("timer")

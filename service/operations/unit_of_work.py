@@ -80,7 +80,8 @@ def compute_step(ctx: AppContext, snapshot: CaseSnapshot, now: datetime,
     services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
                                                snapshot.parent_id), now)
     try:
-        engine_guard(lambda: drive(workflow, services))
+        with services.seeded():
+            engine_guard(lambda: drive(workflow, services))
         return outcome_of(ctx, snapshot.definition, workflow, services)
     finally:
         services.close()

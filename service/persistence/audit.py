@@ -37,6 +37,11 @@ def _digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def state_digest(state_json: str) -> str:
+    """The hash an engine step's event records of the state it stored: editing the state shows."""
+    return hashlib.sha256(state_json.encode("utf-8")).hexdigest()
+
+
 def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, actor: str,
                occurred_at: datetime, payload: dict[str, Any], prev_hash: str) -> str:
     return _digest({"chain": chain, "seq": seq, "instance_id": instance_id, "type": type, "actor": actor,
@@ -217,3 +222,84 @@ def verify_chain(session: Session) -> ChainReport:
         return ChainReport(False, checked, bad.first_bad, bad.reason)
     count = session.execute(select(AuditCheckpoint.id).order_by(AuditCheckpoint.id.desc()).limit(1)).scalar() or 0
     return ChainReport(True, checked, checkpoints=count)
+
+
+# --- verification, one chain at a time (the auditors' check streams cases through these) ----------
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """The first broken link of one chain: `kind` is missing, reordered, unlinked or altered."""
+
+    kind: str
+    event: Event | None  # the event where the chain breaks (None: the chain is shorter than its head)
+    seq: int  # the position in the chain that is wrong
+    links_to: int | None = None  # reordered: the position the event's predecessor hash really names
+
+
+def recomputed_hash(event: Event) -> str:
+    return event_hash(chain=event.chain, seq=event.seq, instance_id=event.instance_id, type=event.type,
+                      actor=event.actor, occurred_at=event.occurred_at, payload=event.payload,
+                      prev_hash=event.prev_hash)
+
+
+def walk_chain(events: list[Event], start: tuple[int, str] = (0, GENESIS)
+               ) -> tuple[tuple[int, str], LinkProblem | None]:
+    """Follow `events` (one chain, in seq order) from `start`; the head reached and the first bad link.
+
+    Why the three kinds: a gap in the numbers is a deleted event; an event whose predecessor hash names
+    another event of the chain was moved; any other mismatch is an edit (of the event, or of the one
+    before it when that one's hash was recomputed to hide the edit).
+    """
+    by_hash = {e.hash: e.seq for e in events}
+    seq, prev = start
+    for event in events:
+        if event.seq != seq + 1:
+            return (seq, prev), LinkProblem("missing", event, seq + 1)
+        if event.prev_hash != prev:
+            if event.prev_hash in by_hash:
+                return (seq, prev), LinkProblem("reordered", event, event.seq, by_hash[event.prev_hash])
+            if recomputed_hash(event) == event.hash:
+                return (seq, prev), LinkProblem("unlinked", event, event.seq)
+            return (seq, prev), LinkProblem("altered", event, event.seq)
+        if recomputed_hash(event) != event.hash:
+            return (seq, prev), LinkProblem("altered", event, event.seq)
+        seq, prev = event.seq, event.hash
+    return (seq, prev), None
+
+
+@dataclass(frozen=True)
+class CheckpointState:
+    """The chain heads the checkpoints vouch for, or the first checkpoint that is not genuine."""
+
+    heads: dict[str, tuple[int, str]]
+    count: int
+    last_id: int | None
+    bad_id: int | None = None
+    bad_kind: str = ""  # "altered" (hash or link) or "digest" (heads do not add up)
+
+
+def checked_checkpoints(session: Session, batch: int = 500) -> CheckpointState:
+    """Verify the checkpoints' own chain in batches and rebuild the heads the latest one recorded.
+
+    Each row's hash covers its heads, digest and predecessor, so the chain of hashes proves every row;
+    the digest is then checked once, on the heads rebuilt for the latest checkpoint.
+    """
+    prev, heads, count, last = GENESIS, dict[str, tuple[int, str]](), 0, None
+    last_digest = ""
+    after = 0
+    while True:
+        rows = session.execute(select(AuditCheckpoint).where(AuditCheckpoint.id > after)
+                               .order_by(AuditCheckpoint.id).limit(batch)).scalars().all()
+        if not rows:
+            break
+        for row in rows:
+            if row.prev_hash != prev or _checkpoint_hash(row) != row.hash:
+                return CheckpointState(heads, count, last, row.id, "altered")
+            heads = {} if row.full else heads
+            heads.update({chain: (int(v[0]), str(v[1])) for chain, v in row.heads.items()})
+            prev, last, last_digest, count = row.hash, row.id, row.digest, count + 1
+        after = rows[-1].id
+    if last is not None and heads_digest(heads) != last_digest:
+        return CheckpointState(heads, count, last, last, "digest")
+    return CheckpointState(heads, count, last)

@@ -1,0 +1,66 @@
+"""Message catalogue: replaying a case from its log — the verdict, where it diverges and how."""
+
+from __future__ import annotations
+
+ZH: dict[str, str] = {
+    "replay.ok": "案例 #{case} 回放一致：{events} 个事件，{steps} 个引擎步骤，结果与存储的状态完全相同",
+    "replay.diverged": "案例 #{case} 回放不一致",
+    "replay.at_event": "  第 {seq} 个事件（{type}，{at}，{actor}）：{reason}",
+    "replay.unrecorded": "这个事件记录时尚未保存回放所需的引擎输入（种子），无法精确回放",
+    "replay.before_start": "案例开始之前就有这个事件",
+    "replay.version_missing": "找不到第 {version} 版流程",
+    "replay.engine_failed": "引擎重做这一步时出错：{cause}",
+    "replay.service_unlogged": "流程图在 {element} 调用了服务 {operation}，日志中却没有这次调用",
+    "replay.service_other": "流程图在 {element} 调用了服务 {operation}，日志记录的是 {logged_element} 的 {logged_operation}",
+    "replay.service_params": "流程图在 {element} 以不同的参数调用了服务 {operation}",
+    "replay.service_missing": "日志记录了 {element} 的服务调用 {operation}，回放中没有这次调用",
+    "replay.task_not_ready": "日志记录生成了任务 {element}，回放时它并未就绪",
+    "replay.not_completed": "日志记录案例已完成，回放时流程尚未结束",
+    "replay.state_differs": "重做这一步后的状态与该事件记录的状态哈希不符",
+    "replay.stored_edited": "每一步都与记录一致，但存储的状态与最后一步记录的哈希不符：状态在写入后被修改过",
+    "replay.stored_differs": "每一步都与记录一致，但存储的案例与回放结果不同",
+    "replay.no_events": "案例没有任何事件",
+    "replay.task_only_in": "任务 {element}（{task}）只存在于{side}",
+    "replay.task_state": "任务 {element} 的状态：回放为 {replayed}，存储为 {stored}",
+    "replay.task_data": "任务 {element} 的变量 {variable}：回放为 {replayed}，存储为 {stored}",
+    "replay.status": "案例状态：回放为 {replayed}，存储为 {stored}",
+    "replay.version": "回放结束于第 {replayed} 版，存储的案例在另一版本上",
+    "replay.data": "案例数据 {variable}：回放为 {replayed}，存储为 {stored}",
+    "replay.open_task": "待办任务 {element} 只存在于{side}",
+    "replay.timer": "有一个等待中的定时器只存在于{side}",
+    "replay.side.replay": "回放结果",
+    "replay.side.stored": "存储的案例",
+}
+
+EN: dict[str, str] = {
+    "replay.ok": "case #{case} replays exactly: {events} events, {steps} engine steps, the result equals the stored state",
+    "replay.diverged": "case #{case} does not replay to its stored state",
+    "replay.at_event": "  event {seq} ({type}, {at}, {actor}): {reason}",
+    "replay.unrecorded": "this event was recorded before the engine inputs replay needs (the seed) were logged; "
+                         "it cannot be replayed exactly",
+    "replay.before_start": "this event comes before the case started",
+    "replay.version_missing": "version {version} of the process is missing",
+    "replay.engine_failed": "the engine failed redoing this step: {cause}",
+    "replay.service_unlogged": "the diagram called the service {operation} at {element}, which the log does not record",
+    "replay.service_other": "the diagram called the service {operation} at {element}; the log records "
+                            "{logged_operation} at {logged_element}",
+    "replay.service_params": "the diagram called the service {operation} at {element} with other parameters",
+    "replay.service_missing": "the log records a call of {operation} at {element} that the replay did not make",
+    "replay.task_not_ready": "the log says the task {element} was created, but it is not ready in the replay",
+    "replay.not_completed": "the log says the case completed, but the replayed diagram has not ended",
+    "replay.state_differs": "the state after redoing this step does not match the state hash this event recorded",
+    "replay.stored_edited": "every step matches its record, but the stored state does not match the hash the last "
+                            "step recorded: the state was edited after it was written",
+    "replay.stored_differs": "every step matches its record, but the stored case differs from the replay",
+    "replay.no_events": "the case has no events",
+    "replay.task_only_in": "the task {element} ({task}) exists only in the {side}",
+    "replay.task_state": "task {element}: replayed state {replayed}, stored {stored}",
+    "replay.task_data": "task {element}, variable {variable}: replayed {replayed}, stored {stored}",
+    "replay.status": "case status: replayed {replayed}, stored {stored}",
+    "replay.version": "the replay ends on version {replayed}; the stored case is on another",
+    "replay.data": "case data {variable}: replayed {replayed}, stored {stored}",
+    "replay.open_task": "the open task {element} exists only in the {side}",
+    "replay.timer": "a waiting timer exists only in the {side}",
+    "replay.side.replay": "replay",
+    "replay.side.stored": "stored case",
+}
