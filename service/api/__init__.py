@@ -24,4 +24,5 @@ from service.api import (  # noqa: E402,F401
     task_actions,
     tasks,
     tokens,
+    what_if,
 )

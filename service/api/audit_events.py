@@ -17,7 +17,6 @@ from service.domain.input_limits import DATABASE_ID_MAX
 from service.domain.messages import Message
 from service.operations import audit_search
 from service.operations.errors import ValidationFailed
-from service.web.audit_search_pages import audit_download, kind_label
 from service.web.i18n import translate
 
 FORMATS = ("json", "xlsx")
@@ -56,6 +55,8 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
 @signed_in
 def audit_events():  # type: ignore[no-untyped-def]
     """Audit search: events of every case by actor, kind, changed field; format=xlsx exports them."""
+    from service.web import audit_search_pages as pages  # the page's words; a module-level import would go in a circle
+
     ctx, actor, lang = context(), caller(), language()
     audit_search.ensure_may_audit(ctx, actor)
     fmt = request.args.get("format") or "json"
@@ -69,8 +70,8 @@ def audit_events():  # type: ignore[no-untyped-def]
 
     if fmt == "json":
         result = audit_search.search(ctx, actor, query)
-        result["rows"] = [{**row, "type_label": kind_label(row["type"], label)} for row in result["rows"]]
+        result["rows"] = [{**row, "type_label": pages.kind_label(row["type"], label)} for row in result["rows"]]
         return jsonify(result)
-    download = audit_download(ctx, audit_search.search(ctx, actor, query, export=True), lang, label,
+    download = pages.audit_download(ctx, audit_search.search(ctx, actor, query, export=True), lang, label,
                               ctx.now().astimezone(ctx.tz).date())
     return Response(download.body, headers=download.headers)

@@ -245,7 +245,9 @@ def _check_documents(bundle: _Bundle, into: BundleCheck) -> None:
 
 def _check_checkpoint(report: dict[str, Any], events: list[dict[str, Any]], into: BundleCheck) -> None:
     """The checkpoint the server had recorded for this chain must name one of the bundle's events."""
-    checkpoint = report.get("checkpoint") if isinstance(report.get("checkpoint"), dict) else {}
+    checkpoint = report.get("checkpoint")
+    if not isinstance(checkpoint, dict):
+        return
     seq, digest = checkpoint.get("recorded_seq"), checkpoint.get("recorded_hash")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         return

@@ -25,7 +25,7 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow):
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        dct["bpmn_events"] = [_unhandled_event(event) for event in workflow.bpmn_events]
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
@@ -36,6 +36,17 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+def _unhandled_event(event: Any) -> Any:
+    """An event the workflow threw that nothing inside it caught (e.g. an escalation at an end event).
+    The engine's registry has no converter for these; kept as what they say, not as an object's
+    address, so the same step always stores the same state."""
+    if isinstance(event, dict | str):
+        return event
+    definition = getattr(event, "event_definition", None)
+    return {"event": type(definition).__name__, "name": getattr(definition, "name", None),
+            "payload": json.loads(json.dumps(getattr(event, "payload", None), ensure_ascii=False, default=str))}
 
 
 def _make_serializers() -> tuple[BpmnWorkflowSerializer, BpmnWorkflowSerializer]:

@@ -129,7 +129,7 @@ def verify_audit(ctx: AppContext, *, actor: str | None = None, case_id: int | No
     if actor is not None:
         may_verify(ctx, actor)
     report = AuditReport(verified_at=ctx.now().isoformat(timespec="seconds"))
-    documents = _Documents(DocumentStore(ctx.settings.home), ctx.settings.home / "archive")
+    documents = _Documents(DocumentStore(ctx.settings.home), ctx.settings.archive_dir)
     with ctx.db.reading() as session:
         checkpoints = checked_checkpoints(session)  # first: whatever is read later is only newer
         report.checkpoints = checkpoints.count

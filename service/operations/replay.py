@@ -244,21 +244,25 @@ def _state_differences(replayed: dict[str, Any], stored: dict[str, Any]) -> list
         elif a["state"] != b["state"]:
             found.append(Message("replay.task_state", {"element": a["element"], "replayed": a["state"],
                                                        "stored": b["state"]}))
-        elif a["data"] != b["data"]:
-            for name in sorted(set(a["data"]) | set(b["data"])):
-                if a["data"].get(name) != b["data"].get(name):
-                    found.append(Message("replay.task_data", {"element": a["element"], "variable": name,
-                                                              "replayed": _short(a["data"].get(name)),
-                                                              "stored": _short(b["data"].get(name))}))
+        else:
+            found.extend(_variables(a["element"], a["data"], b["data"]))
+    found.extend(_variables("—", replayed.get("data") or {}, stored.get("data") or {}))
     return found[:20]
 
 
+def _variables(element: Any, replayed: dict[str, Any], stored: dict[str, Any]) -> list[Message]:
+    return [Message("replay.task_data", {"element": element, "variable": name, "replayed": _short(replayed.get(name)),
+                                         "stored": _short(stored.get(name))})
+            for name in sorted(set(replayed) | set(stored)) if replayed.get(name) != stored.get(name)]
+
+
 def _tasks(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each task's element, state and variables (its data and the changes it made, as the engine keeps them)."""
     found = {}
     for wf in [state, *(state.get("subprocesses") or {}).values()]:
         for task_id, task in (wf.get("tasks") or {}).items():
-            found[task_id] = {"element": task.get("task_spec"), "state": task.get("state"),
-                              "data": task.get("data") or {}}
+            variables = {**(task.get("data") or {}), **{f"Δ{k}": v for k, v in (task.get("delta") or {}).items()}}
+            found[task_id] = {"element": task.get("task_spec"), "state": task.get("state"), "data": variables}
     return found
 
 

@@ -18,6 +18,7 @@ from service.web import (  # noqa: E402,F401
     case_move_pages,
     case_pages,
     common,
+    evidence_pages,
     inbox_pages,
     mail_pages,
     org_pages,

@@ -114,7 +114,8 @@ def replay_url(case_id: int) -> str:
 def _links(query: AuditQuery) -> dict[str, Any]:
     """URLs that keep the current search: per sort column (from page 1), per page, the export."""
     def to(endpoint: str = "web.audit_events", **changes: Any) -> str:
-        return url_for(endpoint, **query.arguments(**changes))
+        values: dict[str, Any] = query.arguments(**changes)
+        return url_for(endpoint, **values)
 
     def sort(column: str) -> str:
         order = ("desc" if query.order == "asc" else "asc") if query.sort == column else default_order(column)

@@ -13,6 +13,8 @@ from tests.conftest import SHANGHAI
 from tests.processes import walk as paths
 from tests.support.walk import APPLICATION, complete, only_task, start_case, walk_to_sales_confirmation
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 
 def test_application_sets_confirmation_due_by_noon_rule(ctx):
     instance_id = start_case(ctx)

@@ -11,6 +11,8 @@ from service.operations import cases, queries, tokens
 from service.persistence.audit import verify_chain
 from tests.processes.walk import APPLICATION, task
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 
 @pytest.fixture
 def api(client, ctx):  # type: ignore[no-untyped-def]

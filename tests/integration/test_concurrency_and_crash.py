@@ -6,6 +6,7 @@ import json
 import signal
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from service.operations import queries
@@ -13,6 +14,8 @@ from service.persistence.audit import verify_chain
 from service.persistence.models import Event, HumanTask, ProcessInstance, Timer
 from tests.support.cli import cli_env, run_cli, spawn_cli
 from tests.support.walk import only_task, start_case, walk_to_sales_confirmation
+
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
 
 NOW = "2026-09-30T11:00:00+08:00"
 

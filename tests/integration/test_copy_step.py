@@ -8,6 +8,8 @@ from service.operations import cases, deploy, queries
 from service.operations.errors import Forbidden
 from tests.engine.diagrams import flow, process
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 COPY = ('<bpmn:serviceTask id="copy_to_line"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
         'id="copy_case" resultVariable="copied"><spiffworkflow:parameters>'
         '<spiffworkflow:parameter id="to" type="list" value="{to}" />'

@@ -17,6 +17,8 @@ from service.persistence.models import Incident, Timer
 from service.service_tasks import registry
 from tests.engine.diagrams import flow, process, script_task
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 BOMB = "a = 'x' * 10000 * 100\nn = len([a.count(x) for x in a])"
 
 

@@ -29,6 +29,8 @@ from tests.unit.test_version_diff import (
     words_with_emergency_renamed,
 )
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 PROCESS = "technical_support"
 
 

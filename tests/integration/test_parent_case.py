@@ -22,6 +22,8 @@ from tests.processes.walk import advance_to, do, task
 from tests.support.cli import cli_env, run_cli, spawn_cli
 from tests.support.walk import start_case
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 NOW = "2026-09-30T11:00:00+08:00"
 
 

@@ -14,6 +14,8 @@ from service.persistence.models import CaseCopy, HumanTask, OutboxMail
 from tests.processes.walk import APPLICATION, do, open_elements, task
 from tests.support.cli import cli_env, run_cli
 
+pytestmark = pytest.mark.usefixtures("every_case_replays")  # each case replays to what is stored
+
 
 class Api:
     """The JSON API as the demo people call it, one token each."""

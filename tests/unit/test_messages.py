@@ -29,7 +29,7 @@ BUILT = {"http.": [f"http.{code}" for code in HTTP_CODES] + ["http.other"],
 # words a member of staff reads as they are in the Chinese sentences (formats, protocols, command names)
 TECHNICAL = {"JSON", "UTF", "Content", "Type", "application", "json", "xlsx", "csv", "API", "CSRF", "YYYY", "MM",
              "DD", "HH", "MMDD", "DDTHH", "before", "after", "guicheng", "token", "bpmn", "process_id", "limit", "as",
-             "Authorization", "Bearer", "name", "example", "com", "HTTP", "U", "upload", "sha256"}
+             "Authorization", "Bearer", "name", "example", "com", "HTTP", "U", "upload", "sha256", "all"}
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 CHINESE_IN_ENGLISH = {"subject.format"}  # the subject's fixed prefix is Chinese in every language
 

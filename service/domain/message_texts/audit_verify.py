@@ -30,6 +30,8 @@ ZH: dict[str, str] = {
     "audit_verify.first_bad": "第一处问题：{message}",
     "audit_verify.more": "另有 {count} 处问题",
     "audit_verify.progress": "正在校验案例",
+    "audit_verify.case_refused": "无法校验：请改正案例编号",
+    "audit_verify.case_number": "案例编号「{value}」须为正整数",
 }
 
 EN: dict[str, str] = {
@@ -69,4 +71,6 @@ EN: dict[str, str] = {
     "audit_verify.first_bad": "first problem: {message}",
     "audit_verify.more": "{count} more problems",
     "audit_verify.progress": "verifying cases",
+    "audit_verify.case_refused": "nothing was verified: correct the case number",
+    "audit_verify.case_number": "the case number “{value}” must be a positive whole number",
 }

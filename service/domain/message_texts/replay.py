@@ -30,6 +30,9 @@ ZH: dict[str, str] = {
     "replay.timer": "有一个等待中的定时器只存在于{side}",
     "replay.side.replay": "回放结果",
     "replay.side.stored": "存储的案例",
+    "replay.cli_usage": "请给出一个案例编号，或者用 --all 回放所有案例",
+    "replay.cli_progress": "回放案例",
+    "replay.cli_summary": "回放了 {cases} 个案例（{events} 个事件），{failed} 个不一致",
 }
 
 EN: dict[str, str] = {
@@ -63,4 +66,7 @@ EN: dict[str, str] = {
     "replay.timer": "a waiting timer exists only in the {side}",
     "replay.side.replay": "replay",
     "replay.side.stored": "stored case",
+    "replay.cli_usage": "give a case id, or --all to replay every case",
+    "replay.cli_progress": "replaying cases",
+    "replay.cli_summary": "replayed {cases} cases ({events} events), {failed} diverged",
 }

@@ -3,9 +3,71 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
-
+    "audit_verify.title": "审计校验",
+    "audit_verify.intro": "逐条核对每个案例的哈希链、存储的流程状态、引用的文档及归档文件，并与检查点比对，"
+                          "找出被修改、删除或调换顺序的记录。",
+    "audit_verify.intact": "记录完好：没有发现被修改、删除或调换顺序的记录",
+    "audit_verify.broken": "发现 {n} 处问题：记录已被改动",
+    "audit_verify.first_bad": "第一处断链",
+    "audit_verify.problems": "发现的问题",
+    "audit_verify.more": "另有 {n} 处问题未列出",
+    "audit_verify.cases": "案例",
+    "audit_verify.events": "事件",
+    "audit_verify.documents": "文档",
+    "audit_verify.checkpoints": "检查点",
+    "audit_verify.not_covered": "未校验状态的较早案例",
+    "audit_verify.verified_at": "校验时间",
+    "audit_verify.where": "位置",
+    "audit_verify.open_case": "打开案例 #{id}",
+    "audit_verify.case_events": "查看该案例的事件",
+    "audit_verify.again": "重新校验",
+    "audit_verify.checkpoint": "立即写入检查点",
+    "audit_verify.checkpoint_hint": "检查点把所有链头一起签记；之后整案删除或截断也能被发现。后台每 10 分钟自动写一次。",
+    "audit_verify.checkpoint_written": "已写入检查点",
+    "audit_verify.checkpoint_unchanged": "自上次检查点以来没有变化，未写入新检查点",
+    "audit_verify.kind.altered": "被修改",
+    "audit_verify.kind.missing": "缺失",
+    "audit_verify.kind.reordered": "顺序被调换",
+    "audit_verify.kind.truncated": "被截断",
+    "audit_verify.kind.case_deleted": "案例被删除",
+    "audit_verify.kind.state_edited": "状态被修改",
+    "audit_verify.kind.document_damaged": "文档受损",
+    "audit_verify.kind.document_missing": "文档缺失",
+    "audit_verify.kind.checkpoint_altered": "检查点被修改",
 }
 
 EN: dict[str, str] = {
-
+    "audit_verify.title": "Audit verification",
+    "audit_verify.intro": "Every case's hash chain, stored engine state, referenced documents and archived files are "
+                          "checked one by one and against the checkpoints, to find records that were edited, "
+                          "deleted or reordered.",
+    "audit_verify.intact": "Intact: no record was edited, deleted or reordered",
+    "audit_verify.broken": "{n} problems found: records were changed",
+    "audit_verify.first_bad": "First broken link",
+    "audit_verify.problems": "Problems found",
+    "audit_verify.more": "{n} more problems not listed",
+    "audit_verify.cases": "Cases",
+    "audit_verify.events": "Events",
+    "audit_verify.documents": "Documents",
+    "audit_verify.checkpoints": "Checkpoints",
+    "audit_verify.not_covered": "Older cases without state check",
+    "audit_verify.verified_at": "Verified at",
+    "audit_verify.where": "Where",
+    "audit_verify.open_case": "Open case #{id}",
+    "audit_verify.case_events": "The case's events",
+    "audit_verify.again": "Verify again",
+    "audit_verify.checkpoint": "Write a checkpoint now",
+    "audit_verify.checkpoint_hint": "A checkpoint seals all chain heads together, so a case deleted or truncated "
+                                    "later is found. The worker writes one every 10 minutes.",
+    "audit_verify.checkpoint_written": "Checkpoint written",
+    "audit_verify.checkpoint_unchanged": "Nothing changed since the last checkpoint: none written",
+    "audit_verify.kind.altered": "altered",
+    "audit_verify.kind.missing": "missing",
+    "audit_verify.kind.reordered": "reordered",
+    "audit_verify.kind.truncated": "truncated",
+    "audit_verify.kind.case_deleted": "case deleted",
+    "audit_verify.kind.state_edited": "state edited",
+    "audit_verify.kind.document_damaged": "document damaged",
+    "audit_verify.kind.document_missing": "document missing",
+    "audit_verify.kind.checkpoint_altered": "checkpoint altered",
 }

@@ -44,6 +44,18 @@ ZH: dict[str, str] = {
     "processes.migration_read_only": "只有流程负责人可以迁移案例，您只能查看。",
     "processes.select_all": "全选可迁移的案例", "processes.migrate_selected": "迁移所选",
     "processes.migrate_all": "迁移全部可迁移的",
+    # what-if on the draft (process-what-if.js)
+    "processes.what_if": "假设回放", "processes.what_if_title": "假设回放：最近完成的案例在草稿上会怎样走",
+    "processes.what_if_hint": "用已保存的草稿（没有草稿时用最新版本）重走最近完成的案例的输入，看哪些会走另一条路、出错或中止，以及原因。"
+                              "不发送邮件、不归档文件，不改变任何案例。",
+    "processes.what_if_cases": "案例数", "processes.what_if_run": "开始回放", "processes.what_if_close": "关闭",
+    "processes.js.whatIfSummary": "相同 {same} · 另一条路 {other_path} · 出错 {failed} · 中止 {stopped}",
+    "processes.js.verdict.same": "相同", "processes.js.verdict.other_path": "另一条路",
+    "processes.js.verdict.failed": "出错", "processes.js.verdict.stopped": "中止",
+    "processes.js.whatIfNone": "这个流程还没有已完成的案例", "processes.js.whatIfFailed": "假设回放未能运行",
+    "processes.js.whatIfCase": "案例", "processes.js.whatIfVerdict": "结果", "processes.js.whatIfAt": "分歧点",
+    "processes.js.whatIfReason": "原因", "processes.js.whatIfPaths": "路径", "processes.js.whatIfOriginal": "原案例",
+    "processes.js.whatIfDraft": "草稿", "processes.js.whatIfUnsaved": "有未保存的修改：假设回放用的是已保存的草稿",
     # the scripts' words
     "processes.js.noDraft": "没有草稿：显示的是已部署的版本 v{v}", "processes.js.draftSaved": "草稿：{who} 保存于 {at}",
     "processes.js.unsaved": "有未保存的修改", "processes.js.line": "第 {n} 行", "processes.js.saveRefused": "草稿未能保存",
@@ -147,6 +159,19 @@ EN: dict[str, str] = {
     "processes.js.notShown": "The diagram cannot be shown: {error}",
     "processes.js.importProblems": "Imported “{name}”: {n} problems found",
     "processes.js.imported": "Imported “{name}”: check passed", "processes.js.noProcess": "No such process",
+    # what-if on the draft (process-what-if.js)
+    "processes.what_if": "What-if", "processes.what_if_title": "What-if: how the last finished cases would go on the draft",
+    "processes.what_if_hint": "Walks the inputs of the last finished cases on the saved draft (the latest version when "
+                              "there is no draft): which would take another path, fail or stop, and why. No mail is "
+                              "sent, no file archived, no case changed.",
+    "processes.what_if_cases": "Cases", "processes.what_if_run": "Run", "processes.what_if_close": "Close",
+    "processes.js.whatIfSummary": "same {same} · other path {other_path} · failed {failed} · stopped {stopped}",
+    "processes.js.verdict.same": "same", "processes.js.verdict.other_path": "other path",
+    "processes.js.verdict.failed": "failed", "processes.js.verdict.stopped": "stopped",
+    "processes.js.whatIfNone": "This process has no finished cases yet", "processes.js.whatIfFailed": "The what-if did not run",
+    "processes.js.whatIfCase": "Case", "processes.js.whatIfVerdict": "Verdict", "processes.js.whatIfAt": "Where",
+    "processes.js.whatIfReason": "Why", "processes.js.whatIfPaths": "Paths", "processes.js.whatIfOriginal": "original",
+    "processes.js.whatIfDraft": "draft", "processes.js.whatIfUnsaved": "Unsaved changes: the what-if walks the saved draft",
     "processes.js.working": "Working…", "processes.js.noForms": "No forms",
     "processes.js.formUnreadable": "Form {key} cannot be read: {error}",
     "processes.js.previewObject": "the sample data must be one JSON object, e.g. {\"customer\": \"L'Oréal\"}",

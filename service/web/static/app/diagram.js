@@ -89,24 +89,36 @@
     container.appendChild(bar);
   }
 
-  function paintPath(viewer, container, found) {
+  // the path on the viewer (`state` as operations.diagram_path gives it, plus `current`); whatever an
+  // earlier call marked and painted is taken off first, so one viewer can show one step after another
+  function mark(viewer, container, state) {
+    unmark(viewer);
     const canvas = viewer.get('canvas');
     const registry = viewer.get('elementRegistry');
-    for (const flow of found(parse(container.dataset.flows, '[]'))) {
-      canvas.addMarker(flow.id, 'gc-flow');
-      const line = registry.getGraphics(flow).querySelector('.djs-visual > path');
-      if (line) paint(line, PAINT.flow);
+    const found = (ids) => (ids || []).map((id) => registry.get(id)).filter(Boolean);
+    const marked = [];
+    const painted = [];
+    const addMarker = (id, cls) => { canvas.addMarker(id, cls); marked.push([id, cls]); };
+    const paintOn = (node, style) => { paint(node, style); painted.push([node, style]); };
+    const marks = { 'gc-done': state.completed, 'gc-active': state.active, 'gc-current': state.current };
+    for (const [cls, ids] of Object.entries(marks)) {
+      for (const element of found(ids)) addMarker(element.id, cls);
     }
-    for (const element of found(parse(container.dataset.cancelled, '[]'))) {
-      canvas.addMarker(element.id, 'gc-cancelled');
+    for (const flow of found(state.flows)) {
+      addMarker(flow.id, 'gc-flow');
+      const line = registry.getGraphics(flow).querySelector('.djs-visual > path');
+      if (line) paintOn(line, PAINT.flow);
+    }
+    for (const element of found(state.cancelled)) {
+      addMarker(element.id, 'gc-cancelled');
       const visual = registry.getGraphics(element).querySelector('.djs-visual');
       if (!visual) continue;
-      if (visual.firstElementChild) paint(visual.firstElementChild, PAINT.cancelled);
-      for (const text of visual.querySelectorAll('text')) paint(text, PAINT.cancelledText);
+      if (visual.firstElementChild) paintOn(visual.firstElementChild, PAINT.cancelled);
+      for (const text of visual.querySelectorAll('text')) paintOn(text, PAINT.cancelledText);
     }
     const labels = parse(container.dataset.labels, '{}');
     const overlays = viewer.get('overlays');
-    for (const [id, count] of Object.entries(parse(container.dataset.passes, '{}'))) {
+    for (const [id, count] of Object.entries(state.passes || {})) {
       if (!registry.get(id)) continue;
       const badge = document.createElement('div');
       badge.className = 'gc-passes';
@@ -121,24 +133,41 @@
     const swatches = { flow: PAINT.swatchFlow, cancelled: PAINT.swatchCancelled,
       passes: { ...PAINT.passes, ...PAINT.swatchPasses } };
     for (const swatch of legend ? legend.querySelectorAll('[data-paint]') : []) paint(swatch, swatches[swatch.dataset.paint]);
+    viewer.gcMarked = marked;
+    viewer.gcPainted = painted;
+    return found;
+  }
+
+  function unmark(viewer) {
+    const canvas = viewer.get('canvas');
+    const registry = viewer.get('elementRegistry');
+    for (const [id, cls] of viewer.gcMarked || []) if (registry.get(id)) canvas.removeMarker(id, cls);
+    for (const [node, style] of viewer.gcPainted || []) {
+      for (const name of Object.keys(style)) node.style.removeProperty(name);
+    }
+    viewer.get('overlays').remove({ type: 'gc-passes' });
+    viewer.gcMarked = [];
+    viewer.gcPainted = [];
+  }
+
+  async function open(container, xml) {
+    const viewer = new BpmnJS({ container });
+    await viewer.importXML(xml);
+    return viewer;
   }
 
   async function show(container) {
     const response = await fetch(container.dataset.url, { credentials: 'same-origin' });
     if (!response.ok) throw new Error('diagram ' + response.status);
-    const viewer = new BpmnJS({ container });
-    await viewer.importXML(await response.text());
+    const viewer = await open(container, await response.text());
     const canvas = viewer.get('canvas');
     const registry = viewer.get('elementRegistry');
-    const found = (ids) => ids.map((id) => registry.get(id)).filter(Boolean);
-    const marks = { 'gc-done': parse(container.dataset.completed, '[]'), 'gc-active': parse(container.dataset.active, '[]'),
-      'gc-current': parse(container.dataset.current, '[]') };
-    for (const [cls, ids] of Object.entries(marks)) {
-      for (const element of found(ids)) canvas.addMarker(element.id, cls);
-    }
-    paintPath(viewer, container, found);
-    let focus = found(marks['gc-current']);
-    if (!focus.length) focus = found(marks['gc-active']);
+    const state = { completed: parse(container.dataset.completed, '[]'), active: parse(container.dataset.active, '[]'),
+      current: parse(container.dataset.current, '[]'), cancelled: parse(container.dataset.cancelled, '[]'),
+      flows: parse(container.dataset.flows, '[]'), passes: parse(container.dataset.passes, '{}') };
+    const found = mark(viewer, container, state);
+    let focus = found(state.current);
+    if (!focus.length) focus = found(state.active);
     const started = container.dataset.started === 'true';
     if (!started) {
       const start = registry.filter((e) => e.type === 'bpmn:StartEvent' && !e.labelTarget)[0];
@@ -152,6 +181,9 @@
     container.dataset.ready = 'true';
     return viewer;
   }
+
+  // for pages that drive a viewer themselves (the step-through page of a replay)
+  window.GuichengDiagram = { open, mark, focusOn, toolbar };
 
   const container = document.getElementById('diagram');
   if (container) {
