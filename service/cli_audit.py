@@ -23,7 +23,7 @@ def audit() -> None:
 
 @contextmanager
 def _progress(total: int, lang: str) -> Iterator[Callable[[int], None] | None]:
-    if total < PROGRESS_FROM:
+    if total < PROGRESS_FROM or not sys.stderr.isatty():  # a log file gets no bar
         yield None
         return
     with click.progressbar(length=total, label=render("audit_verify.progress", lang), file=sys.stderr) as bar:
@@ -44,8 +44,8 @@ def verify(case_id: int | None) -> None:
               "documents": report.checked_documents, "checkpoints": report.checkpoints}
     first = report.first_bad
     if first is not None:
-        # the first line names the place in stable words (scripts look for "case:12 event 4")
-        click.echo(f"audit chain broken at {first.where}: {first.message.render(lang)}", err=True)
+        # the first line names the place in stable words (scripts look for "case:12 event 4 (id 97)")
+        click.echo(render("audit_verify.first_bad", lang, message=first.message), err=True)
         click.echo(render("audit_verify.broken", lang, count=report.problem_count, **counts), err=True)
         for problem in report.problems[1:]:
             click.echo(f"  {problem.message.render(lang)}", err=True)

@@ -12,6 +12,7 @@ from flask import Response, jsonify, request
 from service.api import bp
 from service.api.auth import caller, context, signed_in
 from service.api.language import language
+from service.api.openapi import QUERIES
 from service.domain.audit_search_terms import KINDS, ORDERS, PER_PAGE, PER_PAGE_MAX, SORTS
 from service.domain.input_limits import DATABASE_ID_MAX
 from service.domain.messages import Message
@@ -49,6 +50,7 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
     {"name": "format", **_text(f"json (one page) or xlsx (the whole result, at most {audit_search.EXPORT_MAX} "
                                "events)", enum=list(FORMATS))},
 ]
+QUERIES[("get", "/api/v1/audit/events")] = QUERY_PARAMETERS
 
 
 @bp.get("/audit/events")

@@ -23,6 +23,8 @@ _TO_ONE = {"type": "object", "required": ["to"], "properties": {"to": {"type": "
 _TO_MANY = {"type": "object", "required": ["to"], "properties": {"to": {"type": "array", "items": {"type": "string"}}}}
 _TEXT = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 2000}}}
 _REASON = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 2000}}}
+# query parameters by (method, path): a module adds its own, like BODIES
+QUERIES: dict[tuple[str, str], list[dict[str, Any]]] = {("get", "/api/v1/process-instances"): QUERY_PARAMETERS}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/process-instances"): {"type": "object", "required": ["process_id"], "properties": {
         "process_id": {"type": "string"}, "data": {"type": "object"},
@@ -78,8 +80,8 @@ def document() -> dict[str, Any]:
             if "{" in path:
                 op["parameters"] = [{"name": n, "in": "path", "required": True, "schema": _schema(rule, n)}
                                     for n in re.findall(r"{(\w+)}", path)]
-            if (method, path) == ("get", "/api/v1/process-instances"):
-                op["parameters"] = op.get("parameters", []) + QUERY_PARAMETERS
+            if (method, path) in QUERIES:
+                op["parameters"] = op.get("parameters", []) + QUERIES[(method, path)]
             if (method, path) in BODIES:
                 op["requestBody"] = {"required": True, "content": {"application/json": {
                     "schema": BODIES[(method, path)]}}}

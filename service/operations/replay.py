@@ -40,6 +40,9 @@ STATUS_AFTER = {"case_started": "running", "case_completed": "completed", "case_
                 "incident_resolved": "running"}
 
 
+EventHook = Callable[[LoggedEvent, BpmnWorkflow | None, ProcessDefinition | None, str], None]
+
+
 class Diverged(Exception):
     """The replay cannot follow the log at this event; `message` says how."""
 
@@ -112,7 +115,7 @@ class Replayer:
     ctx: AppContext
     log: CaseLog
     check_every_step: bool = False
-    on_event: Callable[[LoggedEvent, BpmnWorkflow | None, ProcessDefinition | None, str], None] | None = None
+    on_event: EventHook | None = None
     workflow: BpmnWorkflow | None = None
     definition: ProcessDefinition | None = None
     status: str = "starting"
@@ -125,19 +128,21 @@ class Replayer:
             try:
                 self._apply(event, list(self._service_calls(events, index)))
             except Diverged as exc:
-                raise _At(event, exc.message) from exc
+                raise StoppedAt(event, exc.message) from exc
             if self.on_event is not None:
                 self.on_event(event, self.workflow, self.definition, self.status)
 
     @staticmethod
     def _service_calls(events: list[LoggedEvent], index: int) -> Iterator[dict[str, Any]]:
-        """The `service_task` events a step wrote right after its own event."""
+        """The `service_task` events a step wrote after its own event (with others of the same step between,
+        e.g. the incident it resolved or the 加签 it closed), up to the next step."""
         if events[index].type not in ENGINE_STEPS:
             return
         for later in events[index + 1:]:
-            if later.type != "service_task":
+            if later.type in ENGINE_STEPS:
                 return
-            yield later.payload
+            if later.type == "service_task":
+                yield later.payload
 
     def _apply(self, event: LoggedEvent, calls: list[dict[str, Any]]) -> None:
         self.status = STATUS_AFTER.get(event.type, self.status)
@@ -225,7 +230,9 @@ class Replayer:
         return state_digest(serializer.dump_state(self.workflow)) if self.workflow is not None else ""
 
 
-class _At(Exception):
+class StoppedAt(Exception):
+    """The walk stopped at `event`: the replay cannot follow the log there, for `message`."""
+
     def __init__(self, event: LoggedEvent, message: Message) -> None:
         super().__init__(message.code)
         self.event, self.message = event, message
@@ -308,11 +315,12 @@ def _diverged(log: CaseLog, replayer: Replayer, event: LoggedEvent, message: Mes
                         differences or [])
 
 
-def replay_log(ctx: AppContext, log: CaseLog) -> ReplayResult:
-    replayer = Replayer(ctx, log)
+def replay_log(ctx: AppContext, log: CaseLog, on_event: EventHook | None = None) -> ReplayResult:
+    """The verdict of one walk over the log; `on_event` sees each event's workflow on the way (frames)."""
+    replayer = Replayer(ctx, log, on_event=on_event)
     try:
         replayer.run()
-    except _At as at:
+    except StoppedAt as at:
         return _diverged(log, replayer, at.event, at.message)
     replayed_json = serializer.dump_state(replayer.workflow) if replayer.workflow is not None else "{}"
     differences = _compare_stored(replayer, log)
@@ -332,7 +340,7 @@ def _locate(ctx: AppContext, log: CaseLog, first: Replayer, replayed_json: str,
     careful = Replayer(ctx, log, check_every_step=True)
     try:
         careful.run()
-    except _At as at:
+    except StoppedAt as at:
         return _diverged(log, careful, at.event, at.message, differences)
     last = first.last_recorded or (log.events[-1] if log.events else None)
     if last is None:

@@ -31,7 +31,7 @@ from .context import AppContext
 from .diagram_path import DiagramShape, diagram_shape, path_of
 from .errors import Forbidden
 from .localise import localise_diagram, version_words
-from .replay import Replayer, _At, replay_log
+from .replay import replay_log
 from .replay_log import CaseLog, LoggedEvent, read_case_log
 
 NO_PATH: dict[str, Any] = {"completed": [], "active": [], "cancelled": [], "flows": [], "passes": {}}
@@ -169,11 +169,7 @@ def replay_frames(ctx: AppContext, instance_id: int, *, actor: str | None, lang:
         case = _summary(ctx, case_or_missing(session, instance_id), log, lang)
         diagrams = _diagrams(session, log)
     collect = _Frames(ctx, lang, diagrams)
-    try:
-        Replayer(ctx, log, on_event=collect).run()
-    except _At:
-        pass  # the verdict says where and why
-    verdict = replay_log(ctx, log).as_dict(lang)
+    verdict = replay_log(ctx, log, on_event=collect).as_dict(lang)  # diverging: frames up to there
     names = _display_names(ctx, {e.actor for e in log.events} | {case["started_by"] or ""})
     for frame in collect.frames:
         frame["actor_name"] = names.get(frame["actor"], frame["actor"])

@@ -36,7 +36,7 @@ from .calendar import load_calendar
 from .context import AppContext
 from .errors import ValidationFailed
 from .process_drafts import bundle_of, check_may_change, current_content, latest_version
-from .replay import Replayer, _At
+from .replay import Replayer, StoppedAt
 from .replay_log import CaseLog, read_case_log
 from .what_if_walk import DraftServices, DraftWalk, Parting, path_elements, pure_calculator
 
@@ -109,7 +109,7 @@ def original_path(ctx: AppContext, case_log: CaseLog) -> tuple[list[str], Messag
             path.extend(path_elements(workflow, seen))
     try:
         Replayer(ctx, case_log, on_event=follow).run()
-    except _At as at:
+    except StoppedAt as at:
         return path, Message("what_if.original_unreplayable", {"seq": at.event.seq, "reason": at.message})
     return path, None
 

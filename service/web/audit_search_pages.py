@@ -105,7 +105,7 @@ def replay_url(case_id: int) -> str:
     """The case's step-through page: by its endpoint when the application has it, else by its path."""
     if REPLAY_ENDPOINT in current_app.view_functions:
         try:
-            return url_for(REPLAY_ENDPOINT, case_id=case_id)
+            return url_for(REPLAY_ENDPOINT, instance_id=case_id)
         except BuildError:
             pass
     return f"/cases/{case_id}/replay"

@@ -70,6 +70,8 @@ def test_an_auditor_sees_an_intact_history_then_the_first_broken_link(ctx, staff
     auditor.shot("85-audit-verify-broken-phone-en")
     page = auditor.go("/audit/verify?lang=zh")
     auditor.shot("86-audit-verify-broken-phone-zh")
+    events_link = page.locator("[data-testid=first-bad-events]").get_attribute("href") or ""
+    assert f"case={case}" in events_link and auditor.page.request.get(auditor.base + events_link).status == 200
     page.locator("[data-testid=first-bad-case]").click()
     page.wait_for_url(f"**/cases/{case}")
     expect(page.locator("h1")).to_contain_text(str(case))
@@ -82,10 +84,10 @@ def test_an_administrator_writes_a_checkpoint_and_others_are_refused(ctx, staff)
     page = admin.go("/audit/verify")
     expect(page.locator("[data-testid=count-checkpoints]")).to_have_text("0")
     page.locator("[data-testid=write-checkpoint]").click()
-    expect(page.locator(".flash.success")).to_contain_text("已写入检查点")
+    expect(page.locator(".flash.success").first).to_contain_text("已写入检查点")
     expect(page.locator("[data-testid=count-checkpoints]")).to_have_text("1")
     page.locator("[data-testid=write-checkpoint]").click()
-    expect(page.locator(".flash.info")).to_contain_text("没有变化")
+    expect(page.locator(".flash.info").first).to_contain_text("没有变化")
     api = admin.page.request.get(admin.base + "/api/v1/audit/verify")
     assert api.status == 200 and api.json()["ok"] is True and api.json()["checkpoints"] == 1
     for who in ("sales1", "customer1", "process_owner1"):

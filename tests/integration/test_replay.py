@@ -17,13 +17,14 @@ from tests.processes.walk import advance_to, do, happy_defaults, open_elements, 
 from tests.support.cli import cli_env, run_cli
 
 
-def _finish(ctx: Any, case: int) -> None:
-    """The happy path to the end: every open step done by its person with the usual data."""
+def _finish(ctx: Any, case: int, people: dict[str, str] | None = None) -> None:
+    """The happy path to the end: every open step done by its person (or `people[element]`) with the
+    usual data."""
     for _ in range(40):
         open_now = [e for e in open_elements(ctx, case) if e in happy_defaults(ctx)]
         if not open_now:
             return
-        do(ctx, case, open_now[0])
+        do(ctx, case, open_now[0], actor=(people or {}).get(open_now[0]))
     raise AssertionError("the case never finished")
 
 

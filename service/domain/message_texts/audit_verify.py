@@ -27,7 +27,7 @@ ZH: dict[str, str] = {
         "审计校验通过：{cases} 个案例、{events} 条事件、{documents} 份文档、{checkpoints} 个检查点均完好",
     "audit_verify.not_covered": "{count} 个较早的案例的事件没有记录状态哈希，未校验其存储状态",
     "audit_verify.broken": "审计校验失败（已校验 {events} 条事件、{cases} 个案例，发现 {count} 处问题）",
-    "audit_verify.first_bad": "第一处问题：{message}",
+    "audit_verify.first_bad": "审计链断裂：{message}",
     "audit_verify.more": "另有 {count} 处问题",
     "audit_verify.progress": "正在校验案例",
     "audit_verify.case_refused": "无法校验：请改正案例编号",
@@ -68,7 +68,7 @@ EN: dict[str, str] = {
                                 "not checked",
     "audit_verify.broken": "audit verification failed ({events} events and {cases} cases checked, "
                            "{count} problems found)",
-    "audit_verify.first_bad": "first problem: {message}",
+    "audit_verify.first_bad": "audit chain broken: {message}",
     "audit_verify.more": "{count} more problems",
     "audit_verify.progress": "verifying cases",
     "audit_verify.case_refused": "nothing was verified: correct the case number",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     "what_if.refused": "假设回放未运行：请求有误",
-    "what_if.cases": "cases 应为 1 到 {max} 之间的整数（要回放的已完成案例数）",
+    "what_if.cases": "要回放的已完成案例数应为 1 到 {max} 之间的整数",
     "what_if.not_checkable": "草稿有 {count} 处错误，不能假设回放（先修正，与部署前的校验相同）",
     "what_if.same": "在草稿上走的路径与原案例完全相同",
     "what_if.path_differs": "路径不同：原案例在这里走到 {original}，草稿走到 {draft}",
