@@ -45,7 +45,7 @@ def verify(case_id: int | None) -> None:
     first = report.first_bad
     if first is not None:
         # the first line names the place in stable words (scripts look for "case:12 event 4 (id 97)")
-        click.echo(render("audit_verify.first_bad", lang, message=first.message), err=True)
+        click.echo(render("audit_verify.first_bad", lang, message=first.message, where=first.where), err=True)
         click.echo(render("audit_verify.broken", lang, count=report.problem_count, **counts), err=True)
         for problem in report.problems[1:]:
             click.echo(f"  {problem.message.render(lang)}", err=True)

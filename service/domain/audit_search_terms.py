@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .case_search_terms import ORDERS, QueryRejected, _choice, _day, _name, _number, _one_line
+from .case_search_terms import ORDERS, QueryRejected, _choice, _day, _name, _number, _one_line, query_arguments
 from .input_limits import DATABASE_ID_MAX
 from .messages import Message
 
@@ -81,15 +81,7 @@ class AuditQuery:
 
     def arguments(self, **changes: object) -> dict[str, str]:
         """The query-string arguments that say this query (defaults left out), with some changed."""
-        changed = replace(self, **changes)  # type: ignore[arg-type]
-        out: dict[str, str] = {}
-        for f in fields(changed):
-            value = getattr(changed, f.name)
-            if value == (default_order(changed.sort) if f.name == "order" else f.default):
-                continue
-            name = ARGUMENT_OF.get(f.name, f.name)
-            out[name] = "1" if value is True else value.isoformat() if isinstance(value, date) else str(value)
-        return out
+        return query_arguments(replace(self, **changes), ARGUMENT_OF, default_order)  # type: ignore[arg-type]
 
 
 def default_order(sort: str) -> str:

@@ -9,9 +9,10 @@ and paging is bounded. SQL is built from the checked `CaseQuery` in operations.c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from .input_limits import text_problem
 from .messages import Message
@@ -62,15 +63,20 @@ class CaseQuery:
 
     def arguments(self, **changes: object) -> dict[str, str]:
         """The query-string arguments that say this query (defaults left out), with some changed."""
-        changed = replace(self, **changes)  # type: ignore[arg-type]
-        out: dict[str, str] = {}
-        for f in fields(changed):
-            value = getattr(changed, f.name)
-            if value == (default_order(changed.sort) if f.name == "order" else f.default):
-                continue
-            name = ARGUMENT_OF.get(f.name, f.name)
-            out[name] = "1" if value is True else value.isoformat() if isinstance(value, date) else str(value)
-        return out
+        return query_arguments(replace(self, **changes), ARGUMENT_OF, default_order)  # type: ignore[arg-type]
+
+
+def query_arguments(query: Any, renamed: Mapping[str, str], order_of: Callable[[str], str]) -> dict[str, str]:
+    """A search query (a dataclass with `sort` and `order`) as the query string that says it: defaults,
+    and the sort's own default order, left out; one place for the case list and the audit search."""
+    out: dict[str, str] = {}
+    for f in fields(query):
+        value = getattr(query, f.name)
+        if value == (order_of(query.sort) if f.name == "order" else f.default):
+            continue
+        out[renamed.get(f.name, f.name)] = "1" if value is True else value.isoformat() if isinstance(value, date) \
+            else str(value)
+    return out
 
 
 def default_order(sort: str) -> str:

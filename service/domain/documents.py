@@ -41,6 +41,19 @@ def document_variables(data: Mapping[str, Any]) -> Iterator[tuple[str, list[str]
             yield key, found
 
 
+def references_within(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """(variable, reference) for every upload reference anywhere in a nested value — an event's payload,
+    a service result: what the history says a case held, for its verification and its evidence."""
+    if is_reference(value):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, inner in value.items():
+            yield from references_within(inner, str(name) if isinstance(inner, (str, list)) else key)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from references_within(inner, key)
+
+
 def file_name(reference: Any) -> str:
     """`upload:<sha256>/<name>` → name; anything else as it is."""
     match = REFERENCE.fullmatch(str(reference or ""))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from service.adapters.archive_store import DocumentStore
 from service.domain.access import may_audit
-from service.domain.documents import is_reference
+from service.domain.documents import references_within
 from service.domain.messages import Message
 from service.persistence.audit import (
     GENESIS,
@@ -69,8 +69,17 @@ class Problem:
         return text
 
     @property
+    def where_words(self) -> Message | str:
+        """The coordinates in the reader's language (the page and the terminal; `where` stays for scripts)."""
+        if self.instance_id is None or self.seq is None:
+            return self.where
+        if self.event_id is None:
+            return Message("audit_verify.where_seq", {"case": self.instance_id, "seq": self.seq})
+        return Message("audit_verify.where_event", {"case": self.instance_id, "seq": self.seq, "id": self.event_id})
+
+    @property
     def message(self) -> Message:
-        return Message(self.code, {"where": self.where, "case": self.instance_id or "—", "seq": self.seq or "—",
+        return Message(self.code, {"where": self.where_words, "case": self.instance_id or "—", "seq": self.seq or "—",
                                    "document": self.document or "", **self.params})
 
     def as_dict(self, lang: str) -> dict[str, Any]:
@@ -304,18 +313,6 @@ def _check_stray_events(session: Session, report: AuditReport, seen: set[str]) -
 # --- documents ------------------------------------------------------------------------------------
 
 
-def _references(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        if value.startswith("upload:") and is_reference(value):
-            yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-
-
 class _Documents:
     """Uploads and archived copies named by a case's events; each file hashed once per run."""
 
@@ -344,7 +341,7 @@ class _Documents:
     def check(self, chain: str, instance_id: int, events: list[Event]) -> Iterator[Problem]:
         named: set[str] = set()
         for event in events:
-            for reference in _references(event.payload):
+            for _variable, reference in references_within(event.payload):
                 if reference in named:
                     continue
                 named.add(reference)

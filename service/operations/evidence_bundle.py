@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from service.adapters.archive_store import DocumentStore
 from service.domain import evidence_format as fmt
-from service.domain.documents import REFERENCE, is_reference
+from service.domain.documents import REFERENCE, references_within
 from service.domain.evidence_check import safe_name
 from service.persistence.audit import append_event, case_chain, recorded_heads
 from service.persistence.models import Event, ProcessDefinition, ProcessInstance
@@ -143,18 +143,6 @@ def read_case(ctx: AppContext, instance_id: int, actor: str | None) -> CaseRecor
 # --- documents ----------------------------------------------------------------------------------------
 
 
-def _references(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
-    """(variable, reference) for every upload reference anywhere in an event's payload."""
-    if is_reference(value):
-        yield key, value
-    elif isinstance(value, dict):
-        for name, inner in value.items():
-            yield from _references(inner, str(name) if isinstance(inner, (str, list)) else key)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _references(inner, key)
-
-
 def _archived(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The copies archiving recorded (its service result: path under the archive, checksum)."""
     for event in events:
@@ -176,7 +164,7 @@ def collect_documents(ctx: AppContext, events: list[dict[str, Any]]) -> list[Doc
     store = DocumentStore(ctx.settings.home)
     found: dict[str, Document] = {}
     for event in events:
-        for variable, reference in _references(event["payload"]):
+        for variable, reference in references_within(event["payload"]):
             match = REFERENCE.fullmatch(reference)
             path = fmt.document_path(match["sha"], match["name"]) if match else ""
             if match is None or path in found:

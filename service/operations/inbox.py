@@ -19,10 +19,10 @@ from service.domain.access import refusal_to_work
 from service.domain.due import due_standing
 from service.domain.working_calendar import WorkingCalendar
 from service.engine.xml_safety import parse_xml
-from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
+from service.persistence.models import Event, HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
 
 from . import queries
-from .access import case_facts, task_facts, viewer_for, workable_tasks
+from .access import case_facts, load_viewer, task_facts, viewer_for, workable_tasks
 from .calendar import load_calendar
 from .context import AppContext
 from .diagram_path import diagram_path
@@ -281,9 +281,19 @@ def case_document(ctx: AppContext, instance_id: int, reference: str, actor: str)
     """A file named by a document variable of a case the actor may see."""
     case = queries.show_case(ctx, instance_id, actor=actor)
     known = {ref for _key, refs in documents.document_variables(case["data"]) for ref in refs}
-    if reference not in known:
+    if reference not in known and not _in_history(ctx, instance_id, reference, actor):
         raise NotFound("case.no_document", case=instance_id, reference=reference[:200])
     return DocumentStore(ctx.settings.home).resolve(reference)
+
+
+def _in_history(ctx: AppContext, instance_id: int, reference: str, actor: str) -> bool:
+    """A document a later step replaced is still the case's for those who read every case (auditors
+    stepping through it): any reference its history records."""
+    with ctx.db.reading() as session:
+        if not load_viewer(session, actor).reads_all:
+            return False
+        payloads = session.execute(select(Event.payload).where(Event.instance_id == instance_id)).scalars()
+        return any(ref == reference for payload in payloads for _key, ref in documents.references_within(payload))
 
 
 def user_list(ctx: AppContext, username: str | None = None) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from service.operations import replay
@@ -176,3 +177,26 @@ def test_the_command_replays_one_case_or_all_and_names_the_event(ctx, database_u
 
     assert run_cli(env, "replay", "99999").returncode == 1  # a case that does not exist: said, no traceback
     assert run_cli(env, "replay").returncode == 2
+
+
+def test_a_document_a_later_step_replaced_stays_downloadable_for_auditors_only(ctx):
+    from service.operations import case_moves, inbox
+    from service.operations.errors import NotFound
+    from tests.processes.walk import task, upload
+
+    case = start(ctx)
+    advance_to(ctx, case, "planning_documents")
+    first = upload(ctx, "实施规划.docx", "第一稿")
+    do(ctx, case, "planning_documents", {"doc_implementation_plan": first})
+    advance_to(ctx, case, "work")
+    target = _first(ctx, case, "task_completed", element_id="planning_documents").payload["task_id"]
+    case_moves.send_back(ctx, task_id=task(ctx, case, "work")["id"], actor="engineer1", to_task=target,
+                         reason="规划要改")
+    second = upload(ctx, "实施规划.docx", "第二稿")
+    do(ctx, case, "planning_documents", {"doc_implementation_plan": second})
+
+    assert inbox.case_document(ctx, case, first, "auditor1").path.read_text(encoding="utf-8") == "第一稿"
+    assert inbox.case_document(ctx, case, second, "sales1").path.read_text(encoding="utf-8") == "第二稿"
+    with pytest.raises(NotFound):  # the salesperson sees the case as it is, not its history's files
+        inbox.case_document(ctx, case, first, "sales1")
+    assert replay.replay_case(ctx, case).ok

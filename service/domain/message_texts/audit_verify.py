@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "audit_verify.where_event": "案例 #{case} 第 {seq} 个事件（编号 {id}）",
+    "audit_verify.where_seq": "案例 #{case} 第 {seq} 个事件",
     "audit_verify.may_not": "{user} 不能查看审计校验：只有审计员和系统管理员可以",
     "audit_verify.checkpoint_admin_only": "{user} 不能写入检查点：只有系统管理员可以",
     "audit_verify.altered": "{where}：事件内容与其哈希不符，已被修改",
@@ -27,7 +29,7 @@ ZH: dict[str, str] = {
         "审计校验通过：{cases} 个案例、{events} 条事件、{documents} 份文档、{checkpoints} 个检查点均完好",
     "audit_verify.not_covered": "{count} 个较早的案例的事件没有记录状态哈希，未校验其存储状态",
     "audit_verify.broken": "审计校验失败（已校验 {events} 条事件、{cases} 个案例，发现 {count} 处问题）",
-    "audit_verify.first_bad": "审计链断裂：{message}",
+    "audit_verify.first_bad": "审计链断裂（{where}）：{message}",
     "audit_verify.more": "另有 {count} 处问题",
     "audit_verify.progress": "正在校验案例",
     "audit_verify.case_refused": "无法校验：请改正案例编号",
@@ -35,6 +37,8 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "audit_verify.where_event": "case #{case}, event {seq} (id {id})",
+    "audit_verify.where_seq": "case #{case}, event {seq}",
     "audit_verify.may_not": "{user} may not see the audit verification: only auditors and administrators may",
     "audit_verify.checkpoint_admin_only": "{user} may not write a checkpoint: only administrators may",
     "audit_verify.altered": "{where}: the event's content does not match its hash (altered)",
@@ -68,7 +72,7 @@ EN: dict[str, str] = {
                                 "not checked",
     "audit_verify.broken": "audit verification failed ({events} events and {cases} cases checked, "
                            "{count} problems found)",
-    "audit_verify.first_bad": "audit chain broken: {message}",
+    "audit_verify.first_bad": "audit chain broken at {where}: {message}",
     "audit_verify.more": "{count} more problems",
     "audit_verify.progress": "verifying cases",
     "audit_verify.case_refused": "nothing was verified: correct the case number",
