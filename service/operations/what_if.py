@@ -35,6 +35,7 @@ from . import deploy
 from .calendar import load_calendar
 from .context import AppContext
 from .errors import ValidationFailed
+from .localise import localise_element_names
 from .process_drafts import bundle_of, check_may_change, current_content, latest_version
 from .replay import Replayer, StoppedAt
 from .replay_log import CaseLog, read_case_log
@@ -176,11 +177,12 @@ def _walk_case(ctx: AppContext, draft: Draft, base: ServiceContext, instance_id:
     return _judge(draft, original, walk.path, parting), original, walk.path
 
 
-def _case_row(instance_id: int, business_key: str, verdict: _Verdict, original: list[str], drafted: list[str],
-              lang: str) -> dict[str, Any]:
+def _case_row(names: dict[str, str], instance_id: int, business_key: str, verdict: _Verdict, original: list[str],
+              drafted: list[str], lang: str) -> dict[str, Any]:
+    shown = {e: names[e] for e in [*original, *drafted] if e in names}  # what a person calls the elements
     return {"instance_id": instance_id, "business_key": business_key, "verdict": verdict.verdict,
             "first_difference": verdict.difference, "reason": verdict.reason.render(lang),
-            "original_path": original, "draft_path": drafted}
+            "original_path": original, "draft_path": drafted, "names": shown}
 
 
 def what_if(ctx: AppContext, process_id: str, *, actor: str, cases: Any = None,
@@ -198,10 +200,13 @@ def what_if(ctx: AppContext, process_id: str, *, actor: str, cases: Any = None,
                               mail_domain=ctx.settings.mail_domain)
     operations()  # the registry loaded before any budgeted step (imports are no diagram code)
     deadline = time.monotonic() + REQUEST_SECONDS
+    # the names in the reader's language: the version the draft starts from knows their translations
+    names = localise_element_names(ctx, process_id, draft.base_version, draft.names, lang) \
+        if draft.base_version else draft.names
     rows = []
     for instance_id, business_key in chosen:
-        rows.append(_case_row(instance_id, business_key, *_verdict_of(ctx, draft, base, instance_id, business_key,
-                                                                      deadline), lang))
+        verdict = _verdict_of(ctx, draft, base, instance_id, business_key, deadline)
+        rows.append(_case_row(names, instance_id, business_key, *verdict, lang))
     summary = {verdict: sum(1 for row in rows if row["verdict"] == verdict) for verdict in VERDICTS}
     return {"draft_of": process_id, "base_version": draft.base_version, "is_draft": draft.is_draft,
             "cases": rows, "summary": summary}

@@ -58,7 +58,8 @@ def test_the_panel_shows_the_summary_and_each_case_in_chinese_and_english(ctx: A
     expect(failed.get_by_test_id("what-if-verdict")).to_have_text("出错")
     expect(failed.get_by_test_id("what-if-at")).to_contain_text("confirm_gateway")
     expect(failed.get_by_test_id("what-if-reason")).to_contain_text("草稿在")
-    expect(failed.get_by_test_id("what-if-draft-path")).to_contain_text("confirm_request")
+    expect(failed.get_by_test_id("what-if-draft-path")).to_contain_text("技术总监确认申请")  # by name
+    expect(failed.locator("[data-testid=what-if-draft-path] [data-element=confirm_request]")).to_have_count(1)
     same = _row(page, cases["emergency"])
     expect(same.get_by_test_id("what-if-verdict")).to_have_text("相同")
     page.screenshot(path=str(tmp_path / "what-if-zh.png"), full_page=True)

@@ -9,7 +9,6 @@ from bench import replay_bench
 from service.config import PROJECT_ROOT
 from tests.support.requirements import postgres_url
 
-
 CASES = 16  # enough for the mix (every 8th case sent back, timers among the unfinished), quick to build
 
 

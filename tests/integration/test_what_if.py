@@ -113,6 +113,7 @@ def test_the_unchanged_latest_version_takes_every_case_along_its_own_path(ctx, c
     assert rows["happy"]["original_path"] == rows["happy"]["draft_path"]
     happy = rows["happy"]["original_path"]
     assert happy.index("confirm_request") < happy.index("engineer_assessment") < happy.index("weekly_report")
+    assert rows["happy"]["names"]["confirm_request"] == "技术总监确认申请"  # the panel shows names, not ids
     refused = rows["refused"]["draft_path"]
     assert "notify_refusal" in refused and "engineer_assessment" not in refused
     assert rows["happy"]["reason"] == "在草稿上走的路径与原案例完全相同"
@@ -136,6 +137,8 @@ def test_a_new_step_on_the_happy_path_is_named_where_the_cases_part(ctx, client,
     assert answer["summary"] == {"same": 2, "other_path": 1, "failed": 0, "stopped": 0}
     english = _what_if(client, auth, lang="en").json
     assert "the draft has no such task open" in _by_case(english, finished)["happy"]["reason"]
+    names = _by_case(english, finished)["happy"]["names"]
+    assert names["engineer_assessment"] != rows["happy"]["names"]["engineer_assessment"]  # English names
 
 
 def test_a_condition_that_raises_fails_the_cases_that_reach_it(ctx, client, auth, finished):

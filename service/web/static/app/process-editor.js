@@ -336,6 +336,9 @@
   const formsTab = window.GuichengFormsTab.create({ say, roles: config.roles, lang: config.lang, onChange: markDirty });
   const tables = window.GuichengDecisionsTab.create({ say, lang: config.lang, onChange: markDirty });
 
+  // the what-if panel walks the saved draft: it saves the editor's unsaved changes first through this
+  window.GuichengEditor = { save, get dirty() { return state.dirty; } };
+
   async function start() {
     const catalogue = await P.api('GET', config.urls.catalogue);
     diagram = await createDiagramEditor(catalogue.ok ? catalogue.data : {});

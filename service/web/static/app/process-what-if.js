@@ -17,10 +17,15 @@
     return name === difference.element_id ? name : `${name} (${difference.element_id})`;
   }
 
-  function pathLine(label, path, testid) {
+  function pathLine(label, path, testid, names) {
     const line = P.element('div', { className: 'what-if-path', testid });
     line.append(P.element('span', { className: 'muted' }, label + ': '));
-    for (const element of path) line.append(P.element('span', { className: 'tag' }, element));
+    for (const element of path) {
+      const tag = P.element('span', { className: 'tag' }, (names && names[element]) || element);
+      tag.title = element;
+      tag.dataset.element = element;
+      line.append(tag);
+    }
     if (!path.length) line.append(P.element('span', { className: 'muted' }, '—'));
     return line;
   }
@@ -39,8 +44,8 @@
     }
     item.append(head);
     item.append(P.element('p', { testid: 'what-if-reason' }, `${say('whatIfReason')}: ${row.reason}`));
-    item.append(pathLine(say('whatIfOriginal'), row.original_path || [], 'what-if-original-path'));
-    item.append(pathLine(say('whatIfDraft'), row.draft_path || [], 'what-if-draft-path'));
+    item.append(pathLine(say('whatIfOriginal'), row.original_path || [], 'what-if-original-path', row.names));
+    item.append(pathLine(say('whatIfDraft'), row.draft_path || [], 'what-if-draft-path', row.names));
     if (row.verdict !== 'same') item.open = true;
     return item;
   }
@@ -73,6 +78,11 @@
     $('what-if-summary').textContent = say('working');
     $('what-if-results').replaceChildren();
     try {
+      const editor = window.GuichengEditor;
+      if (editor && editor.dirty && !(await editor.save())) {
+        $('what-if-summary').textContent = '';
+        return;  // the editor says why the draft could not be saved
+      }
       const answer = await P.api('POST', url, { cases: Number($('what-if-cases').value) });
       if (answer.ok) show(answer.data);
       else refused(answer);
