@@ -23,14 +23,16 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.extensions["guicheng"] = context
 
     from service.api import bp as api_bp
-    from service.api import converters, json_provider
+    from service.api import converters, json_provider, load_endpoints
     from service.web import bp as web_bp
-    from service.web import request_limits, security_headers
+    from service.web import load_pages, request_limits, security_headers
 
     converters.install(app)
     app.json = json_provider.GuardedJSONProvider(app)
     request_limits.install(app)
     security_headers.install(app, https=context.settings.secure_cookies)
+    load_endpoints()
+    load_pages()
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     return app

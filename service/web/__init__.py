@@ -9,25 +9,30 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
-from service.web import (  # noqa: E402,F401
-    admin_pages,
-    audit_search_pages,
-    audit_verify_pages,
-    calendar_pages,
-    case_list_pages,
-    case_move_pages,
-    case_pages,
-    common,
-    evidence_pages,
-    inbox_pages,
-    mail_pages,
-    org_pages,
-    printable_pages,
-    process_pages,
-    replay_pages,
-    session_pages,
-    task_action_pages,
-    task_pages,
-    token_pages,
-    upload_pages,
-)
+
+def load_pages() -> None:
+    """Import the page modules, whose routes join `bp`; the application factory calls this before it
+    registers the blueprint. Not at import time: commands that only need a helper of this package
+    (texts, words) then start without loading every page."""
+    from service.web import (  # noqa: F401
+        admin_pages,
+        audit_search_pages,
+        audit_verify_pages,
+        calendar_pages,
+        case_list_pages,
+        case_move_pages,
+        case_pages,
+        common,
+        evidence_pages,
+        inbox_pages,
+        mail_pages,
+        org_pages,
+        printable_pages,
+        process_pages,
+        replay_pages,
+        session_pages,
+        task_action_pages,
+        task_pages,
+        token_pages,
+        upload_pages,
+    )

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from service.domain import evidence_format as fmt
+from service.domain.evidence_check import check_bundle
 from service.operations.errors import Forbidden
 from service.operations.evidence_bundle import export_bundle
 from service.operations.evidence_report import LINK_CHECK
@@ -137,11 +138,13 @@ def test_every_kind_of_tampering_is_named_with_its_file_and_event(ctx, archived,
         "the report": (_rewrite(data, {fmt.REPORT_JSON: b'{"chain": {"ok": true}}'}), f"{fmt.REPORT_JSON}: 校验和不符"),
         "an added file": (_with_entry(data, "extra.txt", b"x"), "extra.txt: 此文件不在 SHA256SUMS 的清单中"),
     }
-    for what, (changed, named) in tampered.items():
-        answer = _verify(ctx, tmp_path, changed)
-        assert answer.returncode == 1, what
-        assert named in answer.stderr.splitlines()[0], (what, answer.stderr)
-        assert "Traceback" not in answer.stderr
+    for what, (changed, named) in tampered.items():  # the check the command runs, in this process
+        checked = check_bundle(io.BytesIO(changed), label="证据包.zip")
+        assert not checked.ok, what
+        assert named in checked.problems[0].render("zh"), (what, [p.render("zh") for p in checked.problems])
+    answer = _verify(ctx, tmp_path, tampered["an event line"][0])  # and the command itself, once
+    assert answer.returncode == 1
+    assert tampered["an event line"][1] in answer.stderr.splitlines()[0] and "Traceback" not in answer.stderr
 
 
 def _with_entry(data: bytes, name: str, content: bytes) -> bytes:
@@ -193,8 +196,10 @@ def test_hostile_zips_get_a_clear_error_never_a_traceback(ctx, tmp_path):
     for data, named in ((b"not a zip at all", "不是可读取的压缩包"),
                         (traversal.getvalue(), "../../etc/cron.d/evil: 条目名不安全"),
                         (empty.getvalue(), "manifest.json: 缺少此文件")):
-        answer = _verify(ctx, tmp_path, data)
-        assert answer.returncode == 1 and named in answer.stderr and "Traceback" not in answer.stderr
+        checked = check_bundle(io.BytesIO(data), label="证据包.zip")
+        assert not checked.ok and any(named in p.render("zh") for p in checked.problems), named
+    answer = _verify(ctx, tmp_path, traversal.getvalue())  # the command says it too, without a traceback
+    assert answer.returncode == 1 and "条目名不安全" in answer.stderr and "Traceback" not in answer.stderr
     assert not (tmp_path.parent.parent / "etc").exists()
 
 
@@ -226,7 +231,7 @@ def test_the_download_has_its_chinese_file_name_and_verifies(ctx, client, tmp_pa
     disposition = answer.headers["Content-Disposition"]
     assert f"filename=\"case-{case}-evidence.zip\"" in disposition
     assert f"filename*=UTF-8''%E6%A1%88%E4%BE%8B-{case}-%E8%AF%81%E6%8D%AE%E5%8C%85.zip" in disposition
-    assert _verify(ctx, tmp_path, answer.data, f"案例-{case}-证据包.zip").returncode == 0
+    assert check_bundle(io.BytesIO(answer.data), label=f"案例-{case}-证据包.zip").ok
     page = client.get(f"/cases/{case}")
     assert 'data-testid="evidence-download"' in page.text and "证据包" in page.text
     web = client.get(f"/cases/{case}/evidence.zip?lang=en")

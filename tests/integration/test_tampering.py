@@ -149,14 +149,17 @@ def copy(built: Built, tmp_path: Path) -> Iterator[Copy]:
     admin.dispose()
 
 
-def _caught(copy: Copy, kind: str, *named: str) -> dict[str, Any]:
-    """Both the operation and the real command report the tampering, naming each of `named`."""
+def _caught(copy: Copy, kind: str, *named: str, command: bool = False) -> dict[str, Any]:
+    """The verification reports the tampering, naming each of `named`; with `command`, the real command
+    too (one process start per kind would double the module's time: a few kinds go through it)."""
     report = copy.verify()
     assert not report.ok and report.first_bad is not None
     first = report.first_bad.as_dict("en")
     assert first["kind"] == kind, first
     for text_named in named:
         assert text_named in first["where"] + " " + first["message"], (text_named, first)
+    if not command:
+        return first
     result = copy.cli()
     assert result.returncode == 1, result.stdout + result.stderr
     first_line = result.stderr.strip().splitlines()[0]
@@ -201,11 +204,10 @@ def test_an_edited_event_payload_is_named_by_case_and_seq(copy):
     payload = {**_payload(event), "data": {**_payload(event).get("data", {}), "accepted": "no"}}
     copy.sql("UPDATE audit_events SET payload = :p WHERE id = :id", p=json.dumps(payload, ensure_ascii=False),
              id=event.id)
-    first = _caught(copy, "altered", f"case:{case} event {event.seq} (id {event.id})")
+    first = _caught(copy, "altered", f"case:{case} event {event.seq} (id {event.id})", command=True)
     assert first["instance_id"] == case and "altered" in first["message"]
     english = copy.cli(GUICHENG_LANG="en").stderr
     assert "the event's content does not match its hash" in english
-    assert "事件内容与其哈希不符" in copy.cli().stderr
 
 
 def test_two_swapped_events_are_named_as_reordered(copy):
@@ -250,7 +252,7 @@ def test_a_whole_case_deleted_is_named_by_the_checkpoint(copy):
     case = copy.built.working
     copy.delete_case(case)
     assert copy.sql("SELECT count(*) FROM audit_events WHERE chain = :c", c=f"case:{case}")[0][0] == 0
-    first = _caught(copy, "case_deleted", f"case:{case}")
+    first = _caught(copy, "case_deleted", f"case:{case}", command=True)
     assert first["instance_id"] == case and "whole case was deleted" in first["message"]
 
 
@@ -261,7 +263,7 @@ def test_an_edited_state_is_named_and_replay_finds_it_too(copy):
     assert edited != state[0]
     copy.sql("UPDATE process_instances SET state_json = :s WHERE id = :id", s=edited, id=case)
     stated = [e for e in copy.events(case) if "state_sha256" in _payload(e)][-1]
-    first = _caught(copy, "state_edited", f"case:{case} event {stated.seq}")
+    first = _caught(copy, "state_edited", f"case:{case} event {stated.seq}", command=True)
     assert "state was edited" in first["message"]
 
     from service.operations.replay import replay_case  # the replay engine re-derives the state
@@ -298,7 +300,7 @@ def test_an_overwritten_upload_is_named_as_damaged(copy):
 def test_a_deleted_upload_is_named_as_missing(copy):
     (path,) = (copy.home / "uploads").glob("*/技术支持服务单.pdf")
     path.unlink()
-    first = _caught(copy, "document_missing", "技术支持服务单.pdf", f"case:{copy.built.finished}")
+    first = _caught(copy, "document_missing", "技术支持服务单.pdf", f"case:{copy.built.finished}", command=True)
     assert first["document"] == "技术支持服务单.pdf"
 
 
