@@ -34,9 +34,10 @@ from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import FrozenClock
 from service.engine import determinism, runner
 from service.operations import audit_verify, case_moves, cases, queries, timers
+from service.operations.case_store import load_specs
 from service.operations.context import AppContext
 from service.operations.replay import ENGINE_STEPS, replay_case
-from service.operations.replay_log import CaseLog, LoggedEvent, read_case_log, specs_of, stored_case_ids
+from service.operations.replay_log import CaseLog, LoggedEvent, read_case_log, stored_case_ids
 from service.persistence.audit import verify_chain
 from service.persistence.models import Timer
 
@@ -184,7 +185,7 @@ def bare_engine(ctx: AppContext, log: CaseLog) -> int:
             if event.type == "case_started":
                 definition = log.version(str(payload["process_id"]), payload["version"])
                 assert definition is not None
-                spec, subs = specs_of(ctx, definition)
+                spec, subs = load_specs(ctx, definition)
                 workflow = runner.start(spec, subs, payload.get("data") or {}, now=at, service_handler=services)
             elif event.type == "task_completed":
                 runner.complete_user_task(workflow, str(payload["engine_task_id"]), payload.get("data") or {},

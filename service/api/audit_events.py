@@ -18,6 +18,7 @@ from service.domain.input_limits import DATABASE_ID_MAX
 from service.domain.messages import Message
 from service.operations import audit_search
 from service.operations.errors import ValidationFailed
+from service.web import audit_search_pages as pages
 from service.web.i18n import translate
 
 FORMATS = ("json", "xlsx")
@@ -57,8 +58,6 @@ QUERIES[("get", "/api/v1/audit/events")] = QUERY_PARAMETERS
 @signed_in
 def audit_events():  # type: ignore[no-untyped-def]
     """Audit search: events of every case by actor, kind, changed field; format=xlsx exports them."""
-    from service.web import audit_search_pages as pages  # the page's words; a module-level import would go in a circle
-
     ctx, actor, lang = context(), caller(), language()
     audit_search.ensure_may_audit(ctx, actor)
     fmt = request.args.get("format") or "json"

@@ -12,6 +12,7 @@ from service.api.auth import caller, context, signed_in
 from service.api.language import language
 from service.operations.replay import replay_case
 from service.operations.replay_frames import replay_frames
+from service.web.replay_pages import frames_in_words
 
 
 @bp.get("/process-instances/<int:instance_id>/replay")
@@ -27,6 +28,4 @@ def replay(instance_id: int) -> Response:
 def replay_frames_of(instance_id: int) -> Response:
     """The case after each event: path on its version's diagram, actor, time, role, data changes, documents."""
     ctx, lang = context(), language()
-    from service.web.replay_pages import frames_in_words  # page words; at module level: an import circle
-
     return jsonify(frames_in_words(ctx, replay_frames(ctx, instance_id, actor=caller(), lang=lang), lang))

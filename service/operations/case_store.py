@@ -8,9 +8,6 @@ case is still at the snapshot's revision before it writes state, inbox rows, tim
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -19,24 +16,18 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from service.adapters.archive_store import DocumentStore
 from service.adapters.clock import parse_instant
-from service.adapters.mailer import Address, OutgoingMail
+from service.adapters.mailer import OutgoingMail
 from service.domain.access import CUSTOMER_ROLE
-from service.domain.organisation import Organisation
-from service.engine import determinism, runner, safe_eval, serializer
+from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event, state_digest
 from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User, UserRole
-from service.service_tasks import registry
-from service.service_tasks.context import ServiceContext, ThreadMail
 
-from .calendar import load_calendar
 from .context import AppContext
-from .directory import load_organisation
 from .errors import NotFound
 from .mail_readers import copy_for_diagram, copy_to_mail_readers
 from .notify import notify_assignee
-from .users import people_with_role
+from .step_services import ServiceCall, StepServices, as_logged
 
 
 class CaseChanged(Exception):
@@ -110,101 +101,6 @@ def snapshot_of(instance: ProcessInstance) -> CaseSnapshot:
 def load_workflow(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> BpmnWorkflow:
     spec, subs = load_specs(ctx, snapshot.definition)
     return serializer.load_state(snapshot.state_json, spec, subs)
-
-
-@dataclass
-class ServiceCall:
-    element_id: str
-    operation: str
-    params: dict[str, Any]
-    result: Any
-
-
-@dataclass
-class StepServices:
-    """The service handler for one engine run; remembers each call for the audit log.
-
-    The context (calendar, mail thread, people) is read only when a service task actually runs, in a
-    read-only session of its own: most steps call none and should not pay for those queries.
-    """
-
-    build: Callable[[Session], ServiceContext]
-    open_session: Callable[[], Session]
-    now: datetime
-    seed: str = field(default_factory=determinism.new_seed)  # logged with the step: replay makes the same tasks
-    calls: list[ServiceCall] = field(default_factory=list)
-    _context: ServiceContext | None = None
-    _session: Session | None = None
-
-    @property
-    def context(self) -> ServiceContext:
-        if self._context is None:
-            self._session = self.open_session()
-            self._context = self.build(self._session)
-        return self._context
-
-    @property
-    def used(self) -> bool:
-        return self._context is not None
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
-
-    def seeded(self) -> contextlib.AbstractContextManager[None]:
-        """Around the step's engine calls: task ids from the seed, stamps at the step's time."""
-        return determinism.seeded_step(self.seed, self.now)
-
-    def __call__(self, operation: str, params: dict[str, Any], data: Any, task: Any) -> Any:
-        self.context.data = dict(data)
-        result = as_logged(registry.call(operation, self.context, params))
-        self.calls.append(ServiceCall(task.task_spec.bpmn_id, operation, as_logged(params), result))
-        return result  # the diagram gets exactly what the log records, so a replay gives it the same
-
-
-def as_logged(value: Any) -> Any:
-    """A value as the audit log stores it (JSON): what the engine is given too, so replay matches."""
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
-
-
-@dataclass(frozen=True)
-class CaseIdentity:
-    """What services need to know of the case they run for."""
-
-    id: int
-    process_id: str
-    business_key: str
-    parent_id: int | None
-
-
-def step_services(ctx: AppContext, case: CaseIdentity, now: datetime) -> StepServices:
-    return StepServices(lambda session: _service_context(ctx, session, case, now), ctx.db.sessions, now)
-
-
-def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now: datetime) -> ServiceContext:
-    # linked cases (deviations, conflicts) write in the thread of the request they belong to
-    root = case.parent_id or case.id
-    linked = select(ProcessInstance.id).where(ProcessInstance.parent_id == root)
-    thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(
-        select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
-                                 OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
-    settings = ctx.settings
-    root_row = session.get(ProcessInstance, root)
-    organisation: list[Organisation] = []
-
-    def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked
-        if not organisation:
-            organisation.append(load_organisation(session))
-        return organisation[0]
-
-    return ServiceContext(
-        now=now, calendar=load_calendar(session, ctx), instance_id=case.id, process_id=case.process_id,
-        business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
-        sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
-        documents=DocumentStore(settings.home), started_by=root_row.started_by if root_row else "",
-        case_link=f"{settings.base_url}/cases/{case.id}",
-        directory=directory)
 
 
 # --- the outcome of one engine run, computed before any lock is taken ---------------------------

@@ -28,20 +28,18 @@ from service.persistence.models import HumanTask, Incident, ProcessDefinition, P
 from .access import check_may_work, viewer_for
 from .case_store import (
     CaseChanged,
-    CaseIdentity,
     CaseSnapshot,
     StepOutcome,
-    as_logged,
     load_specs,
     lock_instance,
     lock_snapshot,
     outcome_of,
     snapshot_of,
-    step_services,
     write_outcome,
 )
 from .context import AppContext
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .step_services import CaseIdentity, as_logged, step_services
 from .timers import real_now
 from .unit_of_work import CaseFailed, compute_step, engine_guard, run_step
 from .user_pickers import picker_errors, with_candidates

@@ -35,7 +35,6 @@ from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, Timer, User, UserRole
 
 from .case_store import (
-    CaseIdentity,
     CaseSnapshot,
     StepOutcome,
     load_specs,
@@ -43,12 +42,12 @@ from .case_store import (
     lock_snapshot,
     outcome_of,
     snapshot_of,
-    step_services,
     write_outcome,
 )
 from .context import AppContext
 from .errors import Forbidden, NotFound, OperationError
 from .localise import VersionWords, version_words
+from .step_services import CaseIdentity, step_services
 from .unit_of_work import CaseFailed, engine_guard, run_step
 from .users import find_user
 

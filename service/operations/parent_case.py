@@ -25,8 +25,9 @@ from service.persistence.audit import append_event, state_digest
 from service.persistence.models import ProcessInstance
 from service.service_tasks.parent_case import UPDATE_PARENT_CASE
 
-from .case_store import ServiceCall, load_workflow, lock_instance
+from .case_store import load_workflow, lock_instance
 from .context import AppContext
+from .step_services import ServiceCall
 
 CHANGED_EVENT = "changed_by_linked_case"  # in the request's history
 APPLIED_EVENT = "parent_case_changed"  # in the linked case's history

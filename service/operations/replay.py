@@ -28,11 +28,12 @@ from service.engine import migration as moving
 from service.persistence.audit import state_digest
 from service.persistence.models import ProcessDefinition
 
-from .case_store import as_logged
+from .case_store import load_specs
 from .context import AppContext
 from .parent_case import CHANGED_EVENT, set_case_variables
 from .queries import visible_instance
-from .replay_log import CaseLog, LoggedEvent, read_case_log, specs_of
+from .replay_log import CaseLog, LoggedEvent, read_case_log
+from .step_services import as_logged
 
 ENGINE_STEPS = frozenset({"case_started", "task_completed", "timer_fired", "task_sent_back", "migrated"})
 STATUS_AFTER = {"case_started": "running", "case_completed": "completed", "case_withdrawn": "cancelled",
@@ -186,7 +187,7 @@ class Replayer:
         payload, at = event.payload, event.at
         if event.type == "case_started":
             self.definition = self._version(payload.get("process_id"), payload.get("version"))
-            spec, subs = specs_of(self.ctx, self.definition)
+            spec, subs = load_specs(self.ctx, self.definition)
             self.workflow = runner.start(spec, subs, payload.get("data") or {}, now=at, service_handler=services,
                                          limits=limits)
             return
@@ -203,7 +204,7 @@ class Replayer:
             target = self.log.versions.get(int(payload.get("to_definition_id") or 0))
             if target is None:
                 raise Diverged(Message("replay.version_missing", {"version": payload.get("to_version")}))
-            spec, subs = specs_of(self.ctx, target)
+            spec, subs = load_specs(self.ctx, target)
             moving.move(workflow, spec, subs, now=at, service_handler=services, limits=limits)
             self.definition = target
 

@@ -26,13 +26,14 @@ from service.engine import runner
 from service.persistence.models import ProcessDefinition, ProcessInstance, User
 
 from .access import load_viewer
-from .case_store import as_logged, case_or_missing
+from .case_store import case_or_missing
 from .context import AppContext
 from .diagram_path import DiagramShape, diagram_shape, path_of
 from .errors import Forbidden
 from .localise import localise_diagram, version_words
 from .replay import replay_log
 from .replay_log import CaseLog, LoggedEvent, read_case_log
+from .step_services import as_logged
 
 NO_PATH: dict[str, Any] = {"completed": [], "active": [], "cancelled": [], "flows": [], "passes": {}}
 COMPLETIONS = frozenset({"task_completed"})  # a person's pass through a task (退回 rewinds the tree)

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.persistence.models import Event, HumanTask, ProcessDefinition, ProcessInstance, Timer
 
-from .case_store import case_or_missing, load_specs
-from .context import AppContext
+from .case_store import case_or_missing
 
 LIVE_ROWS = ("open", "waiting", "pending")  # a task held for a 加签 signer is still the engine's ready task
 
@@ -79,10 +78,6 @@ def read_case_log(session: Session, instance_id: int) -> CaseLog:
     versions = {d.id: d for d in session.execute(select(ProcessDefinition).where(
         ProcessDefinition.process_id == instance.process_id)).scalars()}
     return CaseLog(_stored(session, instance), events, versions)
-
-
-def specs_of(ctx: AppContext, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:
-    return load_specs(ctx, definition)
 
 
 def stored_case_ids(session: Session) -> list[int]:

@@ -24,18 +24,10 @@ from service.engine.runner import EngineError
 from service.engine.scripting import ServiceCallFailed
 from service.persistence.db import is_transient
 
-from .case_store import (
-    CaseChanged,
-    CaseIdentity,
-    CaseSnapshot,
-    StepOutcome,
-    StepServices,
-    load_workflow,
-    outcome_of,
-    step_services,
-)
+from .case_store import CaseChanged, CaseSnapshot, StepOutcome, load_workflow, outcome_of
 from .context import AppContext
 from .errors import Conflict, OperationError, ValidationFailed
+from .step_services import CaseIdentity, StepServices, step_services
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 5

@@ -35,10 +35,10 @@ from service.engine.evaluation.budget import EvaluationLimits
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext
 
-from .case_store import as_logged
 from .errors import OperationError
 from .parent_case import CHANGED_EVENT, set_case_variables
 from .replay_log import CaseLog, LoggedEvent
+from .step_services import as_logged
 from .unit_of_work import CaseFailed, engine_guard
 
 # the working-day arithmetic of service_tasks/deadlines.py: calendar in, a time out, no mail, no file
