@@ -43,6 +43,15 @@ def _spec(root: Path):  # type: ignore[no-untyped-def]
     return parse_bundle("technical_support", bundle.files, operations=signatures(), resolve_role=role_for_lane)
 
 
+def parsed_spec(root: Path) -> Any:
+    return _spec(root)
+
+
+def one_case(parsed: Any) -> int:
+    """One whole case in memory: the bare engine's unit for the throughput ratio."""
+    return _one_case(parsed.spec, parsed.subprocess_specs, False)
+
+
 def _one_case(spec: Any, subs: Any, round_trip: bool) -> int:
     data = {**APPLICATION, "received_at": "2026-09-30T11:00:00+08:00"}
     workflow = runner.start(spec, subs, data, now=NOW, service_handler=_stub_services)

@@ -17,6 +17,7 @@ from service.operations import cases, queries, users
 
 from .case_bench import prepared_context
 from .scenario import APPLICATION
+from .rows import BenchSettings, Row
 from .timing import Result
 
 CLIENTS = 4
@@ -55,7 +56,11 @@ def _serve(ctx, port: int) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     raise RuntimeError("server did not start")
 
 
-def run(root: Path, cases_count: int, label: str, database_url: str | None) -> list[Result]:
+def run(settings: "BenchSettings") -> list["Row"]:
+    return []
+
+
+def run_old(root: Path, cases_count: int, label: str, database_url: str | None) -> list[Result]:
     with prepared_context(root, database_url) as ctx:
         for _ in range(cases_count):
             cases.start_case(ctx, process_id="technical_support", actor="sales1", data=APPLICATION)

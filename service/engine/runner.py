@@ -179,13 +179,37 @@ def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyUserTask]:
-    found = []
     ready = (t for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.READY, manual=True))
-    for task in _unique(ready):
-        spec = task.task_spec
-        found.append(ReadyUserTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
-                                   getattr(spec, "lane", None), dict(task.data)))
-    return found
+    return [_ready_user_task(task) for task in _unique(ready)]
+
+
+def _ready_user_task(task: Any) -> ReadyUserTask:
+    spec = task.task_spec
+    return ReadyUserTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, getattr(spec, "lane", None),
+                         dict(task.data))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a case waits on after a step: its ready user tasks and its timers, found in one walk."""
+
+    ready: list[ReadyUserTask]
+    timers: list[PendingTimer]
+
+
+def waiting_on(workflow: BpmnWorkflow) -> Waiting:
+    """`ready_user_tasks` and `pending_timers` together: one walk of the task tree instead of two."""
+    walked = (t for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING))
+    ready, timers = [], []
+    for task in _unique(walked):
+        if task.state == TaskState.READY:
+            if task.task_spec.manual:
+                ready.append(_ready_user_task(task))
+        else:
+            timer = _pending_timer(task)
+            if timer is not None:
+                timers.append(timer)
+    return Waiting(ready, timers)
 
 
 def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any], *, now: datetime,
@@ -263,30 +287,30 @@ def send_back(workflow: BpmnWorkflow, current_task_id: str, earlier_task_id: str
 
 def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
     """Timers the case waits on, with their due time (evaluated on first refresh)."""
-    timers = []
     waiting = (t for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.WAITING))
-    for task in _unique(waiting):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = task._get_internal_data("event_value")
-        if isinstance(value, dict):
-            value = value.get("next")
-        if not value:
-            continue
-        due = TimerEventDefinition.get_datetime(value)
-        timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, due))
-    return timers
+    return [timer for timer in map(_pending_timer, _unique(waiting)) if timer is not None]
 
 
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case's variables as a person would read them now."""
+def _pending_timer(task: Any) -> PendingTimer | None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not value:
+        return None
+    return PendingTimer(str(task.id), task.task_spec.bpmn_id, TimerEventDefinition.get_datetime(value))
+
+
+def case_data(workflow: BpmnWorkflow, ready: list[ReadyUserTask] | None = None) -> dict[str, Any]:
+    """The case's variables as a person would read them now (`ready`: the ready tasks, when known)."""
     if workflow.completed:
         return dict(workflow.data)
     merged: dict[str, Any] = {}
     if workflow.last_task is not None:
         merged.update(workflow.last_task.data)
-    for task in ready_user_tasks(workflow):
+    for task in ready_user_tasks(workflow) if ready is None else ready:
         merged.update(task.data)
     return merged
 

@@ -38,6 +38,11 @@ def viewer_for(user: User) -> Viewer:
     return Viewer(user.username, frozenset(user.role_ids), user.company, below)
 
 
+def worker_for(user: User) -> Viewer:
+    """A person as the rule of working a task sees them: who is below them plays no part there."""
+    return Viewer(user.username, frozenset(user.role_ids), user.company)
+
+
 def load_viewer(session: Session, username: str) -> Viewer:
     return viewer_for(find_user(session, username))
 
@@ -67,8 +72,15 @@ def check_may_see(session: Session, viewer: Viewer, instance: ProcessInstance) -
         raise Forbidden("case.not_visible", case=instance.id, user=viewer.username)
 
 
+def _working_facts(instance: ProcessInstance) -> CaseFacts:
+    """What `refusal_to_work` reads of a case — its customer — without reading who else is involved,
+    which decides seeing a case, not working on one of its tasks."""
+    return CaseFacts(started_by=instance.started_by, customer=instance.customer, tasks=(), copied_to=frozenset(),
+                     request_started_by=None)
+
+
 def check_may_work(session: Session, viewer: Viewer, instance: ProcessInstance, task: HumanTask) -> None:
-    reason = refusal_to_work(viewer, case_facts(session, instance), task_facts(task), task_label(task.id, task.name))
+    reason = refusal_to_work(viewer, _working_facts(instance), task_facts(task), task_label(task.id, task.name))
     if reason:
         raise Forbidden(reason)
 

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.adapters.calendar_source import SUPPORTED_YEARS, official_days
@@ -14,7 +14,7 @@ from service.domain.input_limits import text_problem
 from service.domain.messages import Message
 from service.domain.working_calendar import CalendarDay, WorkingCalendar
 from service.persistence.audit import SYSTEM_CHAIN, append_event
-from service.persistence.models import CalendarDayRow, Event
+from service.persistence.models import AuditChain, CalendarDayRow, Event
 
 from . import users
 from .context import AppContext
@@ -39,11 +39,10 @@ def seed_calendar(ctx: AppContext) -> int:
 
 
 def load_calendar(session: Session, ctx: AppContext) -> WorkingCalendar:
-    # the working days counted too: an override within the same clock tick as the last change (or in
-    # another server process) still changes the marker, so no deadline is counted on a stale calendar
-    marker = session.execute(select(func.count(), func.max(CalendarDayRow.updated_at),
-                                    func.sum(case((CalendarDayRow.is_workday, 1), else_=0)))).one()
-    key = (marker[0], marker[1], marker[2])
+    # every change of the calendar (seeding, an admin's override, in any server process) appends its
+    # event to the system chain in the same transaction, so the chain's head is a marker that moves
+    # whenever the days may have changed — one primary-key read instead of a scan of every day
+    key = session.execute(select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)).first()
     cached = ctx.calendar_cache
     if cached is not None and cached[0] == key:
         return cached[1]

@@ -8,25 +8,25 @@ case is still at the snapshot's revision before it writes state, inbox rows, tim
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, undefer
 
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import OutgoingMail
-from service.domain.access import CUSTOMER_ROLE
 from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event, state_digest
-from service.persistence.models import HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, Timer, User, UserRole
+from service.persistence.models import OutboxMail, ProcessDefinition, ProcessInstance
 
 from .context import AppContext
 from .errors import NotFound
 from .mail_readers import copy_for_diagram, copy_to_mail_readers
 from .notify import notify_assignee
+from .step_rows import ReadyTask, fresh_tasks, sync_tasks, sync_timers
 from .step_services import ServiceCall, StepServices, as_logged
 
 
@@ -68,7 +68,7 @@ class CaseSnapshot:
 
     id: int
     revision: int
-    state_json: str
+    state_json: str | None  # None: not read yet (a warm case needs none)
     definition: ProcessDefinition
     process_id: str
     business_key: str
@@ -93,29 +93,44 @@ def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
 
 
 def snapshot_of(instance: ProcessInstance) -> CaseSnapshot:
-    """The snapshot of a case row already loaded in the caller's read session."""
-    return CaseSnapshot(instance.id, instance.revision, instance.state_json, instance.definition,
+    """The snapshot of a case row already loaded in the caller's read session (its stored state only
+    if that was read with it: a warm case does not need it)."""
+    state = None if "state_json" in inspect(instance).unloaded else instance.state_json
+    return CaseSnapshot(instance.id, instance.revision, state, instance.definition,
                         instance.process_id, instance.business_key, instance.parent_id, instance.status)
 
 
 def load_workflow(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> BpmnWorkflow:
+    """A fresh workflow from the stored state, for reading (the warm copy is for steps only)."""
     spec, subs = load_specs(ctx, snapshot.definition)
-    return serializer.load_state(snapshot.state_json, spec, subs)
+    return serializer.load_state(_stored_state(ctx, snapshot), spec, subs)
 
 
-# --- the outcome of one engine run, computed before any lock is taken ---------------------------
+def _stored_state(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> str:
+    if isinstance(snapshot, ProcessInstance) or snapshot.state_json is not None:
+        return snapshot.state_json or "{}"
+    with ctx.db.reading() as session:  # a later revision is caught by the write phase's revision check
+        return session.execute(select(ProcessInstance.state_json).where(
+            ProcessInstance.id == snapshot.id)).scalar_one()
 
 
 @dataclass(frozen=True)
-class ReadyTask:
-    task_id: str
-    element_id: str
-    name: str
-    role: str
-    form_key: str | None
-    due_at: datetime | None
-    assignee: str | None
-    assignee_problem: str | None = None
+class StepStart:
+    """The workflow a step runs on, and what the case waited on before it when that is known."""
+
+    workflow: BpmnWorkflow
+    before: runner.Waiting | None  # None: cold case, the write phase reads the rows instead
+
+
+def step_start(ctx: AppContext, snapshot: CaseSnapshot) -> StepStart:
+    """The warm workflow of the case at the snapshot's revision, or one loaded from its stored state."""
+    warm = ctx.warm.take(snapshot.id, snapshot.revision)
+    if warm is not None:
+        return StepStart(*warm)
+    return StepStart(load_workflow(ctx, snapshot), None)
+
+
+# --- the outcome of one engine run, computed before any lock is taken ---------------------------
 
 
 @dataclass
@@ -131,6 +146,8 @@ class StepOutcome:
     customer: str | None
     copies: list[str] = field(default_factory=list)  # people a diagram step copied the case to (抄送)
     engine_seed: str = ""
+    before: runner.Waiting | None = None  # what the case waited on before the step, when known
+    workflow: BpmnWorkflow | None = field(default=None, repr=False, compare=False)  # kept warm after commit
 
     def replay_record(self) -> dict[str, str]:
         """What the step's own event records so that replay can redo the step and check its result."""
@@ -162,10 +179,11 @@ def _assignee(meta: dict[str, Any], data: dict[str, Any]) -> tuple[str | None, s
     return str(value).strip()[:64] or None, None
 
 
-def _ready_tasks(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow) -> list[ReadyTask]:
+def _ready_tasks(ctx: AppContext, definition: ProcessDefinition, ready: list[runner.ReadyUserTask]
+                 ) -> list[ReadyTask]:
     tasks_meta = definition.meta.get("tasks", {})
     found = []
-    for task in runner.ready_user_tasks(workflow):
+    for task in ready:
         meta = tasks_meta.get(task.element_id, {})
         assignee, problem = _assignee(meta, task.data)
         found.append(ReadyTask(task.task_id, task.element_id, task.name, meta.get("role") or "", meta.get("form"),
@@ -179,79 +197,20 @@ def _customer(data: dict[str, Any], fallback: str | None) -> str | None:
 
 
 def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow, services: StepServices,
-               customer: str | None = None) -> StepOutcome:
-    data = as_logged(runner.case_data(workflow))
+               customer: str | None = None, before: runner.Waiting | None = None) -> StepOutcome:
+    waiting = runner.waiting_on(workflow)
+    data = as_logged(runner.case_data(workflow, waiting.ready))
     context = services.context if services.used else None
     return StepOutcome(
         state_json=serializer.dump_state(workflow), data=data, completed=runner.is_completed(workflow),
-        ready=_ready_tasks(ctx, definition, workflow), timers=runner.pending_timers(workflow),
+        ready=_ready_tasks(ctx, definition, waiting.ready), timers=waiting.timers,
         calls=list(services.calls), mails=list(context.outgoing) if context else [],
         thread=[m.message_id for m in context.thread] if context else [],
         customer=_customer(data, customer), copies=list(context.copies) if context else [],
-        engine_seed=services.seed)
+        engine_seed=services.seed, before=before, workflow=workflow)
 
 
 # --- the write phase ------------------------------------------------------------------------------
-
-
-def _valid_assignees(session: Session, ready: list[ReadyTask], customer: str | None) -> list[ReadyTask]:
-    """A named assignee must be an active user holding the task's role (a customer contact: of the
-    case's customer); otherwise the task stays with the role (and the event says why), so a typo
-    never strands a task with nobody and never hands a case to another customer."""
-    named = {t.assignee for t in ready if t.assignee}
-    if not named:
-        return ready
-    holders = {(name, role): company for name, role, company in session.execute(
-        select(User.username, UserRole.role, User.company).join(UserRole)
-        .where(User.username.in_(sorted(named)), User.active.is_(True)))}
-    checked = []
-    for task in ready:
-        key = (task.assignee or "", task.role)
-        if task.assignee and key not in holders:
-            problem = f"'{task.assignee}' is not an active user with the role '{task.role}'"
-            task = replace(task, assignee=None, assignee_problem=problem)
-        elif task.assignee and task.role == CUSTOMER_ROLE and holders[key] != customer:
-            problem = f"'{task.assignee}' is not a contact of the case's customer '{customer}'"
-            task = replace(task, assignee=None, assignee_problem=problem)
-        checked.append(task)
-    return checked
-
-
-def _sync_tasks(session: Session, instance: ProcessInstance, ready: list[ReadyTask], now: datetime) -> list[HumanTask]:
-    by_id = {t.task_id: t for t in ready}
-    # a task waiting for an added signer (加签) and its signer rows are as alive as its diagram task
-    live = ("open", "waiting", "pending")
-    open_rows = [row for row in session.execute(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status.in_(live))).scalars() if row.status in live]
-    for row in open_rows:
-        if row.engine_task_id not in by_id:
-            row.status, row.completed_at = "cancelled", now  # e.g. interrupted by a boundary timer
-    known = {row.engine_task_id for row in open_rows}
-    created = []
-    for task in ready:
-        if task.task_id in known:
-            continue
-        row = HumanTask(instance_id=instance.id, engine_task_id=task.task_id, element_id=task.element_id,
-                        name=task.name, role=task.role, form_key=task.form_key, due_at=task.due_at,
-                        assignee=task.assignee, status="open", created_at=now)
-        session.add(row)
-        created.append(row)
-    return created
-
-
-def _sync_timers(session: Session, instance: ProcessInstance, timers: list[runner.PendingTimer]) -> None:
-    waiting = {t.task_id: t for t in timers}
-    rows = [row for row in session.execute(select(Timer).where(Timer.instance_id == instance.id,
-                                                               Timer.status == "pending")).scalars()
-            if row.status == "pending"]  # not the one fired in this step
-    for row in rows:
-        if row.engine_task_id not in waiting:
-            row.status = "cancelled"
-    known = {row.engine_task_id for row in rows}
-    for task_id, timer in waiting.items():
-        if task_id not in known:
-            session.add(Timer(instance_id=instance.id, engine_task_id=task_id, element_id=timer.element_id,
-                              due_at=timer.due_at, status="pending"))
 
 
 def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutcome, now: datetime) -> None:
@@ -270,8 +229,19 @@ def _queue_mails(session: Session, instance: ProcessInstance, outcome: StepOutco
 
 
 def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutcome, *, actor: str,
-                  now: datetime, ctx: AppContext) -> None:
-    """Write a step's consequences to the locked case, after the caller's own event."""
+                  now: datetime, ctx: AppContext, step_event: tuple[str, dict[str, Any]] | None = None) -> None:
+    """Write a step's consequences to the locked case: its own event (`step_event`, or one the caller
+    appended before), service results, rows, mails, and the events of the tasks it made.
+
+    The task rows go first, so one flush gives the new rows their ids while the case row is still
+    untouched; the events and the case row are then written together at commit."""
+    fresh = fresh_tasks(session, outcome.ready, outcome.before, outcome.customer)
+    created = sync_tasks(session, instance, {t.task_id for t in outcome.ready}, fresh, outcome.before, now)
+    sync_timers(session, instance, outcome.timers, outcome.before)
+    if created:
+        session.flush()  # the new task rows' ids go into their events
+    if step_event is not None:
+        append_event(session, type=step_event[0], actor=actor, at=now, case=instance, payload=step_event[1])
     for call in outcome.calls:
         append_event(session, type="service_task", actor="system", at=now, case=instance,
                      payload={"element_id": call.element_id, "operation": call.operation,
@@ -281,16 +251,12 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
     apply_parent_changes(ctx, session, instance, outcome.calls, now)
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
-    ready = _valid_assignees(session, outcome.ready, outcome.customer)
-    created = _sync_tasks(session, instance, ready, now)
-    _sync_timers(session, instance, outcome.timers)
     _queue_mails(session, instance, outcome, now)
     if outcome.completed and instance.status != "completed":
         instance.status, instance.completed_at = "completed", now
         append_event(session, type="case_completed", actor=actor, at=now, case=instance,
                      payload={"data": instance.data})
-    session.flush()  # the new task rows' ids go into their events
-    problems = {t.task_id: t.assignee_problem for t in ready if t.assignee_problem}
+    problems = {t.task_id: t.assignee_problem for t in fresh if t.assignee_problem}
     for row in created:
         payload = {"task_id": row.id, "engine_task_id": row.engine_task_id, "element_id": row.element_id,
                    "name": row.name, "role": row.role,
@@ -300,3 +266,19 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
         if row.assignee and row.assignee != actor:  # whoever just did the step knows what comes next
             payload["notified"] = notify_assignee(ctx, session, row, now)
         append_event(session, type="task_created", actor="system", at=now, case=instance, payload=payload)
+    _keep_warm(ctx, session, instance, outcome)
+
+
+def _keep_warm(ctx: AppContext, session: Session, instance: ProcessInstance, outcome: StepOutcome) -> None:
+    """Once the step has committed, its workflow is the case at the revision just written."""
+    workflow = outcome.workflow
+    if workflow is None:
+        return
+    waiting = runner.Waiting([runner.ReadyUserTask(t.task_id, t.element_id, t.name, None, {}) for t in outcome.ready],
+                             list(outcome.timers))
+    ctx.warm.forget(instance.id)
+
+    def keep(_session: Session) -> None:
+        ctx.warm.keep(instance.id, instance.revision, (workflow, waiting))
+
+    event.listen(session, "after_commit", keep, once=True)

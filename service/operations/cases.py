@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from service.adapters.archive_store import DocumentStore
 from service.domain import documents
@@ -25,14 +25,13 @@ from service.engine.runner import TaskNotReady
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, User
 
-from .access import check_may_work, viewer_for
+from .access import check_may_work, worker_for
 from .case_store import (
     CaseChanged,
     CaseSnapshot,
     StepOutcome,
     load_specs,
     lock_instance,
-    lock_snapshot,
     outcome_of,
     snapshot_of,
     write_outcome,
@@ -196,7 +195,10 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
 
 
 def _open_task(session: Session, task_id: int, status: str = "open") -> HumanTask:
-    task = session.get(HumanTask, task_id, populate_existing=True)
+    return _checked_status(session.get(HumanTask, task_id, populate_existing=True), task_id, status)
+
+
+def _checked_status(task: HumanTask | None, task_id: int, status: str = "open") -> HumanTask:
     if task is None:
         raise NotFound("task.missing", task=task_id)
     if task.status != status:
@@ -224,24 +226,45 @@ class _Completion:
 def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any], status: str
                      ) -> _Completion:
     with ctx.db.reading() as session:
-        user = find_user(session, actor)
-        task = _open_task(session, task_id, status)
-        instance = task.instance
-        check_may_work(session, viewer_for(user), instance, task)
-        if instance.status == "error":  # only a case with an incident is in error
-            check_no_incident(session, instance.id)
-        values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(
-            task.form_key or ""), data, task.name, instance.customer, instance.data))
-        return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
+        return _completion_in(ctx, session, _open_task(session, task_id, status), actor, data)
+
+
+def _completion_in(ctx: AppContext, session: Session, task: HumanTask, actor: str, data: Mapping[str, Any]
+                   ) -> _Completion:
+    """Who may submit, and what: checked on the rows as read, before the engine runs."""
+    user = find_user(session, actor)
+    instance = task.instance
+    check_may_work(session, worker_for(user), instance, task)
+    if instance.status == "error":  # only a case with an incident is in error
+        check_no_incident(session, instance.id)
+    values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(
+        task.form_key or ""), data, task.name, instance.customer, instance.data))
+    return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
+
+
+def lock_case_and_task(session: Session, snapshot: CaseSnapshot, task_id: int) -> tuple[ProcessInstance, HumanTask]:
+    """The case row locked at the snapshot's revision, and its task read in the same statement. The task
+    row needs no lock of its own: every writer of a case's rows locks the case first."""
+    found = session.execute(
+        select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(ProcessInstance.id == snapshot.id, HumanTask.id == task_id)
+        .options(lazyload(HumanTask.instance)).with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)).unique().first()
+    if found is None:
+        raise CaseChanged(f"task {task_id} is no longer part of case {snapshot.id}")
+    instance, task = found
+    if instance.revision != snapshot.revision:
+        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
+    return instance, task
 
 
 AlsoWrite = Callable[[Session, ProcessInstance, HumanTask], None]
 
 
 def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str, Any], status: str = "open",
-                   also: AlsoWrite | None = None) -> dict[str, Any]:
+                   also: AlsoWrite | None = None, read: _Completion | None = None) -> dict[str, Any]:
     now = ctx.now()
-    step = _read_completion(ctx, task_id, actor, data, status)
+    step = read or _read_completion(ctx, task_id, actor, data, status)
     snapshot = step.snapshot
     try:
         outcome = compute_step(ctx, snapshot, now, lambda workflow, services: runner.complete_user_task(
@@ -251,18 +274,19 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
         raise Conflict("task.not_waiting", task=task_id) from exc
     ctx.hooks.fire_after_engine("complete")
     with ctx.db.transaction() as session:
-        instance = lock_snapshot(session, snapshot.id, snapshot.revision)
-        task = lock_task(session, task_id)
+        instance, task = lock_case_and_task(session, snapshot, task_id)
         if task.status != status or task.engine_task_id != step.engine_task_id:
             raise CaseChanged(f"task {task_id} changed")
         # the case is at the snapshot's revision, so its tasks and holders are as they were checked
         task.status, task.completed_by, task.completed_at = "completed", actor, now
-        append_event(session, type="task_completed", actor=actor, at=now, case=instance, payload={
+        completed = ("task_completed", {
             "task_id": task.id, "engine_task_id": task.engine_task_id, "element_id": task.element_id,
             "name": task.name, "role": task.role, "data": step.values, **outcome.replay_record()})
         if also is not None:
+            append_event(session, type=completed[0], actor=actor, at=now, case=instance, payload=completed[1])
             also(session, instance, task)
-        write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
+        write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx,
+                      step_event=completed if also is None else None)
         ctx.hooks.fire_before_commit("complete")
         return {"task_id": task.id, "instance_id": instance.id, "status": instance.status}
 
@@ -283,10 +307,17 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
     with ctx.db.reading() as session:
         task = session.get(HumanTask, task_id)
         route = completion_route(session, task, actor) if task is not None else "engine"
+        # the usual case: read what the engine step needs in the same session
+        read = _completion_in(ctx, session, _checked_status(task, task_id), actor, data) \
+            if route == "engine" else None
     if route == "signer":
         return sign(ctx, task_id=task_id, actor=actor, data=data)
     if route == "delegated":
         return submit_delegated(ctx, task_id, actor, data)
     if route == "held":
         return hold_for_signer(ctx, task_id=task_id, actor=actor, data=data)
-    return complete_engine_task(ctx, task_id=task_id, actor=actor, data=data)
+    first = [read]  # a retry reads afresh
+
+    def attempt() -> dict[str, Any]:
+        return _complete_once(ctx, task_id, actor, data, read=first.pop() if first else None)
+    return run_step(attempt, what=f"completing task {task_id}")

@@ -14,6 +14,8 @@ from service.config import Settings, load_settings
 from service.engine.evaluation.budget import EvaluationLimits
 from service.persistence.db import Database
 
+from .warm_cases import WarmCases
+
 
 @dataclass
 class StepHooks:
@@ -41,6 +43,7 @@ class AppContext:
     calendar_cache: tuple[Any, Any] | None = None  # (table marker, WorkingCalendar)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     hooks: StepHooks = field(default_factory=StepHooks)
+    warm: WarmCases = field(default_factory=WarmCases)  # loaded workflows by case, valid per revision
 
     @property
     def tz(self) -> ZoneInfo:

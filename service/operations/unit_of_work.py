@@ -24,7 +24,7 @@ from service.engine.runner import EngineError
 from service.engine.scripting import ServiceCallFailed
 from service.persistence.db import is_transient
 
-from .case_store import CaseChanged, CaseSnapshot, StepOutcome, load_workflow, outcome_of
+from .case_store import CaseChanged, CaseSnapshot, StepOutcome, outcome_of, step_start
 from .context import AppContext
 from .errors import Conflict, OperationError, ValidationFailed
 from .step_services import CaseIdentity, StepServices, step_services
@@ -68,13 +68,13 @@ def _element_of(exc: BaseException) -> str | None:
 def compute_step(ctx: AppContext, snapshot: CaseSnapshot, now: datetime,
                  drive: Callable[[BpmnWorkflow, StepServices], object]) -> StepOutcome:
     """The middle phase: the engine runs on the snapshot with services, no transaction open."""
-    workflow = load_workflow(ctx, snapshot)
+    start = step_start(ctx, snapshot)
     services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
                                                snapshot.parent_id), now)
     try:
         with services.seeded():
-            engine_guard(lambda: drive(workflow, services))
-        return outcome_of(ctx, snapshot.definition, workflow, services)
+            engine_guard(lambda: drive(start.workflow, services))
+        return outcome_of(ctx, snapshot.definition, start.workflow, services, before=start.before)
     finally:
         services.close()
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service.adapters.mailer import Address
 from service.domain.messages import Message
@@ -30,7 +30,8 @@ _hasher = PasswordHasher()
 
 
 def find_user(session: Session, username: str) -> User:
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = session.execute(select(User).options(joinedload(User.roles)).where(User.username == username)
+                           ).unique().scalar_one_or_none()
     if user is None or not user.active:
         raise NotFound("user.missing", user=username)
     return user
