@@ -13,8 +13,8 @@ from service.adapters.calendar_source import SUPPORTED_YEARS, official_days
 from service.domain.input_limits import text_problem
 from service.domain.messages import Message
 from service.domain.working_calendar import CalendarDay, WorkingCalendar
-from service.persistence.audit import SYSTEM_CHAIN, append_event
-from service.persistence.models import AuditChain, CalendarDayRow, Event
+from service.persistence.audit import SYSTEM_CHAIN, append_event, system_marker
+from service.persistence.models import CalendarDayRow, Event
 
 from . import users
 from .context import AppContext
@@ -42,7 +42,7 @@ def load_calendar(session: Session, ctx: AppContext) -> WorkingCalendar:
     # every change of the calendar (seeding, an admin's override, in any server process) appends its
     # event to the system chain in the same transaction, so the chain's head is a marker that moves
     # whenever the days may have changed — one primary-key read instead of a scan of every day
-    key = session.execute(select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)).first()
+    key = system_marker(session)
     cached = ctx.calendar_cache
     if cached is not None and cached[0] == key:
         return cached[1]

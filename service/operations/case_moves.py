@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
 
 from service.domain import case_moves as rules
 from service.domain.access import CUSTOMER_ROLE
@@ -36,15 +36,25 @@ from .users import find_user
 SIGNER = "signer"
 
 
-def completion_route(session: Session, task: HumanTask, actor: str) -> str:
-    """How a submitted form is taken: "signer", "delegated", "held" (a signer comes after) or "engine"."""
+def completion_route(session: Session, task: HumanTask, actor: str, signer_pending: bool | None = None) -> str:
+    """How a submitted form is taken: "signer", "delegated", "held" (a signer comes after) or "engine".
+    `signer_pending`: whether a signer after waits, when the caller read it with the task."""
     if task.kind == SIGNER:
         return "signer"
     if task.delegated_by and task.assignee == actor:
         return "delegated"
-    if task.status == "open" and _signer_of(session, task, "pending") is not None:
+    if signer_pending is None:
+        signer_pending = _signer_of(session, task, "pending") is not None
+    if task.status == "open" and signer_pending:
         return "held"
     return "engine"
+
+
+def with_pending_signer(task_id: int) -> Any:
+    """A task row and whether a signer after it waits ("pending"), in one statement."""
+    signer = aliased(HumanTask)
+    waits = exists().where(signer.parent_task_id == HumanTask.id, signer.kind == SIGNER, signer.status == "pending")
+    return select(HumanTask, waits).where(HumanTask.id == task_id)
 
 
 def _signer_of(session: Session, task: HumanTask, status: str) -> HumanTask | None:

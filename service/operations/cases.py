@@ -301,12 +301,13 @@ def complete_engine_task(ctx: AppContext, *, task_id: int, actor: str, data: Map
 def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Submitting a task's form: a 加签 step is signed, a delegate's work goes back to the delegator,
     a task with a signer after it waits for that signer; any other task completes in the engine."""
-    from .case_moves import completion_route, hold_for_signer, sign  # the 审批 actions build on this module
+    from .case_moves import completion_route, hold_for_signer, sign, with_pending_signer  # 审批 actions build on this
     from .task_actions import submit_delegated
 
     with ctx.db.reading() as session:
-        task = session.get(HumanTask, task_id)
-        route = completion_route(session, task, actor) if task is not None else "engine"
+        found = session.execute(with_pending_signer(task_id)).unique().first()
+        task = found[0] if found is not None else None
+        route = completion_route(session, task, actor, bool(found[1])) if found is not None else "engine"
         # the usual case: read what the engine step needs in the same session
         read = _completion_in(ctx, session, _checked_status(task, task_id), actor, data) \
             if route == "engine" else None

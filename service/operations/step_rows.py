@@ -79,7 +79,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, ready_ids: set[str],
                 row.status, row.completed_at = "cancelled", now
         known = {row.engine_task_id for row in open_rows}
     else:
-        gone = sorted({t.task_id for t in before.ready} - ready_ids)
+        handled = {row.engine_task_id for row in session.dirty if isinstance(row, HumanTask)}  # e.g. just completed
+        gone = sorted({t.task_id for t in before.ready} - ready_ids - handled)
         if gone:
             session.execute(update(HumanTask).where(
                 HumanTask.instance_id == instance.id, HumanTask.engine_task_id.in_(gone),

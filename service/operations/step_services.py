@@ -23,6 +23,7 @@ from service.adapters.mailer import Address
 from service.domain.organisation import Organisation
 from service.engine import determinism
 from service.persistence.models import OutboxMail, ProcessInstance
+from service.persistence.read_cache import while_unchanged
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext, ThreadMail
 
@@ -115,7 +116,7 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
 
     def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked
         if not organisation:
-            organisation.append(load_organisation(session))
+            organisation.append(while_unchanged(session, "organisation", lambda: load_organisation(session)))
         return organisation[0]
 
     return ServiceContext(

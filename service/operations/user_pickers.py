@@ -17,6 +17,7 @@ from service.domain import forms as form_rules
 from service.domain.access import CUSTOMER_ROLE, role_words
 from service.domain.messages import Message
 from service.persistence.models import User, UserRole
+from service.persistence.read_cache import while_unchanged
 
 from .directory import department_paths
 
@@ -24,13 +25,15 @@ from .directory import department_paths
 def candidates(session: Session, role: str, company: str | None = None) -> list[dict[str, str]]:
     """The options of a picker for `role`: active people holding it, with their department (or a
     customer contact's company); `company` narrows customer contacts to that customer's."""
-    paths = department_paths(session)
-    query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
-    if company is not None:
-        query = query.where(User.company == company)
-    return [{"label": f"{u.display_name} ({u.username})" + (
-                f" · {paths[u.department_id]}" if u.department_id in paths else f" · {u.company}" if u.company else ""),
-             "value": u.username} for u in session.execute(query.order_by(User.username)).scalars()]
+    def load() -> list[dict[str, str]]:
+        paths = department_paths(session)
+        query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True))
+        if company is not None:
+            query = query.where(User.company == company)
+        return [{"label": f"{u.display_name} ({u.username})" + (
+                    f" · {paths[u.department_id]}" if u.department_id in paths else f" · {u.company}" if u.company
+                    else ""), "value": u.username} for u in session.execute(query.order_by(User.username)).scalars()]
+    return [dict(option) for option in while_unchanged(session, ("picker", role, company), load)]
 
 
 def with_candidates(session: Session, form: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -49,6 +49,17 @@ def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, acto
                     "payload": payload, "prev_hash": prev_hash})
 
 
+def system_marker(session: Session) -> tuple[int, str] | None:
+    """The system chain's head, without a lock. Every change of the calendar, the people, their roles
+    and the processes appends to that chain in its own transaction, so anything read from those tables
+    may be cached for as long as this marker stays the same."""
+    if "system_marker" not in session.info:  # read once per session; a system event of its own resets it
+        row = session.execute(select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)).first()
+        session.info["system_marker"] = (int(row[0]), str(row[1])) if row is not None else None
+    marker: tuple[int, str] | None = session.info["system_marker"]
+    return marker
+
+
 def _system_head(session: Session) -> AuditChain:
     """Lock the system chain's head once per transaction; later appends reuse it."""
     head = session.info.get("system_chain")
@@ -82,6 +93,7 @@ def append_event(session: Session, *, type: str, actor: str, at: datetime, paylo
         case.chain_seq, case.chain_hash = seq, digest
     else:
         head.seq, head.hash = seq, digest
+        session.info.pop("system_marker", None)
     return event
 
 

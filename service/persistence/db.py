@@ -65,9 +65,12 @@ class Database:
         self.engine = make_engine(url)
         # no autoflush: a step's writes go out together at commit (fewer round trips); code that needs
         # an id or a constraint checked early flushes explicitly
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # what this process may keep between sessions while it is unchanged (see read_cache)
+        self.shared: dict[object, tuple[object, object]] = {}
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False,
+                                     info={"shared": self.shared})
         self.write_sessions = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}),
-                                           expire_on_commit=False, autoflush=False)
+                                           expire_on_commit=False, autoflush=False, info={"shared": self.shared})
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
