@@ -159,7 +159,8 @@ def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values
         with services.seeded():
             workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services,
                                                                limits=ctx.evaluation_limits))
-        return outcome_of(ctx, request.definition, workflow, services, request.customer)
+        # a new case has no rows yet: nothing to read back before writing its first tasks and timers
+        return outcome_of(ctx, request.definition, workflow, services, request.customer, before=runner.Waiting([], []))
     finally:
         services.close()
 
@@ -248,7 +249,8 @@ def lock_case_and_task(session: Session, snapshot: CaseSnapshot, task_id: int) -
     found = session.execute(
         select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
         .where(ProcessInstance.id == snapshot.id, HumanTask.id == task_id)
-        .options(lazyload(HumanTask.instance)).with_for_update(of=ProcessInstance)
+        .options(lazyload(HumanTask.instance), lazyload(ProcessInstance.definition))  # the snapshot has it
+        .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)).unique().first()
     if found is None:
         raise CaseChanged(f"task {task_id} is no longer part of case {snapshot.id}")
@@ -306,8 +308,8 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
 
     with ctx.db.reading() as session:
         found = session.execute(with_pending_signer(task_id)).unique().first()
-        task = found[0] if found is not None else None
-        route = completion_route(session, task, actor, bool(found[1])) if found is not None else "engine"
+        task: HumanTask | None = found[0] if found is not None else None
+        route = completion_route(session, task, actor, bool(found[1])) if task is not None and found else "engine"
         # the usual case: read what the engine step needs in the same session
         read = _completion_in(ctx, session, _checked_status(task, task_id), actor, data) \
             if route == "engine" else None

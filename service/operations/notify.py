@@ -41,9 +41,8 @@ def queue_notice(ctx: AppContext, session: Session, *, instance: ProcessInstance
     names = sorted({n for n in usernames if n})
     if not names:
         return []
-    people = list(session.execute(select(User).where(User.username.in_(names), User.active.is_(True))
-                                  .order_by(User.username)).scalars())
-    people = [p for p in people if p.email]
+    people = [p for p in session.execute(select(User.username, User.display_name, User.email).where(
+        User.username.in_(names), User.active.is_(True)).order_by(User.username)) if p.email]
     if not people:
         return []
     settings = ctx.settings

@@ -111,7 +111,7 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
                                  OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
     settings = ctx.settings
-    root_row = session.get(ProcessInstance, root)
+    started_by = session.execute(select(ProcessInstance.started_by).where(ProcessInstance.id == root)).scalar()
     organisation: list[Organisation] = []
 
     def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked
@@ -123,6 +123,6 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         now=now, calendar=load_calendar(session, ctx), instance_id=case.id, process_id=case.process_id,
         business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
-        documents=DocumentStore(settings.home), started_by=root_row.started_by if root_row else "",
+        documents=DocumentStore(settings.home), started_by=started_by or "",
         case_link=f"{settings.base_url}/cases/{case.id}",
         directory=directory)

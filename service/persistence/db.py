@@ -24,6 +24,8 @@ def is_transient(exc: BaseException) -> bool:
     """A database error that a retry of the whole unit of work can cure."""
     if not isinstance(exc, OperationalError | DBAPIError):
         return False
+    if getattr(exc, "connection_invalidated", False):  # the server dropped a pooled connection: a new one will do
+        return True
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return code in TRANSIENT_PG_CODES or "database is locked" in str(exc)
 
@@ -33,7 +35,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # no ping before every checkout (a round trip per session, several per step): a connection the
+    # server dropped fails once, is discarded with its pool, and the step is retried (`is_transient`)
+    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5)
 
 
 def _configure_sqlite(engine: Engine) -> None:
