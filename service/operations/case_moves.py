@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from service.domain import case_moves as rules
@@ -50,11 +50,19 @@ def completion_route(session: Session, task: HumanTask, actor: str, signer_pendi
     return "engine"
 
 
-def with_pending_signer(task_id: int) -> Any:
-    """A task row and whether a signer after it waits ("pending"), in one statement."""
+def _with_pending_signer() -> Any:
     signer = aliased(HumanTask)
     waits = exists().where(signer.parent_task_id == HumanTask.id, signer.kind == SIGNER, signer.status == "pending")
-    return select(HumanTask, waits).where(HumanTask.id == task_id)
+    return select(HumanTask, waits).where(HumanTask.id == bindparam("task_id"))
+
+
+WITH_PENDING_SIGNER = _with_pending_signer()  # built once: composing it costs more than running it
+
+
+def with_pending_signer(session: Session, task_id: int) -> tuple[HumanTask, bool] | None:
+    """A task row and whether a signer after it waits ("pending"), in one statement."""
+    found = session.execute(WITH_PENDING_SIGNER, {"task_id": task_id}).unique().first()
+    return (found[0], bool(found[1])) if found is not None else None
 
 
 def _signer_of(session: Session, task: HumanTask, status: str) -> HumanTask | None:

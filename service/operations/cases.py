@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from service.adapters.archive_store import DocumentStore
@@ -243,15 +243,17 @@ def _completion_in(ctx: AppContext, session: Session, task: HumanTask, actor: st
     return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
 
 
+_CASE_AND_TASK = (  # built once: composing it costs more than running it
+    select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+    .where(ProcessInstance.id == bindparam("case"), HumanTask.id == bindparam("task"))
+    .options(lazyload(HumanTask.instance), lazyload(ProcessInstance.definition))  # the snapshot has it
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+
+
 def lock_case_and_task(session: Session, snapshot: CaseSnapshot, task_id: int) -> tuple[ProcessInstance, HumanTask]:
     """The case row locked at the snapshot's revision, and its task read in the same statement. The task
     row needs no lock of its own: every writer of a case's rows locks the case first."""
-    found = session.execute(
-        select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.id == snapshot.id, HumanTask.id == task_id)
-        .options(lazyload(HumanTask.instance), lazyload(ProcessInstance.definition))  # the snapshot has it
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)).unique().first()
+    found = session.execute(_CASE_AND_TASK, {"case": snapshot.id, "task": task_id}).unique().first()
     if found is None:
         raise CaseChanged(f"task {task_id} is no longer part of case {snapshot.id}")
     instance, task = found
@@ -307,9 +309,9 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
     from .task_actions import submit_delegated
 
     with ctx.db.reading() as session:
-        found = session.execute(with_pending_signer(task_id)).unique().first()
-        task: HumanTask | None = found[0] if found is not None else None
-        route = completion_route(session, task, actor, bool(found[1])) if task is not None and found else "engine"
+        found = with_pending_signer(session, task_id)
+        task = found[0] if found is not None else None
+        route = completion_route(session, found[0], actor, found[1]) if found is not None else "engine"
         # the usual case: read what the engine step needs in the same session
         read = _completion_in(ctx, session, _checked_status(task, task_id), actor, data) \
             if route == "engine" else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from service.adapters.archive_store import DocumentStore
@@ -103,15 +103,19 @@ def step_services(ctx: AppContext, case: CaseIdentity, now: datetime) -> StepSer
     return StepServices(lambda session: _service_context(ctx, session, case, now), ctx.db.sessions, now)
 
 
+# built once: composing a statement costs more than running it on a warm connection
+_THREAD = select(OutboxMail.message_id, OutboxMail.subject).where(
+    OutboxMail.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.parent_id == bindparam("root")))
+    | (OutboxMail.instance_id == bindparam("root")), OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)
+_STARTED_BY = select(ProcessInstance.started_by).where(ProcessInstance.id == bindparam("root"))
+
+
 def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now: datetime) -> ServiceContext:
     # linked cases (deviations, conflicts) write in the thread of the request they belong to
     root = case.parent_id or case.id
-    linked = select(ProcessInstance.id).where(ProcessInstance.parent_id == root)
-    thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(
-        select(OutboxMail).where(OutboxMail.instance_id.in_(linked) | (OutboxMail.instance_id == root),
-                                 OutboxMail.thread_root.is_not(None)).order_by(OutboxMail.id)).scalars()]
+    thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(_THREAD, {"root": root})]
     settings = ctx.settings
-    started_by = session.execute(select(ProcessInstance.started_by).where(ProcessInstance.id == root)).scalar()
+    started_by = session.execute(_STARTED_BY, {"root": root}).scalar()
     organisation: list[Organisation] = []
 
     def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked

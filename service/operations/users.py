@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.adapters.mailer import Address
@@ -29,9 +29,11 @@ MAX_PASSWORD = 1024  # longer is no password anyone types; refusing it keeps has
 _hasher = PasswordHasher()
 
 
+_USER = select(User).options(joinedload(User.roles)).where(User.username == bindparam("username"))  # built once
+
+
 def find_user(session: Session, username: str) -> User:
-    user = session.execute(select(User).options(joinedload(User.roles)).where(User.username == username)
-                           ).unique().scalar_one_or_none()
+    user = session.execute(_USER, {"username": username}).unique().scalar_one_or_none()
     if user is None or not user.active:
         raise NotFound("user.missing", user=username)
     return user

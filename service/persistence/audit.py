@@ -49,12 +49,15 @@ def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, acto
                     "payload": payload, "prev_hash": prev_hash})
 
 
+_SYSTEM_HEAD = select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)  # built once
+
+
 def system_marker(session: Session) -> tuple[int, str] | None:
     """The system chain's head, without a lock. Every change of the calendar, the people, their roles
     and the processes appends to that chain in its own transaction, so anything read from those tables
     may be cached for as long as this marker stays the same."""
     if "system_marker" not in session.info:  # read once per session; a system event of its own resets it
-        row = session.execute(select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)).first()
+        row = session.execute(_SYSTEM_HEAD).first()
         session.info["system_marker"] = (int(row[0]), str(row[1])) if row is not None else None
     marker: tuple[int, str] | None = session.info["system_marker"]
     return marker
