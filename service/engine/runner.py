@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import determinism  # noqa: F401  (the engine's task ids and stamps follow the step from here on)
 from .clock import engine_time
+from .compaction import compact_finished_loops
 from .errors import EngineError
 from .evaluation.budget import EvaluationLimits, engine_run
 from .evaluation.errors import BudgetExceeded, EvaluationRefused
@@ -164,6 +165,7 @@ def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: Servic
     with _engine_call(limits), engine_time(now):
         workflow.refresh_timers()  # a timer that came due must be READY before the steps run
         workflow.do_engine_steps(did_complete_task=count)
+    compact_finished_loops(workflow)  # every entry point ends here: live steps, replay and what-if alike
     _check_not_stalled(workflow)
 
 

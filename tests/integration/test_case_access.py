@@ -9,8 +9,8 @@ from sqlalchemy import select
 from service.domain.access import CaseFacts, TaskFacts, Viewer, may_see_case
 from service.operations import cases, queries, task_claims
 from service.operations.access import case_facts, viewer_for, visible_cases
-from service.operations.step_rows import ReadyTask, _valid_assignees
 from service.operations.errors import Conflict, Forbidden, ValidationFailed
+from service.operations.step_rows import ReadyTask, _valid_assignees
 from service.persistence.models import ProcessInstance, User
 from tests.processes.walk import APPLICATION, advance_to, do, start, task
 
