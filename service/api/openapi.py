@@ -86,8 +86,10 @@ def document() -> dict[str, Any]:
                 op["requestBody"] = {"required": True, "content": {"application/json": {
                     "schema": BODIES[(method, path)]}}}
             if path == "/api/v1/tasks" and method == "get":
-                op["responses"]["200"] = {"description": "the caller's open tasks", "content": {
-                    "application/json": {"schema": {"type": "array", "items": TASK}}}}
+                op["responses"]["200"] = {"description": "the caller's open tasks, a page of them", "content": {
+                    "application/json": {"schema": {"type": "array", "items": TASK}}}, "headers": {"Link": {
+                        "description": 'the next page: <…?after=CURSOR>; rel="next" (RFC 8288); absent on the last',
+                        "schema": {"type": "string"}}}}
             paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.0.3",

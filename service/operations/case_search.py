@@ -2,8 +2,8 @@
 
 One query object serves the pages, the API, the CLI and the exports. Every list is cut by
 `access.visible_cases`, the SQL form of the one permission policy, so no tab or filter can show a
-case its case page would refuse. A page costs four queries however many cases there are: the count,
-the page's ids in order, their columns, their open tasks.
+case its case page would refuse. A page costs four queries however many cases there are: the page's
+ids in order, their columns, their open tasks, and a count that stops at COUNT_CAP ("1000+").
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from service.domain.access import Viewer
@@ -26,6 +26,7 @@ from .context import AppContext
 from .errors import Forbidden, ValidationFailed
 
 EXPORT_MAX = 10_000  # rows in one export; more are left out and the result says so
+COUNT_CAP = 1_000  # a list counts this far ("1000+"): nobody reads an exact larger number, and it costs
 _CHUNK = 500  # case ids per IN (…) when the open tasks of an export are read
 _Case = ProcessInstance
 _STARTER, _HOLDER = aliased(User), aliased(User)  # made once: SQLAlchemy caches statements per alias
@@ -51,9 +52,10 @@ def default_tab(viewer: Viewer | None) -> str:
 
 
 def _has_task(*conditions: Any) -> ColumnElement[bool]:
-    """Cases with a task row that meets the conditions: one pass over the tasks (through an index),
-    not one lookup per case."""
-    return _Case.id.in_(select(HumanTask.instance_id).where(*conditions))
+    """Cases with a task row that meets the conditions, looked up per case (an index on the case's
+    tasks): the page is read in its sort order and stops at its last row, and the count at COUNT_CAP,
+    so the cost follows the page, not the number of tasks in the company."""
+    return exists().where(HumanTask.instance_id == _Case.id, *conditions)
 
 
 def _open_task(*conditions: Any) -> ColumnElement[bool]:
@@ -68,9 +70,8 @@ def _tab_condition(viewer: Viewer | None, tab: str) -> ColumnElement[bool]:
         raise ValidationFailed("search.tab_refused", {"tab": Message("search.tab_needs_user", {"tab": tab})})
     if viewer is None or tab == "all":
         return true()
-    if tab == "todo":  # the policy's condition names the case (customers); joined here, not correlated
-        return _Case.id.in_(select(HumanTask.instance_id).join(HumanTask.instance).where(workable_tasks(viewer))
-                            .correlate(None))
+    if tab == "todo":  # the policy's condition names the case (customers): the outer case row
+        return _has_task(workable_tasks(viewer))
     if tab == "done":
         return _has_task(HumanTask.completed_by == viewer.username)
     if tab == "started":
@@ -216,12 +217,15 @@ def _prepared(ctx: AppContext, session: Session, actor: str | None, query: CaseQ
     return viewer, tab, conds
 
 
-def _count(session: Session, conds: list[Any]) -> int:
-    return int(session.execute(select(func.count()).select_from(_Case).where(*conds)).scalar() or 0)
+def _count(session: Session, conds: list[Any], cap: int | None = COUNT_CAP) -> int:
+    """How many cases match, counting no further than `cap` + 1 (more than `cap`: "cap+"); None: all."""
+    found = select(_Case.id).where(*conds)
+    found = found.limit(cap + 1) if cap is not None else found
+    return int(session.execute(select(func.count()).select_from(found.subquery())).scalar() or 0)
 
 
 def count(ctx: AppContext, actor: str | None, query: CaseQuery) -> int:
-    """How many cases the query finds (what the tabs and the page head say)."""
+    """How many cases the query finds (what the tabs and the page head say), at most COUNT_CAP + 1."""
     with ctx.db.reading() as session:
         return _count(session, _prepared(ctx, session, actor, query)[2])
 
@@ -233,11 +237,15 @@ def search(ctx: AppContext, actor: str | None, query: CaseQuery, *, export: bool
     """
     with ctx.db.reading() as session:
         viewer, tab, conds = _prepared(ctx, session, actor, query)
-        total = _count(session, conds)
         limit, offset = (EXPORT_MAX, 0) if export else (query.per_page, (query.page - 1) * query.per_page)
         rows = _rows(ctx, session, _page_ids(session, conds, query, limit, offset))
-        return {"rows": rows, "total": total, "page": 1 if export else query.page,
-                "per_page": limit, "pages": max(1, math.ceil(total / limit)), "tab": tab,
+        cap = None if export else max(COUNT_CAP, offset + limit)  # a far page is counted past itself
+        # the whole result on the first page needs no count; an export says how many it left out
+        total = len(rows) if not export and query.page == 1 and len(rows) < limit else _count(session, conds, cap)
+        more = cap is not None and total > cap
+        total = min(total, cap) if cap is not None else total
+        return {"rows": rows, "total": total, "more": more, "page": 1 if export else query.page,
+                "per_page": limit, "pages": max(1, math.ceil(total / limit)) + more, "tab": tab,
                 "tabs": tabs_for(viewer), "sort": query.sort, "order": query.order,
                 "capped": export and total > EXPORT_MAX}
 
@@ -247,7 +255,7 @@ def nothing_found(ctx: AppContext, actor: str, tab: str) -> dict[str, Any]:
     with ctx.db.reading() as session:
         viewer = load_viewer(session, actor)
     tabs = tabs_for(viewer)
-    return {"rows": [], "total": 0, "page": 1, "per_page": CaseQuery.per_page, "pages": 1,
+    return {"rows": [], "total": 0, "more": False, "page": 1, "per_page": CaseQuery.per_page, "pages": 1,
             "tab": tab if tab in tabs else default_tab(viewer), "tabs": tabs, "sort": CaseQuery.sort,
             "order": CaseQuery.order, "capped": False}
 

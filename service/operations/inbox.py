@@ -5,6 +5,7 @@ without touching the password, sits at the end with its audit event."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -14,15 +15,15 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from service.adapters.archive_store import DocumentStore, StoredFile
-from service.domain import documents
+from service.domain import documents, task_cursor
 from service.domain.access import refusal_to_work
 from service.domain.due import due_standing
 from service.domain.working_calendar import WorkingCalendar
 from service.engine.xml_safety import parse_xml
 from service.persistence.models import Event, HumanTask, OutboxMail, ProcessDefinition, ProcessInstance, User
 
-from . import queries
-from .access import case_facts, load_viewer, task_facts, viewer_for, workable_tasks
+from . import open_task_list, queries
+from .access import case_facts, load_viewer, task_facts, viewer_for
 from .calendar import load_calendar
 from .context import AppContext
 from .diagram_path import diagram_path
@@ -32,11 +33,7 @@ from .users import find_user
 
 PER_PAGE = 25
 MAIL_READERS = {"admin", "auditor"}
-SORTS = {
-    "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
-    "created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
-    "name": (HumanTask.name, HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
-}
+SORTS = ("due", "created", "name")  # open_task_list orders them; soonest deadline first by default
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ class InboxFilter:
     overdue: bool = False
     q: str = ""
     sort: str = "due"
-    page: int = 1
+    after: str = ""  # the cursor of the page before (open_task_list); "" = the first page
 
 
 def _page(total: int, page: int, per_page: int) -> dict[str, int]:
@@ -73,10 +70,10 @@ def _tasks():  # type: ignore[no-untyped-def]
             ProcessInstance.definition).options(defer(ProcessDefinition.spec_json), defer(ProcessDefinition.files)))
 
 
-def _rows(ctx: AppContext, session: Session, query) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _rows(ctx: AppContext, session: Session, tasks: Iterable[HumanTask]) -> list[dict[str, Any]]:
     cal = load_calendar(session, ctx)
     out = []
-    for task in session.execute(query).unique().scalars():
+    for task in tasks:
         row = queries.task_dict(ctx, task)
         row.pop("form", None)
         row.update(process_name=task.instance.definition.name, due=due_state(ctx, cal, task.due_at))
@@ -84,43 +81,31 @@ def _rows(ctx: AppContext, session: Session, query) -> list[dict[str, Any]]:  # 
     return out
 
 
-def _open_conditions(ctx: AppContext, user: User, flt: InboxFilter) -> list[Any]:
-    conds = [workable_tasks(viewer_for(user))]
-    if flt.process:
-        conds.append(ProcessInstance.process_id == flt.process)
-    if flt.role:
-        conds.append(HumanTask.role == flt.role)
-    if flt.overdue:
-        conds.append(HumanTask.due_at < ctx.now())
-    if flt.q.strip():
-        conds.append(ProcessInstance.business_key.icontains(flt.q.strip(), autoescape=True))
-    return conds
-
-
-_JOIN = HumanTask.instance_id == ProcessInstance.id
-
-
-def _count(session: Session, conds: list[Any]) -> int:
-    return int(session.execute(select(func.count(HumanTask.id)).join(ProcessInstance, _JOIN).where(*conds))
-               .scalar() or 0)
+def _task_filter(ctx: AppContext, flt: InboxFilter) -> open_task_list.TaskFilter:
+    return open_task_list.TaskFilter(process=flt.process, role=flt.role, q=flt.q,
+                                     overdue_before=ctx.now() if flt.overdue else None)
 
 
 def inbox(ctx: AppContext, actor: str, flt: InboxFilter, *, per_page: int | None = PER_PAGE) -> dict[str, Any]:
-    """The actor's open tasks (their roles, unclaimed, or claimed by them), filtered, sorted, one page."""
+    """The actor's open tasks (their roles, unclaimed, or claimed by them), filtered, sorted, one page
+    after `flt.after` (`next`: the cursor of the following page); `per_page` None: all of them.
+    `total` stops at open_task_list.COUNT_CAP (`more`: there are more)."""
+    sort = flt.sort if flt.sort in SORTS else "due"
     with ctx.db.reading() as session:
         user = find_user(session, actor)
-        conds = _open_conditions(ctx, user, flt)
-        paging = _page(_count(session, conds), flt.page, per_page or 0)
-        query = _tasks().join(ProcessInstance, _JOIN).where(*conds).order_by(*SORTS.get(flt.sort, SORTS["due"]))
-        if per_page:
-            query = query.limit(per_page).offset((paging["page"] - 1) * per_page)
-        return {"rows": _rows(ctx, session, query), **paging, "roles": sorted(user.role_ids),
-                "processes": _process_names(session)}
+        viewer, wanted = viewer_for(user), _task_filter(ctx, flt)
+        ids, following = open_task_list.page(session, viewer, wanted, sort,
+                                             open_task_list.read_cursor(flt.after, sort), per_page)
+        total, more = open_task_list.count(session, viewer, wanted)
+        return {"rows": _rows(ctx, session, open_task_list.task_rows(session, ids)), "total": total, "more": more,
+                "next": task_cursor.encode(following) if following else None, "first": not flt.after,
+                "roles": sorted(user.role_ids), "processes": _process_names(session)}
 
 
 def open_count(ctx: AppContext, actor: str) -> int:
+    """How many open tasks the actor may work on (at most open_task_list.COUNT_CAP: a badge, not a report)."""
     with ctx.db.reading() as session:
-        return _count(session, _open_conditions(ctx, find_user(session, actor), InboxFilter()))
+        return open_task_list.count(session, load_viewer(session, actor), open_task_list.TaskFilter())[0]
 
 
 def _process_names(session: Session) -> list[tuple[str, str]]:
@@ -135,7 +120,7 @@ def completed_by(ctx: AppContext, actor: str, page: int = 1) -> dict[str, Any]:
         paging = _page(int(session.execute(select(func.count(HumanTask.id)).where(cond)).scalar() or 0), page, PER_PAGE)
         query = (_tasks().where(cond).order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
                  .limit(PER_PAGE).offset((paging["page"] - 1) * PER_PAGE))
-        return {"rows": _rows(ctx, session, query), **paging}
+        return {"rows": _rows(ctx, session, session.execute(query).unique().scalars()), **paging}
 
 
 def startable(ctx: AppContext, actor: str) -> list[dict[str, Any]]:

@@ -8,10 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.domain import task_cursor
 from service.domain.case_moves import SIGNER_FORM
 from service.domain.case_view import FULL_VIEW, CaseView, ProcessForms, case_view
+from service.domain.task_cursor import LIMIT_DEFAULT
 from service.persistence.models import Event, HumanTask, Incident, OutboxMail, ProcessDefinition, ProcessInstance
 
+from . import open_task_list
 from .access import check_may_see, load_viewer, workable_tasks
 from .context import AppContext
 from .errors import NotFound
@@ -42,6 +45,8 @@ def task_dict(ctx: AppContext, task: HumanTask, *, with_data: bool = False) -> d
 
 
 def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | None = None) -> list[dict[str, Any]]:
+    """Every open task (of a case, or that `actor` may work on), soonest deadline first, forms included:
+    the command line and the case steps; the API pages through `open_task_page`."""
     with ctx.db.reading() as session:
         query = select(HumanTask).join(HumanTask.instance).where(HumanTask.status == "open")
         if actor is not None:
@@ -49,10 +54,36 @@ def open_tasks(ctx: AppContext, *, actor: str | None = None, instance_id: int | 
         if instance_id is not None:
             query = query.where(HumanTask.instance_id == instance_id)
         rows = session.execute(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)).scalars()
-        found = [task_dict(ctx, t) for t in rows.unique()]
-        for task in found:
-            task["form"] = with_candidates(session, task["form"])
-        return found
+        return with_forms(session, [task_dict(ctx, t) for t in rows.unique()])
+
+
+def with_forms(session: Session, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each task's form with its pickers' options, filled once per form, not once per task: a list of
+    fifty tasks of one step reads the directory once."""
+    filled: dict[int, dict[str, Any] | None] = {}
+    for task in tasks:
+        form = task["form"]
+        if form is not None and id(form) not in filled:
+            filled[id(form)] = with_candidates(session, form)
+        task["form"] = filled[id(form)] if form is not None else None
+    return tasks
+
+
+def open_task_page(ctx: AppContext, actor: str, *, after: str = "", limit: int | None = LIMIT_DEFAULT,
+                   forms: bool = True) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the actor's open tasks, soonest deadline first (as `open_tasks`), and the cursor of
+    the next page (None: none follows). A cursor or limit that is wrong is a ValidationFailed naming it."""
+    with ctx.db.reading() as session:
+        viewer = load_viewer(session, actor)
+        ids, following = open_task_list.page(session, viewer, open_task_list.TaskFilter(), "due",
+                                             open_task_list.read_cursor(after, "due"), limit)
+        found = [task_dict(ctx, t) for t in open_task_list.task_rows(session, ids)]
+        if forms:
+            with_forms(session, found)
+        else:
+            for task in found:
+                task["form"] = None
+        return found, task_cursor.encode(following) if following else None
 
 
 def process_forms(ctx: AppContext, definition: ProcessDefinition) -> ProcessForms:

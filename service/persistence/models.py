@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UtcDateTime
@@ -79,6 +79,11 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
+    # the case search's text (0009): trigrams on PostgreSQL; NOCASE on SQLite, made by the migration
+    __table_args__ = (Index("ix_process_instances_key_search", "business_key", postgresql_using="gin",
+                            postgresql_ops={"business_key": "gin_trgm_ops"}),
+                      Index("ix_process_instances_customer_search", "customer", postgresql_using="gin",
+                            postgresql_ops={"customer": "gin_trgm_ops"}))
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(128), index=True)
@@ -106,7 +111,13 @@ class ProcessInstance(Base):
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (Index("ix_human_tasks_inbox", "status", "role"),
-                      Index("ix_human_tasks_open_by_case", "instance_id", "status", "due_at"))
+                      Index("ix_human_tasks_open_by_case", "instance_id", "status", "due_at"),
+                      # the inbox's parts, in deadline order (0009): each role's unclaimed, a person's held
+                      Index("ix_human_tasks_open_unclaimed", "role", "due_at", "id",
+                            sqlite_where=text("status = 'open' AND assignee IS NULL"),
+                            postgresql_where=text("status = 'open' AND assignee IS NULL")),
+                      Index("ix_human_tasks_open_held", "assignee", "due_at", "id",
+                            sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     engine_task_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -1,4 +1,5 @@
-"""The inbox: my open tasks with filters, sort, paging, CSV export, claim and release; and my completed tasks."""
+"""The inbox: my open tasks with filters, sort, paging (page after page by cursor, operations.open_task_list),
+CSV export, claim and release; and my completed tasks."""
 
 from __future__ import annotations
 
@@ -22,7 +23,15 @@ def _filter() -> InboxFilter:
     return InboxFilter(process=args.get("process", ""), role=args.get("role", ""),
                        overdue=args.get("overdue") == "1", q=args.get("q", "")[:100],
                        sort=args.get("sort", "due") if args.get("sort") in inbox.SORTS else "due",
-                       page=args.get("page", 1, type=int))
+                       after=args.get("after", ""))
+
+
+def _next_page(result: dict[str, Any]) -> str | None:
+    """The URL of the page after this one: the same filters, the cursor of its last task."""
+    if not result["next"]:
+        return None
+    return url_for("web.inbox_page", **{**{k: v for k, v in request.args.items() if k != "after"},
+                                         "after": result["next"]})
 
 
 @bp.get("/")
@@ -35,7 +44,9 @@ def inbox_page():  # type: ignore[no-untyped-def]
         return redirect(url_for("web.process_list"))
     if not result["total"] and not request.args and set(me()["roles"]) & READ_ALL_ROLES:
         return redirect(url_for("web.case_list", tab="all"))
-    return page("inbox.html", tab="open", flt=flt, result=result)
+    kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "after"}
+    return page("inbox.html", tab="open", flt=flt, result=result, next_page=_next_page(result),
+                first_page=url_for("web.inbox_page", **kept))
 
 
 @bp.get("/done")

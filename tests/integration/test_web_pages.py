@@ -180,8 +180,11 @@ def test_inbox_filters_sort_and_pages(ctx, client, clock):
     sign_in(client, "tech_director1")
     first = client.get("/")
     assert first.text.count('data-task-id="') == 25 and "共 27 项" in first.text and "还剩 7 个工作小时" in first.text
-    second = client.get("/?page=2")
-    assert second.text.count('data-task-id="') == 2
+    following = re.search(r'href="([^"]+)" rel="next"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(following)
+    assert second.text.count('data-task-id="') == 2 and 'rel="next"' not in second.text
+    shown = re.findall(r'data-task-id="(\d+)"', first.text + second.text)
+    assert len(set(shown)) == 27  # page after page, each task once
     assert client.get("/?q=客户07").text.count('data-task-id="') == 1
     assert client.get("/?process=technical_support_proposal").text.count('data-task-id="') == 0
     assert client.get("/?overdue=1").text.count('data-task-id="') == 0
