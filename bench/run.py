@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import subprocess
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +42,9 @@ def run_all(root: Path, quick: bool, out: Path, postgres_url: str | None) -> lis
         settings = BenchSettings(root=root, quick=quick, postgres_url=url, progress=progress)
         for number, (title, phase) in enumerate(PHASES, 1):
             click.echo(f"[{number}/{len(PHASES) + (not quick)}] {title}…", err=True)
+            started = time.monotonic()
             rows += phase(settings)
+            click.echo(f"  ({time.monotonic() - started:.0f} s)", err=True)
         if not quick:
             extra["replay"] = _replay(settings, len(PHASES) + 1)
     _print(sorted(rows, key=lambda r: r.id))

@@ -68,7 +68,7 @@ def _median(samples: list[float]) -> float:
 
 
 def run(settings: BenchSettings) -> list[Row]:
-    rounds = settings.size(30, 8)
+    rounds = settings.size(30, 5)
     settings.progress(f"SQLite: {rounds} durable cases alternating with {rounds} bare ones")
     rows = [_row("B1", "SQLite", rounds, settings.root, None)]
     if settings.postgres_url is None:

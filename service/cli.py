@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -225,24 +224,26 @@ def token(username: str, days: int, name: str) -> None:
 @click.option("--once", is_flag=True, help="do what is due now, then exit")
 @click.option("--interval", default=2.0, show_default=True, help="seconds between rounds")
 def worker(once: bool, interval: float) -> None:
-    """Fire due timers and send the mail outbox."""
+    """Fire due timers and send the mail outbox (mail on its own thread: a slow server delays only mail)."""
     ctx = _ctx()
     cap_address_space(ctx.settings.memory_headroom_mib * 1024 * 1024)  # a runaway step fails, not the worker
-    while True:
-        try:
-            report = background.run_once(ctx)
-        except Exception as exc:  # a lost database connection must not end the worker
-            if once:
-                raise
-            click.echo(f"worker round failed, retrying: {exc.__class__.__name__}: {exc}", err=True)
-            time.sleep(interval)
-            continue
-        if once or report.timers_fired or report.mails_sent or report.failures:
-            click.echo(f"timers fired: {report.timers_fired}, mails sent: {report.mails_sent}, "
-                       f"failed: {report.failures}")
-        if once:
-            return
-        time.sleep(interval)
+    lang = cli_language()
+
+    def summary(report: background.WorkReport) -> None:  # read by scripts: the same words in every language
+        click.echo(f"timers fired: {report.timers_fired}, mails sent: {report.mails_sent}, "
+                   f"failed: {report.failures}")
+
+    def progress(report: background.WorkReport) -> None:
+        click.echo(render("worker.progress", lang, timers=report.timers_fired, mails=report.mails_sent,
+                          failures=report.failures), err=True)
+
+    if once:
+        summary(background.run_once(ctx, progress=progress))
+        return
+    background.run_forever(
+        ctx, interval, on_round=lambda report: summary(report) if report.busy else None,
+        on_error=lambda exc: click.echo(render("worker.round_failed", lang,
+                                               error=f"{exc.__class__.__name__}: {exc}"), err=True))
 
 
 for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS,

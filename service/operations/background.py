@@ -1,12 +1,21 @@
-"""The worker's round: fire due timers, retry incidents whose backoff passed, deliver the outbox,
-checkpoint the audit chains, clear away cases whose start never finished. Each item is its own unit
-of work, so any number of workers can share the queues and a crash loses nothing."""
+"""The worker: fire due timers, retry incidents whose backoff passed, deliver the outbox, checkpoint
+the audit chains, clear away cases whose start never finished.
+
+Timers and mail run on separate loops (the mail on its own thread), so a slow SMTP server holds up
+only the mail. Both take their work in batches — one short claiming transaction per batch, SKIP LOCKED
+on PostgreSQL — and each item is still its own unit of work, so any number of workers can share the
+queues and a crash loses nothing.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -15,13 +24,19 @@ from service.persistence.audit import write_checkpoint
 from service.persistence.models import AuditCheckpoint, ProcessInstance
 
 from .context import AppContext
+from .errors import OperationError
 from .incidents import retry_due_incidents
-from .outbox import send_next_mail
-from .timers import claim_due_timer, fire_timer, real_now
+from .outbox import claim_mails, release_mails, send_claimed
+from .timers import claim_due_timers, fire_timer, real_now
 
 log = logging.getLogger("guicheng.worker")
 CHECKPOINT_INTERVAL = timedelta(minutes=10)
 ABANDONED_START = timedelta(minutes=10)
+TIMER_BATCH = 50  # timers leased per claim: a few seconds of work, far inside the lease
+MAIL_BATCH = 10  # mails leased per claim: even a slow server gets through them inside the lease
+SERVER_DOWN_AFTER = 3  # failed sends in a row: the server is down, try again next round
+PROGRESS_EVERY = 5.0  # seconds between progress reports of a long drain
+MAX_FIRINGS_PER_CASE = 1000  # in one drain: catching up a daily chaser over years is fewer
 
 
 @dataclass
@@ -29,15 +44,105 @@ class WorkReport:
     timers_fired: int = 0
     incidents: int = 0
     mails_sent: int = 0
-    failures: int = 0
+    failures: int = 0  # mails not sent, and timers whose case kept changing under them
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **counts: int) -> None:
+        """Counts from the timer loop and the mail thread arrive at once."""
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def take(self) -> WorkReport:
+        """The counts so far, and start again from zero (a long-running worker reports per round)."""
+        with self._lock:
+            counts = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+            for name in counts:
+                setattr(self, name, 0)
+        return WorkReport(**counts)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.timers_fired or self.incidents or self.mails_sent or self.failures)
 
 
-def fire_next_timer(ctx: AppContext, now: datetime) -> str | None:
-    """Fire the earliest due timer: "fired", "incident", "skipped"; None when none is due."""
-    timer_id = claim_due_timer(ctx, now)
-    if timer_id is None:
-        return None
-    return fire_timer(ctx, timer_id, now)
+Progress = Callable[[WorkReport], None]
+
+
+def fire_due_timers(ctx: AppContext, report: WorkReport, progress: Progress | None = None) -> None:
+    """Every timer due now, batch after batch until none is; timers that come due meanwhile too.
+
+    A timer left unfired (its case kept changing, or the case fired MAX_FIRINGS_PER_CASE times in this
+    drain — a diagram whose timer never settles) stays leased, so the drain does not come back to it
+    and ends; a later round fires it once the lease has run out."""
+    last_report, per_case = time.monotonic(), Counter[int]()
+    while True:
+        now = ctx.now()
+        batch = claim_due_timers(ctx, now, TIMER_BATCH)
+        if not batch:
+            return
+        for timer_id, instance_id in batch:
+            per_case[instance_id] += 1
+            if per_case[instance_id] > MAX_FIRINGS_PER_CASE:
+                log.warning("case %s: more than %s timers in one drain, the rest waits", instance_id,
+                            MAX_FIRINGS_PER_CASE)
+                continue
+            try:
+                result = fire_timer(ctx, timer_id, now)
+            except OperationError as exc:
+                log.warning("timer %s not fired: %s", timer_id, exc.code)
+                report.add(failures=1)
+                continue
+            report.add(timers_fired=result == "fired", incidents=result == "incident")
+        if progress is not None and time.monotonic() - last_report >= PROGRESS_EVERY:
+            progress(report)
+            last_report = time.monotonic()
+
+
+def deliver_due_mail(ctx: AppContext, sender: MailSender, report: WorkReport) -> tuple[int, bool]:
+    """Send what the outbox holds now: (mails tried, whether the server seems down)."""
+    tried = failures_in_a_row = 0
+    while claimed := claim_mails(ctx, MAIL_BATCH):
+        for index, one in enumerate(claimed):
+            tried += 1
+            if send_claimed(ctx, sender, one, ctx.now()):
+                report.add(mails_sent=1)
+                failures_in_a_row = 0
+                continue
+            report.add(failures=1)
+            failures_in_a_row += 1
+            if failures_in_a_row >= SERVER_DOWN_AFTER:
+                release_mails(ctx, [m.id for m in claimed[index + 1:]])
+                return tried, True
+    return tried, False
+
+
+class MailLoop(threading.Thread):
+    """The outbox on its own thread: until `until` is set and a last pass found nothing, or `stop`."""
+
+    def __init__(self, ctx: AppContext, sender: MailSender, report: WorkReport, *, until: threading.Event,
+                 pause: float, stop: threading.Event | None = None):
+        super().__init__(name="guicheng-mail", daemon=True)
+        self.ctx, self.sender, self.report, self.until, self.pause = ctx, sender, report, until, pause
+        self.stop = stop
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while self.stop is None or not self.stop.is_set():
+                last_pass = self.until.is_set()  # read before the pass: mails the last timers queued count
+                tried, server_down = deliver_due_mail(self.ctx, self.sender, self.report)
+                if self.stop is None and (server_down or (last_pass and not tried)):
+                    return
+                if server_down or not tried:
+                    (self.stop or self.until).wait(self.pause)
+        except BaseException as exc:  # handed to the thread that waits for this one
+            self.error = exc
+
+    def finish(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def checkpoint_if_due(ctx: AppContext, *, force: bool = False) -> bool:
@@ -60,34 +165,58 @@ def clear_abandoned_starts(ctx: AppContext) -> int:
         return len(rows)
 
 
-def _deliver(ctx: AppContext, sender: MailSender, report: WorkReport, max_items: int) -> None:
-    failures_in_a_row = 0
-    for _ in range(max_items):
-        result = send_next_mail(ctx, sender, ctx.now())
-        if result is None:
-            return
-        if result:
-            report.mails_sent += 1
-            failures_in_a_row = 0
-            continue
-        report.failures += 1
-        failures_in_a_row += 1
-        if failures_in_a_row >= 3:
-            return  # the server is down; try again next round
-
-
-def run_once(ctx: AppContext, sender: MailSender | None = None, max_items: int = 1000) -> WorkReport:
-    """Everything due now, bounded so one call never runs forever."""
-    report = WorkReport()
-    sender = sender or sender_from_url(ctx.settings.smtp_url, ctx.settings.mail_dir)
-    for _ in range(max_items):
-        result = fire_next_timer(ctx, ctx.now())
-        if result is None:
-            break
-        report.timers_fired += result == "fired"
-        report.incidents += result == "incident"
-    report.incidents += retry_due_incidents(ctx, ctx.now())
-    _deliver(ctx, sender, report, max_items)
+def _timer_round(ctx: AppContext, report: WorkReport, progress: Progress | None) -> None:
+    fire_due_timers(ctx, report, progress)
+    report.add(incidents=retry_due_incidents(ctx, ctx.now()))
     checkpoint_if_due(ctx)
     clear_abandoned_starts(ctx)
+
+
+def _sender(ctx: AppContext, sender: MailSender | None) -> MailSender:
+    return sender or sender_from_url(ctx.settings.smtp_url, ctx.settings.mail_dir)
+
+
+def run_once(ctx: AppContext, sender: MailSender | None = None, progress: Progress | None = None) -> WorkReport:
+    """Everything due now (`worker --once`): timers here, mail beside them, until both are done."""
+    report = WorkReport()
+    timers_done = threading.Event()
+    mail = MailLoop(ctx, _sender(ctx, sender), report, until=timers_done, pause=0.2)
+    mail.start()
+    try:
+        _timer_round(ctx, report, progress)
+    finally:
+        timers_done.set()
+        mail.finish()
     return report
+
+
+def run_forever(ctx: AppContext, interval: float, *, on_round: Callable[[WorkReport], None],
+                on_error: Callable[[Exception], None], stop: threading.Event | None = None,
+                sender: MailSender | None = None) -> None:
+    """The long-running worker: a timer round every `interval` seconds, the mail loop beside it.
+
+    A failed round (say, the database went away) is reported and tried again; the mail thread keeps
+    its own pace and is restarted if it died."""
+    stop = stop or threading.Event()
+    report, mail_sender = WorkReport(), _sender(ctx, sender)
+
+    def mail_loop() -> MailLoop:
+        loop = MailLoop(ctx, mail_sender, report, until=threading.Event(), pause=interval, stop=stop)
+        loop.start()
+        return loop
+
+    mail = mail_loop()
+    while not stop.is_set():
+        try:
+            _timer_round(ctx, report, None)
+        except Exception as exc:  # a lost database connection must not end the worker
+            on_error(exc)
+        if not mail.is_alive():
+            if isinstance(mail.error, Exception):
+                on_error(mail.error)
+            mail = mail_loop()
+        on_round(report.take())
+        stop.wait(interval)
+    mail.join()
+    on_round(report.take())  # what the mail thread finished after the last round
+

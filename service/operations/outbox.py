@@ -1,4 +1,4 @@
-"""Deliver the mail outbox: claim a mail and commit, send with no transaction open, record the result.
+"""Deliver the mail outbox: claim a few mails and commit, send with no transaction open, record the result.
 
 Why in three steps: a slow SMTP server must not hold a database transaction (on SQLite that is the
 whole database). Delivery is at-least-once across crashes and idempotent by Message-ID: a retried
@@ -9,9 +9,10 @@ the mail folder never holds a mail twice.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.adapters.mailer import Address, MailSender, OutgoingMail
 from service.persistence.audit import append_event
@@ -33,28 +34,41 @@ def _outgoing(row: OutboxMail) -> OutgoingMail:
         in_reply_to=row.in_reply_to, references=list(row.references), sent_at=row.created_at)
 
 
-def claim_next_mail(ctx: AppContext) -> tuple[int, OutgoingMail] | None:
+@dataclass(frozen=True)
+class ClaimedMail:
+    id: int
+    instance_id: int | None  # the case whose chain records the delivery (None: a mail of no case)
+    mail: OutgoingMail
+
+
+def claim_mails(ctx: AppContext, limit: int) -> list[ClaimedMail]:
+    """Lease up to `limit` pending mails whose next attempt is due, oldest first; [] when none is."""
     lease_now = real_now()
     with ctx.db.transaction() as session:
-        row = session.execute(select(OutboxMail).where(
+        rows = session.execute(select(OutboxMail).where(
             OutboxMail.status == "pending",
             (OutboxMail.next_attempt_at.is_(None)) | (OutboxMail.next_attempt_at <= lease_now),
             (OutboxMail.claimed_until.is_(None)) | (OutboxMail.claimed_until < lease_now))
-            .order_by(OutboxMail.id).limit(1).with_for_update(skip_locked=True)).scalars().first()
-        if row is None:
-            return None
-        row.attempts += 1
-        row.claimed_until = lease_now + SEND_LEASE
-        return row.id, _outgoing(row)
+            .order_by(OutboxMail.id).limit(limit).with_for_update(skip_locked=True)).scalars().all()
+        for row in rows:
+            row.attempts += 1
+            row.claimed_until = lease_now + SEND_LEASE
+        return [ClaimedMail(row.id, row.instance_id, _outgoing(row)) for row in rows]
 
 
-def record_result(ctx: AppContext, mail_id: int, error: Exception | None, now: datetime) -> None:
+def release_mails(ctx: AppContext, mail_ids: list[int]) -> None:
+    """Give back leased mails that were not tried (the server went away): no attempt is counted."""
+    if not mail_ids:
+        return
     with ctx.db.transaction() as session:
-        peek = session.get(OutboxMail, mail_id)
-        if peek is None:
-            return
-        case = lock_instance(session, peek.instance_id) if peek.instance_id else None
-        row = session.get(OutboxMail, mail_id, with_for_update=True, populate_existing=True)
+        session.execute(update(OutboxMail).where(OutboxMail.id.in_(mail_ids), OutboxMail.status == "pending")
+                        .values(claimed_until=None, attempts=OutboxMail.attempts - 1))
+
+
+def record_result(ctx: AppContext, claimed: ClaimedMail, error: Exception | None, now: datetime) -> None:
+    with ctx.db.transaction() as session:
+        case = lock_instance(session, claimed.instance_id) if claimed.instance_id else None  # the case row first
+        row = session.get(OutboxMail, claimed.id, with_for_update=True, populate_existing=True)
         if row is None or row.status != "pending":
             return  # another worker delivered it after our lease ran out
         row.claimed_until = None
@@ -70,18 +84,14 @@ def record_result(ctx: AppContext, mail_id: int, error: Exception | None, now: d
             "to": [a["email"] for a in row.to], "cc": [a["email"] for a in row.cc]})
 
 
-def send_next_mail(ctx: AppContext, sender: MailSender, now: datetime) -> bool | None:
-    """Deliver one pending mail. True sent, False failed (will retry), None nothing to send."""
-    claimed = claim_next_mail(ctx)
-    if claimed is None:
-        return None
-    mail_id, mail = claimed
+def send_claimed(ctx: AppContext, sender: MailSender, claimed: ClaimedMail, now: datetime) -> bool:
+    """Deliver one leased mail with no transaction open, then record it. True sent, False failed (will retry)."""
     try:
-        sender.send(mail)
+        sender.send(claimed.mail)
     except Exception as exc:  # delivery problems are retried, then parked as failed
-        log.warning("mail %s not sent: %s", mail.message_id, exc)
-        record_result(ctx, mail_id, exc, now)
+        log.warning("mail %s not sent: %s", claimed.mail.message_id, exc)
+        record_result(ctx, claimed, exc, now)
         return False
     ctx.hooks.fire_before_commit("mail_sent")
-    record_result(ctx, mail_id, None, now)
+    record_result(ctx, claimed, None, now)
     return True

@@ -1,7 +1,7 @@
 """Fire a due timer as a case step; a step that fails becomes an incident, never a hot loop.
 
-Several workers may run: a worker first takes a lease on the timer row (a short transaction, SKIP
-LOCKED on PostgreSQL) so the others pass it by; the step itself is the usual unit of work, whose
+Several workers may run: a worker first takes a lease on a batch of due timer rows (a short
+transaction, SKIP LOCKED on PostgreSQL) so the others pass them by; the step itself is the usual unit of work, whose
 revision check makes sure a timer fires once even if a lease ran out while a slow worker held it.
 Leases and retry times are measured on the real clock: they are about machines, not business days.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
 
 from service.engine import runner
 from service.persistence.audit import append_event
@@ -21,7 +22,7 @@ from .case_store import (
     CaseSnapshot,
     lock_instance,
     lock_snapshot,
-    read_snapshot,
+    snapshot_of,
     write_outcome,
 )
 from .context import AppContext
@@ -35,28 +36,34 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def claim_due_timer(ctx: AppContext, now: datetime) -> int | None:
-    """Lease the earliest due timer of a running case; None when none is due."""
+def claim_due_timers(ctx: AppContext, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """Lease up to `limit` of the earliest due timers of running cases: (timer id, case id) each.
+
+    One short transaction per batch: on PostgreSQL SKIP LOCKED lets another worker take the next
+    batch at the same moment; on SQLite the write transaction itself makes claimers take turns."""
     lease_now = real_now()
     with ctx.db.transaction() as session:
-        timer = session.execute(
-            select(Timer).join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        claimed = [(t, i) for t, i in session.execute(
+            select(Timer.id, Timer.instance_id).join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
             .where(Timer.status == "pending", Timer.due_at <= now, ProcessInstance.status == "running",
                    (Timer.claimed_until.is_(None)) | (Timer.claimed_until < lease_now))
-            .order_by(Timer.due_at, Timer.id).limit(1).with_for_update(of=Timer, skip_locked=True)
-        ).scalars().first()
-        if timer is None:
-            return None
-        timer.claimed_until = lease_now + LEASE
-        return timer.id
+            .order_by(Timer.due_at, Timer.id).limit(limit).with_for_update(of=Timer, skip_locked=True))]
+        if claimed:
+            session.execute(update(Timer).where(Timer.id.in_([t for t, _ in claimed]))
+                            .values(claimed_until=lease_now + LEASE))
+        return claimed
 
 
-def _snapshot_for(ctx: AppContext, timer_id: int) -> tuple[Timer, CaseSnapshot] | None:
+def _snapshot_for(ctx: AppContext, timer_id: int) -> tuple[str, CaseSnapshot] | None:
+    """The timer's element and its case's snapshot in one read; None when the timer has nothing to do."""
     with ctx.db.reading() as session:
-        timer = session.get(Timer, timer_id)
-        if timer is None or timer.status not in ("pending", "incident"):
+        found = session.execute(
+            select(ProcessInstance, Timer.status, Timer.element_id)
+            .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id == timer_id)
+            .options(undefer(ProcessInstance.state_json))).unique().first()
+        if found is None or found.status not in ("pending", "incident"):
             return None
-        return timer, read_snapshot(session, timer.instance_id)
+        return found.element_id, snapshot_of(found.ProcessInstance)
 
 
 def fire_timer(ctx: AppContext, timer_id: int, now: datetime, *, actor: str = "worker") -> str:
@@ -68,7 +75,7 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
     found = _snapshot_for(ctx, timer_id)
     if found is None:
         return "skipped"
-    timer, snapshot = found
+    element_id, snapshot = found
     if snapshot.status not in ("running", "error"):
         _cancel_timer(ctx, timer_id)
         return "skipped"
@@ -76,18 +83,20 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
         outcome = compute_step(ctx, snapshot, now, lambda workflow, services: runner.run_engine(
             workflow, now=now, service_handler=services, limits=ctx.evaluation_limits))
     except CaseFailed as exc:
-        open_incident(ctx, snapshot.id, timer_id, timer.element_id, exc, now, actor=actor)
+        open_incident(ctx, snapshot.id, timer_id, element_id, exc, now, actor=actor)
         return "incident"
     with ctx.db.transaction() as session:
         instance = lock_snapshot(session, snapshot.id, snapshot.revision)
         row = session.get(Timer, timer_id, with_for_update=True, populate_existing=True)
         if row is None or row.status not in ("pending", "incident"):
             raise CaseChanged(f"timer {timer_id} is {row.status if row else 'gone'}")
+        had_incident = row.status == "incident"  # only a timer that failed before has incidents to resolve
         row.status, row.fired_at, row.claimed_until = "fired", now, None
         append_event(session, type="timer_fired", actor=actor, at=now, case=instance,
                      payload={"element_id": row.element_id, "due_at": row.due_at.isoformat(),
                               "engine_task_id": row.engine_task_id, **outcome.replay_record()})
-        _resolve_incidents(session, instance, timer_id, actor, now)
+        if had_incident or instance.status == "error":
+            _resolve_incidents(session, instance, timer_id, actor, now)
         write_outcome(session, instance, outcome, actor=actor, now=now, ctx=ctx)
         ctx.hooks.fire_before_commit("timer")
     return "fired"
