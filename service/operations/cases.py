@@ -25,7 +25,7 @@ from service.engine.runner import TaskNotReady
 from service.persistence.audit import append_event
 from service.persistence.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, User
 
-from .access import check_may_work, worker_for
+from .access import check_may_work
 from .case_store import (
     CaseChanged,
     CaseSnapshot,
@@ -42,7 +42,7 @@ from .step_services import CaseIdentity, as_logged, step_services
 from .timers import real_now
 from .unit_of_work import CaseFailed, compute_step, engine_guard, run_step
 from .user_pickers import picker_errors, with_candidates
-from .users import find_user
+from .users import find_user, find_worker
 
 __all__ = ["CaseFailed", "complete_task", "latest_definition", "lock_task", "start_case"]
 
@@ -233,9 +233,8 @@ def _read_completion(ctx: AppContext, task_id: int, actor: str, data: Mapping[st
 def _completion_in(ctx: AppContext, session: Session, task: HumanTask, actor: str, data: Mapping[str, Any]
                    ) -> _Completion:
     """Who may submit, and what: checked on the rows as read, before the engine runs."""
-    user = find_user(session, actor)
     instance = task.instance
-    check_may_work(session, worker_for(user), instance, task)
+    check_may_work(session, find_worker(session, actor), instance, task)
     if instance.status == "error":  # only a case with an incident is in error
         check_no_incident(session, instance.id)
     values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(

@@ -43,9 +43,13 @@ class TaskFilter:
 
 @dataclass(frozen=True)
 class _Segment:
-    keys: tuple[int, ...]  # which of the sort's columns order (and position) this segment
+    keys: tuple[int, ...]  # which of the sort's columns position this segment (the cursor's)
     condition: Any = None
     has_deadline: bool = True
+    # the columns it is ordered by, if more than `keys`: the tasks without a deadline are ordered by
+    # (deadline, id) — the same order, all deadlines being empty — so that PostgreSQL reads them as a
+    # range of the partial index, where `ORDER BY id` alone had it walk every task by its primary key
+    order: tuple[int, ...] = ()
 
 
 def _sort_columns(sort: str) -> tuple[tuple[Any, ...], tuple[_Segment, ...], bool]:
@@ -58,7 +62,7 @@ def _sort_columns(sort: str) -> tuple[tuple[Any, ...], tuple[_Segment, ...], boo
         due = func.coalesce(t.due_at, literal(NO_DEADLINE, t.due_at.type))
         return (t.name, no_due, due, t.id), (_Segment((0, 1, 2, 3)),), False
     return (t.due_at, t.id), (_Segment((0, 1), t.due_at.is_not(None)),
-                              _Segment((1,), t.due_at.is_(None), has_deadline=False)), False
+                              _Segment((1,), t.due_at.is_(None), has_deadline=False, order=(0, 1))), False
 
 
 def _parts(viewer: Viewer, flt: TaskFilter) -> list[list[Any]]:
@@ -108,7 +112,8 @@ def _part_query(columns: tuple[Any, ...], segment: _Segment, number: int, conds:
     keys = tuple(columns[i] for i in segment.keys)
     if cursor is not None and cursor.segment == number:
         query = query.where(_after(keys, tuple(cursor.keys[i] for i in segment.keys), descending))
-    query = query.order_by(*[k.desc() if descending else k.asc() for k in keys])
+    ordered = tuple(columns[i] for i in segment.order) or keys
+    query = query.order_by(*[k.desc() if descending else k.asc() for k in ordered])
     return query.limit(limit) if limit else query
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.domain.access import CUSTOMER_ROLE
 from service.engine import runner
 from service.persistence.models import HumanTask, ProcessInstance, Timer, User, UserRole
+from service.persistence.read_cache import while_unchanged
 
 LIVE = ("open", "waiting", "pending")  # a task waiting for an added signer (加签) is as alive as its diagram task
 
@@ -33,6 +34,13 @@ class ReadyTask:
     assignee_problem: str | None = None
 
 
+def role_holders(session: Session) -> dict[tuple[str, str], str | None]:
+    """(username, role) → company of every active person, read again only after a change to people."""
+    return while_unchanged(session, "role_holders", lambda: {
+        (name, role): company for name, role, company in session.execute(
+            select(User.username, UserRole.role, User.company).join(UserRole).where(User.active.is_(True)))})
+
+
 def _valid_assignees(session: Session, ready: list[ReadyTask], customer: str | None) -> list[ReadyTask]:
     """A named assignee must be an active user holding the task's role (a customer contact: of the
     case's customer); otherwise the task stays with the role (and the event says why), so a typo
@@ -40,9 +48,7 @@ def _valid_assignees(session: Session, ready: list[ReadyTask], customer: str | N
     named = {t.assignee for t in ready if t.assignee}
     if not named:
         return ready
-    holders = {(name, role): company for name, role, company in session.execute(
-        select(User.username, UserRole.role, User.company).join(UserRole)
-        .where(User.username.in_(sorted(named)), User.active.is_(True)))}
+    holders = role_holders(session)
     checked = []
     for task in ready:
         key = (task.assignee or "", task.role)

@@ -15,10 +15,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.adapters.mailer import Address
+from service.domain.access import Viewer
 from service.domain.messages import Message
 from service.domain.roles import ROLES
 from service.persistence.audit import append_event
 from service.persistence.models import User, UserRole
+from service.persistence.read_cache import while_unchanged
 
 from . import sign_in_limits
 from .context import AppContext
@@ -30,6 +32,23 @@ _hasher = PasswordHasher()
 
 
 _USER = select(User).options(joinedload(User.roles)).where(User.username == bindparam("username"))  # built once
+
+
+def find_worker(session: Session, username: str) -> Viewer:
+    """An active person as the rule of working a task sees them (roles, company), without a read of
+    their row: the people are read again only after a change to them (see `read_cache`)."""
+    found = while_unchanged(session, "workers", lambda: _workers(session)).get(username)
+    if found is None:
+        raise NotFound("user.missing", user=username)
+    return Viewer(username, found[0], found[1])
+
+
+def _workers(session: Session) -> dict[str, tuple[frozenset[str], str | None]]:
+    roles: dict[str, set[str]] = {}
+    for name, role in session.execute(select(User.username, UserRole.role).join(UserRole).where(User.active.is_(True))):
+        roles.setdefault(name, set()).add(role)
+    return {name: (frozenset(roles.get(name, ())), company) for name, company in session.execute(
+        select(User.username, User.company).where(User.active.is_(True)))}
 
 
 def find_user(session: Session, username: str) -> User:
