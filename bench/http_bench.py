@@ -73,7 +73,7 @@ def _director_tasks(ctx: AppContext, count: int) -> list[int]:
 
 
 def _measure(settings: BenchSettings, label: str, url: str | None) -> dict[str, object]:
-    rounds, burst = settings.size(6, 3), settings.size(96, 16)
+    rounds, burst = settings.size(6, 2), settings.size(96, 16)
     with prepared_context(settings.root, url) as ctx:
         settings.progress(f"{label}: starting {rounds * burst * 2} cases for the directors to confirm")
         tasks = _director_tasks(ctx, rounds * burst * 2)

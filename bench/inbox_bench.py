@@ -37,7 +37,7 @@ from .rows import BenchSettings, Row, at_most
 from .timing import interleaved, median_ratio
 
 SMALL, LARGE = 1_000, 100_000
-QUICK_SMALL, QUICK_LARGE = 200, 20_000  # `--quick`: the same hundredfold, within the run's two minutes
+QUICK_SMALL, QUICK_LARGE = 100, 10_000  # `--quick`: the same hundredfold, within the run's two minutes
 TARGET = 2.0
 VIEWER = "tech_director1"
 CUSTOMERS = ("欧莱雅", "华为", "阿里巴巴", "腾讯", "招商银行", "中国移动", "上海电气", "宝山钢铁", "京东", "平安保险",

@@ -36,8 +36,8 @@ from .rows import BenchSettings, Row, at_least, at_most, skipped
 from .scenario import APPLICATION
 
 DUE = NOW.replace(hour=17)  # after the confirmation reminder (16:00), before the overdue timer (18:00)
-B7_MEASURES = "due timers drained by two workers on PostgreSQL (10,000; quick: 400): exactly once, timers/s"
-B8_MEASURES = "worker RSS after 10,000 cases (quick: 600) ÷ after 100"
+B7_MEASURES = "due timers drained by two workers on PostgreSQL (10,000; quick: 300): exactly once, timers/s"
+B8_MEASURES = "worker RSS after 10,000 cases (quick: 400) ÷ after 100"
 CHUNK = 1000
 TABLES = ("process_instances", "human_tasks", "timers", "audit_events", "mail_outbox", "case_copies")
 
@@ -206,7 +206,7 @@ def firing_counts(ctx: AppContext, instance_ids: list[int]) -> dict[str, int]:
 
 
 def drain_row(settings: BenchSettings, ctx: AppContext) -> Row:
-    count = settings.size(10_000, 400)
+    count = settings.size(10_000, 300)
     settings.progress(f"B7: {count:,} cases waiting at the director's confirmation")
     ids = prepared_cases(ctx, count, settings.progress)
     settings.progress(f"B7: two workers drain {due_timers(ctx):,} due timers")
@@ -264,7 +264,7 @@ def _read_probe(probe: subprocess.Popen[str], log_path: Path) -> tuple[int, int]
 
 
 def memory_row(settings: BenchSettings, ctx: AppContext) -> Row:
-    first, total = 100, settings.size(10_000, 600)
+    first, total = 100, settings.size(10_000, 400)
     settings.progress(f"B8: one worker, RSS after {first} and after {total:,} cases ({ctx.db.engine.dialect.name})")
     template = read_case(ctx, start_template(ctx))  # read before the worker moves it on
     copy_case(ctx, template, first - 1, settings.progress)
