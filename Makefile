@@ -26,7 +26,7 @@ lint: install           ## ruff and mypy (settings and caches: pyproject.toml)
 
 test: install lint      ## installs system packages when missing, starts a throwaway PostgreSQL, runs everything
 	scripts/system-deps.sh
-	GUICHENG_TEST_STRICT=1 scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/guicheng worker
