@@ -38,11 +38,6 @@ def viewer_for(user: User) -> Viewer:
     return Viewer(user.username, frozenset(user.role_ids), user.company, below)
 
 
-def worker_for(user: User) -> Viewer:
-    """A person as the rule of working a task sees them: who is below them plays no part there."""
-    return Viewer(user.username, frozenset(user.role_ids), user.company)
-
-
 def load_viewer(session: Session, username: str) -> Viewer:
     return viewer_for(find_user(session, username))
 

@@ -13,8 +13,9 @@ from service.adapters.calendar_source import SUPPORTED_YEARS, official_days
 from service.domain.input_limits import text_problem
 from service.domain.messages import Message
 from service.domain.working_calendar import CalendarDay, WorkingCalendar
-from service.persistence.audit import SYSTEM_CHAIN, append_event, system_marker
+from service.persistence.audit import SYSTEM_CHAIN, append_event
 from service.persistence.models import CalendarDayRow, Event
+from service.persistence.read_cache import while_unchanged
 
 from . import users
 from .context import AppContext
@@ -39,18 +40,13 @@ def seed_calendar(ctx: AppContext) -> int:
 
 
 def load_calendar(session: Session, ctx: AppContext) -> WorkingCalendar:
-    # every change of the calendar (seeding, an admin's override, in any server process) appends its
-    # event to the system chain in the same transaction, so the chain's head is a marker that moves
-    # whenever the days may have changed — one primary-key read instead of a scan of every day
-    key = system_marker(session)
-    cached = ctx.calendar_cache
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    days = [CalendarDay(r.day, r.is_workday, r.name, r.source)
-            for r in session.execute(select(CalendarDayRow)).scalars()]
-    calendar = WorkingCalendar(days, tz=ctx.settings.timezone)
-    ctx.calendar_cache = (key, calendar)  # rebuilt only when the table changes
-    return calendar
+    """The working calendar, read again only after the days may have changed (see `read_cache`: every
+    change of the calendar appends to the system chain)."""
+    def load() -> WorkingCalendar:
+        days = [CalendarDay(r.day, r.is_workday, r.name, r.source)
+                for r in session.execute(select(CalendarDayRow)).scalars()]
+        return WorkingCalendar(days, tz=ctx.settings.timezone)
+    return while_unchanged(session, ("calendar", ctx.settings.timezone), load)
 
 
 def set_day(ctx: AppContext, *, day: date, is_workday: bool, name: str, actor: str) -> None:

@@ -36,15 +36,13 @@ from .users import find_user
 SIGNER = "signer"
 
 
-def completion_route(session: Session, task: HumanTask, actor: str, signer_pending: bool | None = None) -> str:
+def completion_route(task: HumanTask, actor: str, signer_pending: bool) -> str:
     """How a submitted form is taken: "signer", "delegated", "held" (a signer comes after) or "engine".
-    `signer_pending`: whether a signer after waits, when the caller read it with the task."""
+    `signer_pending`: whether a signer after it waits, read with the task (`with_pending_signer`)."""
     if task.kind == SIGNER:
         return "signer"
     if task.delegated_by and task.assignee == actor:
         return "delegated"
-    if signer_pending is None:
-        signer_pending = _signer_of(session, task, "pending") is not None
     if task.status == "open" and signer_pending:
         return "held"
     return "engine"

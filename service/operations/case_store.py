@@ -26,7 +26,7 @@ from .context import AppContext
 from .errors import NotFound
 from .mail_readers import copy_for_diagram, copy_to_mail_readers
 from .notify import notify_assignee
-from .step_rows import ReadyTask, fresh_tasks, sync_tasks, sync_timers
+from .step_rows import ReadyTask, WaitedOn, fresh_tasks, sync_tasks, sync_timers
 from .step_services import ServiceCall, StepServices, as_logged
 
 
@@ -119,7 +119,7 @@ class StepStart:
     """The workflow a step runs on, and what the case waited on before it when that is known."""
 
     workflow: BpmnWorkflow
-    before: runner.Waiting | None  # None: cold case, the write phase reads the rows instead
+    before: WaitedOn | None  # None: cold case, the write phase reads the rows instead
 
 
 def step_start(ctx: AppContext, snapshot: CaseSnapshot) -> StepStart:
@@ -146,7 +146,7 @@ class StepOutcome:
     customer: str | None
     copies: list[str] = field(default_factory=list)  # people a diagram step copied the case to (抄送)
     engine_seed: str = ""
-    before: runner.Waiting | None = None  # what the case waited on before the step, when known
+    before: WaitedOn | None = None  # what the case waited on before the step, when known
     workflow: BpmnWorkflow | None = field(default=None, repr=False, compare=False)  # kept warm after commit
 
     def replay_record(self) -> dict[str, str]:
@@ -197,7 +197,7 @@ def _customer(data: dict[str, Any], fallback: str | None) -> str | None:
 
 
 def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWorkflow, services: StepServices,
-               customer: str | None = None, before: runner.Waiting | None = None) -> StepOutcome:
+               customer: str | None = None, before: WaitedOn | None = None) -> StepOutcome:
     waiting = runner.waiting_on(workflow)
     data = as_logged(runner.case_data(workflow, waiting.ready))
     context = services.context if services.used else None
@@ -274,8 +274,7 @@ def _keep_warm(ctx: AppContext, session: Session, instance: ProcessInstance, out
     workflow = outcome.workflow
     if workflow is None:
         return
-    waiting = runner.Waiting([runner.ReadyUserTask(t.task_id, t.element_id, t.name, None, {}) for t in outcome.ready],
-                             list(outcome.timers))
+    waiting = WaitedOn(frozenset(t.task_id for t in outcome.ready), frozenset(t.task_id for t in outcome.timers))
     ctx.warm.forget(instance.id)
 
     def keep(_session: Session) -> None:

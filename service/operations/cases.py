@@ -38,6 +38,7 @@ from .case_store import (
 )
 from .context import AppContext
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .step_rows import WaitedOn
 from .step_services import CaseIdentity, as_logged, step_services
 from .timers import real_now
 from .unit_of_work import CaseFailed, compute_step, engine_guard, run_step
@@ -160,7 +161,7 @@ def _run_start(ctx: AppContext, request: _StartRequest, instance_id: int, values
             workflow = engine_guard(lambda: runner.start(spec, subs, values, now=now, service_handler=services,
                                                                limits=ctx.evaluation_limits))
         # a new case has no rows yet: nothing to read back before writing its first tasks and timers
-        return outcome_of(ctx, request.definition, workflow, services, request.customer, before=runner.Waiting([], []))
+        return outcome_of(ctx, request.definition, workflow, services, request.customer, before=WaitedOn())
     finally:
         services.close()
 
@@ -310,7 +311,7 @@ def complete_task(ctx: AppContext, *, task_id: int, actor: str, data: Mapping[st
     with ctx.db.reading() as session:
         found = with_pending_signer(session, task_id)
         task = found[0] if found is not None else None
-        route = completion_route(session, found[0], actor, found[1]) if found is not None else "engine"
+        route = completion_route(found[0], actor, found[1]) if found is not None else "engine"
         # the usual case: read what the engine step needs in the same session
         read = _completion_in(ctx, session, _checked_status(task, task_id), actor, data) \
             if route == "engine" else None

@@ -40,7 +40,6 @@ class AppContext:
     clock: Clock
     _specs: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     _forms: dict[int, dict[str, Any]] = field(default_factory=dict)
-    calendar_cache: tuple[Any, Any] | None = None  # (table marker, WorkingCalendar)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     hooks: StepHooks = field(default_factory=StepHooks)
     warm: WarmCases = field(default_factory=WarmCases)  # loaded workflows by case, valid per revision

@@ -23,6 +23,14 @@ LIVE = ("open", "waiting", "pending")  # a task waiting for an added signer (加
 
 
 @dataclass(frozen=True)
+class WaitedOn:
+    """What a case waited on before a step, by engine task id: its ready user tasks and pending timers."""
+
+    tasks: frozenset[str] = frozenset()
+    timers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class ReadyTask:
     task_id: str
     element_id: str
@@ -62,18 +70,18 @@ def _valid_assignees(session: Session, ready: list[ReadyTask], customer: str | N
     return checked
 
 
-def fresh_tasks(session: Session, ready: list[ReadyTask], before: runner.Waiting | None, customer: str | None
+def fresh_tasks(session: Session, ready: list[ReadyTask], before: WaitedOn | None, customer: str | None
                 ) -> list[ReadyTask]:
     """The ready tasks this step may have made (for a warm case: exactly those that were not ready
     before), their named assignees checked; the others keep their rows as they are."""
     if before is not None:
-        known = {t.task_id for t in before.ready}
+        known = before.tasks
         ready = [t for t in ready if t.task_id not in known]
     return _valid_assignees(session, ready, customer)
 
 
 def sync_tasks(session: Session, instance: ProcessInstance, ready_ids: set[str], fresh: list[ReadyTask],
-               before: runner.Waiting | None, now: datetime) -> list[HumanTask]:
+               before: WaitedOn | None, now: datetime) -> list[HumanTask]:
     """Cancel the rows of tasks no longer ready (e.g. interrupted by a boundary timer), add rows for
     the fresh ones. The rows the caller changed itself (the task just completed) are written after
     this, so a bulk cancel cannot undo them."""
@@ -86,7 +94,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, ready_ids: set[str],
         known = {row.engine_task_id for row in open_rows}
     else:
         handled = {row.engine_task_id for row in session.dirty if isinstance(row, HumanTask)}  # e.g. just completed
-        gone = sorted({t.task_id for t in before.ready} - ready_ids - handled)
+        gone = sorted(before.tasks - ready_ids - handled)
         if gone:
             session.execute(update(HumanTask).where(
                 HumanTask.instance_id == instance.id, HumanTask.engine_task_id.in_(gone),
@@ -106,7 +114,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, ready_ids: set[str],
 
 
 def sync_timers(session: Session, instance: ProcessInstance, timers: list[runner.PendingTimer],
-                before: runner.Waiting | None) -> None:
+                before: WaitedOn | None) -> None:
     waiting = {t.task_id: t for t in timers}
     if before is None:
         rows = [row for row in session.execute(select(Timer).where(
@@ -117,7 +125,7 @@ def sync_timers(session: Session, instance: ProcessInstance, timers: list[runner
                 row.status = "cancelled"
         known = {row.engine_task_id for row in rows}
     else:
-        known = {t.task_id for t in before.timers}
+        known = set(before.timers)
         gone = sorted(known - set(waiting))
         if gone:  # a timer fired in this step is marked fired by its caller, written after this
             session.execute(update(Timer).where(
