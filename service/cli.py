@@ -10,7 +10,17 @@ from typing import Any
 
 import click
 
-from service import cli_admin, cli_audit, cli_cases, cli_evidence, cli_org, cli_processes, cli_replay  # noqa: F401 (cli_evidence: joins `audit`)
+from service import (  # noqa: F401 (cli_evidence: joins `audit`)
+    cli_admin,
+    cli_audit,
+    cli_cases,
+    cli_evidence,
+    cli_import,
+    cli_messages,
+    cli_org,
+    cli_processes,
+    cli_replay,
+)
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
@@ -247,7 +257,7 @@ def worker(once: bool, interval: float) -> None:
 
 
 for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS,
-                 *cli_audit.COMMANDS, *cli_replay.COMMANDS]:
+                 *cli_audit.COMMANDS, *cli_replay.COMMANDS, *cli_messages.COMMANDS, *cli_import.COMMANDS]:
     main.add_command(_command)
 
 

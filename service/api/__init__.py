@@ -19,6 +19,7 @@ def load_endpoints() -> None:
         evidence,
         health,
         incidents,
+        messages,
         openapi,
         organisation,
         printables,
