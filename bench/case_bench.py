@@ -3,59 +3,34 @@
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import create_engine, text
 
 from service.adapters.clock import FrozenClock
 from service.config import Settings
-from service.operations import calendar, cases, demo_org, deploy, queries
+from service.operations import cases, queries
 from service.operations.context import AppContext
 from service.persistence.db import Database
-from service.persistence.migrate import upgrade
 
+from . import databases
+from .databases import NOW
 from .scenario import APPLICATION, steps
 from .timing import Result, measure
-
-NOW = datetime(2026, 9, 30, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @contextmanager
 def prepared_context(root: Path, database_url: str | None) -> Iterator[AppContext]:
+    """A context over a prepared database of its own (see bench/databases.py), removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="guicheng-bench-") as home:
-        url, cleanup = _database(database_url, Path(home))
+        url, cleanup = databases.fresh(root, database_url, Path(home))
         ctx = AppContext(settings=Settings(home=Path(home), database_url=url, secret_key="bench"),
                          db=Database(url), clock=FrozenClock(NOW))
         try:
-            upgrade(ctx.db.engine)
-            calendar.seed_calendar(ctx)
-            demo_org.ensure_demo_organisation(ctx)
-            for bundle in deploy.bundles_from_paths([root / "processes"], root / "forms"):
-                deploy.deploy_bundle(ctx, bundle, actor="bench")
             yield ctx
         finally:
             ctx.db.dispose()
             cleanup()
-
-
-def _database(postgres_url: str | None, home: Path):  # type: ignore[no-untyped-def]
-    if not postgres_url:
-        return f"sqlite:///{home / 'bench.db'}", lambda: None
-    name = f"guicheng_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return postgres_url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
 def _one_case(ctx: AppContext, timings: list[float]) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from . import http_bench, inbox_bench, loop_bench, postgres, replay_bench, throughput_bench, timer_bench
+from . import databases, http_bench, inbox_bench, loop_bench, postgres, replay_bench, throughput_bench, timer_bench
 from .rows import BenchSettings, Row
 
 PHASES: tuple[tuple[str, Callable[[BenchSettings], list[Row]]], ...] = (
@@ -36,7 +36,7 @@ def run_all(root: Path, quick: bool, out: Path, postgres_url: str | None) -> lis
 
     rows: list[Row] = []
     extra: dict[str, object] = {}
-    with postgres.server(postgres_url) as url:
+    with postgres.server(postgres_url) as url, databases.shared(root):
         if url is None:
             click.echo("PostgreSQL is not installed: its rows are skipped", err=True)
         settings = BenchSettings(root=root, quick=quick, postgres_url=url, progress=progress)
