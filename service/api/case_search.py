@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, request, url_for
 
 from service.adapters.table_export import case_download
 from service.api import bp
@@ -13,6 +13,7 @@ from service.api.auth import caller, context, signed_in
 from service.api.language import language
 from service.domain.case_search_terms import ORDERS, PER_PAGE_MAX, SORTS, STATUSES, TABS
 from service.domain.messages import Message
+from service.domain.task_cursor import CURSOR_MAX
 from service.operations import case_search
 from service.operations.errors import ValidationFailed
 from service.web.i18n import translate
@@ -42,6 +43,8 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {"name": "per_page", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": 25}},
+    {"name": "after", **_text("the next page: the `next` cursor of the page before (also sent as a Link rel=next "
+                              "header); the search and sort must be the same", maxLength=CURSOR_MAX)},
     {"name": "format", **_text("json (one page), xlsx or csv (the whole result, at most "
                                f"{case_search.EXPORT_MAX} cases)", enum=list(FORMATS))},
 ]
@@ -56,7 +59,13 @@ def search_instances():  # type: ignore[no-untyped-def]
         raise ValidationFailed("search.format_refused", {"format": Message("search.format", {"value": fmt[:40]})})
     ctx, query = context(), case_search.parse_query(request.args)
     if fmt == "json":
-        return jsonify(case_search.search(ctx, caller(), query))
+        found = case_search.search(ctx, caller(), query)
+        response = jsonify(found)
+        if found["next"]:
+            following = url_for("api.search_instances", **{**request.args, "after": found["next"],
+                                                           "page": str(query.page + 1)}, _external=True)
+            response.headers["Link"] = f'<{following}>; rel="next"'
+        return response
     lang = language()
     download = case_download(case_search.search(ctx, caller(), query, export=True), fmt,
                              lambda key, **values: translate(lang, key, **values), lang, ctx.tz,

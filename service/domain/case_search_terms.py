@@ -14,12 +14,18 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
+from . import task_cursor
 from .input_limits import text_problem
 from .messages import Message
 
 TABS = ("todo", "done", "started", "copied", "all")
 STATUSES = ("running", "error", "completed", "cancelled")
 SORTS = ("started_at", "updated_at", "id", "business_key", "process", "status", "due")
+# per sort, what a case list's keyset cursor holds (operations/case_search.py orders by the same tuple):
+# the sorted value and the case id; for `due`, first whether the case has no open deadline (those last)
+CASE_KEY_KINDS: dict[str, tuple[str, ...]] = {
+    "started_at": ("time", "id"), "updated_at": ("time", "id"), "id": ("id",), "business_key": ("text", "id"),
+    "process": ("text", "id"), "status": ("text", "id"), "due": ("flag", "time", "id")}
 ORDERS = ("asc", "desc")
 DESCENDING_FIRST = frozenset({"started_at", "updated_at", "id"})  # newest first unless asked otherwise
 PER_PAGE = 25
@@ -58,8 +64,9 @@ class CaseQuery:
     overdue: bool = False
     sort: str = "started_at"
     order: str = "desc"
-    page: int = 1
+    page: int = 1  # the page's number as shown; with `after` it only says which page this is
     per_page: int = PER_PAGE
+    after: str = ""  # the keyset cursor of the previous page's last case (see CASE_KEY_KINDS)
 
     def arguments(self, **changes: object) -> dict[str, str]:
         """The query-string arguments that say this query (defaults left out), with some changed."""
@@ -181,11 +188,18 @@ def read_query(args: Mapping[str, str]) -> CaseQuery:
             if problem:
                 errors[name] = problem
             values[name] = number
+    sort = str(values.get("sort") or CaseQuery.sort)
+    after = text("after")
+    if after:
+        try:
+            task_cursor.decode(after, sort, CASE_KEY_KINDS)
+            values["after"] = after
+        except task_cursor.CursorRejected as exc:
+            errors["after"] = exc.message
     start, end = values.get("started_from"), values.get("started_to")
     if isinstance(start, date) and isinstance(end, date) and start > end:
         errors["to"] = Message("search.end_before_start", {"start": str(start), "end": str(end)})
     if errors:
         raise QueryRejected(errors)
-    sort = str(values.get("sort") or CaseQuery.sort)
     values.setdefault("order", default_order(sort))
     return CaseQuery(**values)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Where a page of open tasks ends: the keyset cursor of the inbox and of `GET /api/v1/tasks`.
+"""Where a page ends: the keyset cursor of the inbox, `GET /api/v1/tasks` and the case lists.
 
 Why a cursor and not a page number: `OFFSET 40000` makes the database read and throw away forty
 thousand rows, and a task completed between two requests shifts every later page by one (a task
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ VERSION = 1
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
 CURSOR_MAX = 1_500  # characters: a task name of 256 Chinese characters makes the longest (about 1,100)
-# per sort: what each position value is, in order (the sort's SQL builds the same tuple)
+# per sort of the open-task lists: what each position value is, in order (the sort's SQL builds the same tuple)
 KEY_KINDS: dict[str, tuple[str, ...]] = {
     "due": ("time?", "id"),  # deadline (none for the tasks without one: they come last), task id
     "created": ("time", "id"),
@@ -59,8 +60,9 @@ def _refused(detail: str) -> CursorRejected:
     return CursorRejected("after", Message("task_page.bad_cursor", {"detail": detail}))
 
 
-def decode(text: str, sort: str) -> Cursor:
-    """The cursor of `text` for a list sorted by `sort`; CursorRejected (naming `after`) when it is not one."""
+def decode(text: str, sort: str, kinds_of: Mapping[str, tuple[str, ...]] = KEY_KINDS) -> Cursor:
+    """The cursor of `text` for a list sorted by `sort` (whose position values are `kinds_of[sort]`);
+    CursorRejected (naming `after`) when it is not one."""
     if len(text) > CURSOR_MAX:
         raise _refused(f"longer than {CURSOR_MAX} characters")
     try:
@@ -73,7 +75,7 @@ def decode(text: str, sort: str) -> Cursor:
         raise _refused("not a cursor of this list")
     if data[1] != sort:
         raise _refused(f"made for the sort {str(data[1])[:20]}, not {sort}")
-    kinds = KEY_KINDS[sort]
+    kinds = kinds_of[sort]
     if len(data[3]) != len(kinds) or data[2] not in (0, 1):
         raise _refused("not a cursor of this list")
     return Cursor(sort, data[2], tuple(_value(kind, value, data[2]) for kind, value in zip(kinds, data[3],

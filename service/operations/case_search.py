@@ -10,20 +10,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, true, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from service.domain import task_cursor
 from service.domain.access import Viewer
-from service.domain.case_search_terms import LIKE_ESCAPE, TABS, CaseQuery, QueryRejected, like_pattern, read_query
+from service.domain.case_search_terms import (
+    CASE_KEY_KINDS,
+    LIKE_ESCAPE,
+    TABS,
+    CaseQuery,
+    QueryRejected,
+    like_pattern,
+    read_query,
+)
 from service.domain.messages import Message
+from service.domain.task_cursor import Cursor
 from service.persistence.models import CaseCopy, HumanTask, ProcessDefinition, ProcessInstance, User
 
 from .access import load_viewer, visible_cases, workable_tasks
 from .context import AppContext
 from .errors import Forbidden, ValidationFailed
+from .open_task_list import NO_DEADLINE
 
 EXPORT_MAX = 10_000  # rows in one export; more are left out and the result says so
 COUNT_CAP = 1_000  # a list counts this far ("1000+"): nobody reads an exact larger number, and it costs
@@ -135,15 +146,31 @@ def _earliest_due() -> Any:
             .correlate(_Case).scalar_subquery())
 
 
-def _order(query: CaseQuery) -> list[Any]:
-    column = {"started_at": _Case.started_at, "updated_at": _Case.updated_at, "id": _Case.id,
-              "business_key": _Case.business_key, "process": ProcessDefinition.name, "status": _Case.status,
-              "due": _earliest_due()}[query.sort]
-    ascending = query.order == "asc"
-    ordered = column.asc() if ascending else column.desc()
+def _sort_keys(query: CaseQuery) -> list[tuple[Any, bool]]:
+    """The columns a list is ordered by, each with "descending?": the sorted value, then the case id.
+    The cursor of CASE_KEY_KINDS holds the same values. Cases without a deadline come last either way."""
+    descending = query.order != "asc"
     if query.sort == "due":
-        ordered = ordered.nulls_last()  # cases without a deadline come last either way
-    return [ordered, _Case.id.asc() if ascending else _Case.id.desc()]
+        due = _earliest_due()
+        return [(case((due.is_(None), 1), else_=0), False),
+                (func.coalesce(due, literal(NO_DEADLINE, HumanTask.due_at.type)), descending), (_Case.id, descending)]
+    column = {"started_at": _Case.started_at, "updated_at": _Case.updated_at, "id": _Case.id,
+              "business_key": _Case.business_key, "process": ProcessDefinition.name, "status": _Case.status}[query.sort]
+    return [(column, descending)] + ([(_Case.id, descending)] if query.sort != "id" else [])
+
+
+def _after(keys: list[tuple[Any, bool]], values: tuple[Any, ...]) -> ColumnElement[bool]:
+    """Strictly after `values` in the order of `keys`: one row comparison when every key runs the same
+    way (an index range), else the lexicographic OR of its prefixes (the deadline sort's "none last")."""
+    bound = [literal(v, k.type) for (k, _), v in zip(keys, values, strict=True)]
+    if len({d for _, d in keys}) == 1:
+        row, position = tuple_(*[k for k, _ in keys]), tuple_(*bound)
+        return row < position if keys[0][1] else row > position
+    alternatives = []
+    for i, (key, descending) in enumerate(keys):
+        equal = [k == b for (k, _), b in zip(keys[:i], bound[:i], strict=True)]
+        alternatives.append(and_(*equal, key < bound[i] if descending else key > bound[i]))
+    return or_(*alternatives)
 
 
 def _iso(ctx: AppContext, value: datetime | None) -> str | None:
@@ -173,13 +200,32 @@ def _open_tasks(ctx: AppContext, session: Session, ids: list[int]) -> dict[int, 
     return found
 
 
-def _page_ids(session: Session, conds: list[Any], query: CaseQuery, limit: int, offset: int) -> list[int]:
-    """The ids of the page, in order. Only the id goes through the sort, so sorting ten thousand
-    cases by a computed deadline stays cheap; the columns are read for the page alone."""
-    ordered = select(_Case.id).where(*conds).order_by(*_order(query)).limit(limit).offset(offset)
+def _page_ids(session: Session, conds: list[Any], query: CaseQuery, limit: int, offset: int
+              ) -> tuple[list[int], str | None]:
+    """The ids of the page in order, and the cursor of the next page (None: this is the last).
+
+    Only the id and its sort values go through the sort, so sorting ten thousand cases by a computed
+    deadline stays cheap; the columns are read for the page alone. With a cursor the page starts
+    strictly after the previous page's last case: no rows read and thrown away, none shown twice."""
+    keys = _sort_keys(query)
+    ordered = select(_Case.id, *[k.label(f"k{i}") for i, (k, _) in enumerate(keys)]).where(*conds)
+    if query.after:
+        ordered = ordered.where(_after(keys, task_cursor.decode(query.after, query.sort, CASE_KEY_KINDS).keys))
+        offset = 0
     if query.sort == "process":
         ordered = ordered.join(ProcessDefinition, ProcessDefinition.id == _Case.definition_id)
-    return list(session.execute(ordered).scalars())
+    ordered = ordered.order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1).offset(offset)
+    found = list(session.execute(ordered))
+    following = None
+    if len(found) > limit:
+        last = found[limit - 1]
+        following = task_cursor.encode(Cursor(query.sort, 0, tuple(_aware(v) for v in last[1:])))
+    return [r.id for r in found[:limit]], following
+
+
+def _aware(value: Any) -> Any:
+    """A sort value as the cursor holds it: times with their offset (SQLite gives them back naive, in UTC)."""
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
 
 
 def _details(ids: list[int]) -> Any:
@@ -242,7 +288,8 @@ def search(ctx: AppContext, actor: str | None, query: CaseQuery, *, export: bool
     with ctx.db.reading() as session:
         viewer, tab, conds = _prepared(ctx, session, actor, query)
         limit, offset = (EXPORT_MAX, 0) if export else (query.per_page, (query.page - 1) * query.per_page)
-        rows = _rows(ctx, session, _page_ids(session, conds, query, limit, offset))
+        ids, following = _page_ids(session, conds, query, limit, offset)
+        rows = _rows(ctx, session, ids)
         cap = None if export else max(COUNT_CAP, offset + limit)  # a far page is counted past itself
         # the whole result on the first page needs no count; an export says how many it left out
         total = len(rows) if not export and query.page == 1 and len(rows) < limit else _count(session, conds, cap)
@@ -251,7 +298,7 @@ def search(ctx: AppContext, actor: str | None, query: CaseQuery, *, export: bool
         return {"rows": rows, "total": total, "more": more, "page": 1 if export else query.page,
                 "per_page": limit, "pages": max(1, math.ceil(total / limit)) + more, "tab": tab,
                 "tabs": tabs_for(viewer), "sort": query.sort, "order": query.order,
-                "capped": export and total > EXPORT_MAX}
+                "capped": export and total > EXPORT_MAX, "next": None if export else following}
 
 
 def nothing_found(ctx: AppContext, actor: str, tab: str) -> dict[str, Any]:
@@ -261,7 +308,7 @@ def nothing_found(ctx: AppContext, actor: str, tab: str) -> dict[str, Any]:
     tabs = tabs_for(viewer)
     return {"rows": [], "total": 0, "more": False, "page": 1, "per_page": CaseQuery.per_page, "pages": 1,
             "tab": tab if tab in tabs else default_tab(viewer), "tabs": tabs, "sort": CaseQuery.sort,
-            "order": CaseQuery.order, "capped": False}
+            "order": CaseQuery.order, "capped": False, "next": None}
 
 
 def filter_choices(ctx: AppContext, actor: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Case lists in the browser: the tabs 待办 / 已办 / 我发起的 / 抄送我的 / 全部案例, search, sortable
-columns, paging with counts, and the current result as .xlsx or CSV. The lists come from
-operations.case_search, so the page shows exactly what the API and `guicheng cases` show."""
+columns, paging with counts (the next page by keyset, see `case_search`), and the current result as
+.xlsx or CSV. The lists come from operations.case_search, so the page shows exactly what the API and
+`guicheng cases` show."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SORTABLE = ("id", "business_key", "process", "status", "started_at", "due", "upd
 def _links(query: CaseQuery) -> dict[str, Any]:
     """URLs that keep the current search: per tab and sort column (from page 1), per page, per export."""
     def to(endpoint: str = "web.case_list", route: dict[str, Any] | None = None, **changes: Any) -> str:
+        changes.setdefault("after", "")  # a page position belongs to one page of one search
         values: dict[str, Any] = {**query.arguments(**changes), **(route or {})}
         return url_for(endpoint, **values)
 
@@ -34,6 +36,7 @@ def _links(query: CaseQuery) -> dict[str, Any]:
 
     tab: dict[str, Any] = {"tab": query.tab} if query.tab else {}
     return {"tab": lambda name: to(tab=name, page=1), "page": lambda n: to(page=n), "sort": sort,
+            "next": lambda cursor: to(page=query.page + 1, after=cursor),
             "export": lambda fmt: to("web.case_export", {"fmt": fmt}, page=1),
             "reset": url_for("web.case_list", **tab)}
 

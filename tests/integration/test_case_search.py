@@ -134,6 +134,52 @@ def test_rows_sort_and_pages(ctx, demo_cases):
     assert overdue["current_tasks"][0]["role"] == "tech_director"
 
 
+def _walk(ctx, actor: str, **args: str) -> list[int]:
+    """Every case of a search, one per page, following each page's `next` cursor to the end."""
+    seen, after, pages = [], "", 0
+    while True:
+        found = case_search.search(ctx, actor, case_search.parse_query({**args, "per_page": "1", "after": after}))
+        seen += [r["id"] for r in found["rows"]]
+        pages += 1
+        assert pages < 20, "the cursor never reached the last page"
+        if not found["next"]:
+            return seen
+        after = found["next"]
+
+
+@pytest.mark.parametrize("sort", ["started_at", "updated_at", "id", "business_key", "process", "status", "due"])
+def test_keyset_pages_show_every_case_once_in_the_order_of_the_whole_list(ctx, demo_cases, sort):
+    for order in ("asc", "desc"):
+        whole = _ids(ctx, "auditor1", sort=sort, order=order)
+        assert sorted(whole) == sorted(demo_cases.values())
+        assert _walk(ctx, "auditor1", sort=sort, order=order) == whole, (sort, order)
+    # sales3 pages through only what sales3 may see: the 华为 cases and the one copied to sales3
+    assert sorted(_walk(ctx, "sales3", tab="started", sort=sort)) == sorted([demo_cases["B"], demo_cases["D"]])
+
+
+def test_a_page_position_belongs_to_its_search(ctx, demo_cases, client):
+    first = case_search.search(ctx, "auditor1", case_search.parse_query({"per_page": "2", "sort": "id"}))
+    assert first["next"] and len(first["rows"]) == 2
+    for bad in ("%%%", "eyJ4Ijox", "A" * 2000):
+        with pytest.raises(ValidationFailed) as refused:
+            case_search.parse_query({"after": bad})
+        assert "after" in refused.value.errors
+    with pytest.raises(ValidationFailed) as refused:  # a cursor of the id sort does not place a due sort
+        case_search.parse_query({"after": first["next"], "sort": "due"})
+    assert "after" in refused.value.errors
+
+    auditor = _bearer(ctx, "auditor1")
+    page = client.get("/api/v1/process-instances?per_page=2&sort=id", headers=auditor)
+    link = page.headers["Link"]
+    assert link.endswith('rel="next"') and "after=" in link and "page=2" in link
+    following = client.get(link[1:link.index(">")], headers=auditor)
+    assert following.status_code == 200 and following.json["page"] == 2
+    assert [r["id"] for r in page.json["rows"] + following.json["rows"]] == sorted(demo_cases.values(), reverse=True)
+    assert "Link" not in following.headers and following.json["next"] is None
+    refused = client.get("/api/v1/process-instances?after=nonsense", headers=auditor)
+    assert refused.status_code == 400 and "after" in refused.json["errors"]
+
+
 def _bearer(ctx, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {users.issue_token(ctx, username)}"}
 
