@@ -240,8 +240,10 @@ def worker(once: bool, interval: float) -> None:
     lang = cli_language()
 
     def summary(report: background.WorkReport) -> None:  # read by scripts: the same words in every language
+        replies = f", mail replies taken: {report.mails_received}, refused: {report.mails_refused}" \
+            if report.mails_received or report.mails_refused else ""
         click.echo(f"timers fired: {report.timers_fired}, mails sent: {report.mails_sent}, "
-                   f"failed: {report.failures}")
+                   f"failed: {report.failures}{replies}")
 
     def progress(report: background.WorkReport) -> None:
         click.echo(render("worker.progress", lang, timers=report.timers_fired, mails=report.mails_sent,

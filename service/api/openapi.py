@@ -46,6 +46,14 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/tasks/{task_id}/add-signer"): {"type": "object", "required": ["to"], "properties": {
         "to": {"type": "string"}, "position": {"type": "string", "enum": ["before", "after"]},
         "text": {"type": "string", "maxLength": 2000}}},
+    ("post", "/api/v1/messages"): {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "maxLength": 256, "description": "the name of a bpmn:message"},
+        "correlation": {"type": "object", "description": "correlation property ids or case variables and their "
+                        "values; business_key compares the case's business key",
+                        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "number"},
+                                                           {"type": "boolean"}]}},
+        "data": {"type": "object", "description": "the payload: it becomes case variables (or the diagram's "
+                 "message variable)"}}},
 }
 STATUSES = {"get": ["200", "400", "401", "403", "404", "500"],
             "post": ["200", "201", "400", "401", "403", "404", "409", "413", "500"],

@@ -38,7 +38,7 @@ CASE_KINDS = (
     "task_held_for_signer", "signer_signed", "comment_added", "case_copied", "service_task", "timer_fired",
     "mail_sent", "incident_opened", "incident_retry_failed", "incident_resolved", "changed_by_linked_case",
     "parent_case_changed", "parent_case_unchanged", "migrated", "case_withdrawn", "case_cancelled",
-    "case_completed",
+    "case_completed", "message_received", "mail_refused",
 )
 # the system chain: what happens outside any case
 SYSTEM_KINDS = (

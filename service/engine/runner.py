@@ -21,6 +21,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -31,6 +32,7 @@ from .errors import EngineError
 from .evaluation.budget import EvaluationLimits, engine_run
 from .evaluation.errors import BudgetExceeded, EvaluationRefused
 from .scripting import RestrictedScriptEngine, ServiceHandler
+from .serializer import settle_event_subprocesses
 
 __all__ = ["AutomaticLoopLimit", "BudgetExceeded", "DataInputError", "EngineError", "EngineStalled",
            "EvaluationLimits", "EvaluationRefused", "TaskNotReady"]
@@ -118,6 +120,30 @@ def _data_input_error(exc: WorkflowDataException) -> DataInputError:
     return DataInputError(f"{element}: {message}", element_id=element)
 
 
+def _multi_instance_input_error(exc: Exception) -> DataInputError | None:
+    """A multi-instance task whose input collection is unset (None) or its cardinality no number: the
+    engine fails with a bare TypeError inside its multi-instance code. Said with the element instead."""
+    if not isinstance(exc, TypeError | ValueError):
+        return None
+    frame_spec = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename.endswith("multiinstance_task.py"):
+            frame_spec = trace.tb_frame.f_locals.get("self", frame_spec)
+        trace = trace.tb_next
+    if frame_spec is None:
+        return None
+    element = getattr(frame_spec, "bpmn_id", None) or "?"
+    data_input = getattr(frame_spec, "data_input", None)
+    if data_input is not None:
+        name = getattr(data_input, "bpmn_id", None) or "?"
+        return DataInputError(f"{element}: the multi-instance input collection '{name}' is not set in the case "
+                              "data (it must be a list or a dict when the task starts)", element_id=element)
+    cardinality = getattr(frame_spec, "cardinality", None)
+    return DataInputError(f"{element}: the multi-instance cardinality '{cardinality}' is not a whole number "
+                          f"({exc})", element_id=element)
+
+
 def _caused_by(exc: BaseException, failure: BaseException) -> bool:
     """Whether `failure` (or the refusal it reports) is in the chain the engine raised."""
     wanted = {id(failure), id(failure.__cause__)} - {id(None)}
@@ -144,6 +170,9 @@ def _engine_call(limits: EvaluationLimits | None) -> Iterator[None]:
                 raise budget.failure from exc
             if isinstance(exc, WorkflowDataException):
                 raise _data_input_error(exc) from exc
+            unusable = _multi_instance_input_error(exc)
+            if unusable is not None:
+                raise unusable from exc
             raise
 
 
@@ -171,6 +200,8 @@ def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: Servic
 
 def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any], *, now: datetime,
           service_handler: ServiceHandler | None, limits: EvaluationLimits | None = None) -> BpmnWorkflow:
+    for each in [spec, *subprocess_specs.values()]:
+        settle_event_subprocesses(each)  # a spec parsed here, not read through the serializer
     with _engine_call(limits):
         workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=RestrictedScriptEngine(service_handler))
         workflow.data.update(data)
@@ -294,15 +325,25 @@ def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
 
 
 def _pending_timer(task: Any) -> PendingTimer | None:
+    """The timer a waiting task stands for: a timer event, or the timer branch of an event-based gateway
+    (the gateway waits for all its branches' events itself; its timer keeps its due time on the gateway)."""
     definition = getattr(task.task_spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition):
+    element = task.task_spec.bpmn_id
+    if isinstance(definition, MultipleEventDefinition):
+        branches = [(i, d) for i, d in enumerate(definition.event_definitions) if isinstance(d, TimerEventDefinition)]
+        if not branches:
+            return None
+        outputs = task.task_spec.outputs
+        index = branches[0][0]
+        element = outputs[index].bpmn_id if index < len(outputs) and outputs[index].bpmn_id else element
+    elif not isinstance(definition, TimerEventDefinition):
         return None
     value = task._get_internal_data("event_value")
     if isinstance(value, dict):
         value = value.get("next")
     if not value:
         return None
-    return PendingTimer(str(task.id), task.task_spec.bpmn_id, TimerEventDefinition.get_datetime(value))
+    return PendingTimer(str(task.id), element, TimerEventDefinition.get_datetime(value))
 
 
 def case_data(workflow: BpmnWorkflow, ready: list[ReadyUserTask] | None = None) -> dict[str, Any]:

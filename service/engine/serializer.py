@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 STATE_FORMAT = "guicheng-state/1"
+_PLAIN_TEXT = (date, datetime, time, timedelta, UUID)
 
 
 class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
@@ -73,19 +75,55 @@ def load_specs(text: str) -> tuple[Any, dict[str, Any]]:
     payload = json.loads(text)
     spec = _SPECS.from_dict(payload["spec"])
     subs = {name: _SPECS.from_dict(s) for name, s in payload["subprocess_specs"].items()}
+    for each in [spec, *subs.values()]:
+        settle_event_subprocesses(each)
     return spec, subs
+
+
+def settle_event_subprocesses(spec: Any) -> None:
+    """Wire the event subprocesses that a message (or signal, error, escalation) starts, once, at load.
+
+    SpiffWorkflow wires such an event subprocess into its parent's spec only when the event first
+    arrives (`BpmnStartTask.trigger_wf` connects it to the start and the end). That wiring lives on
+    the spec object: a spec read again from its stored JSON lacks it, and a case triggered before
+    the reload then fails when the event subprocess finishes ("No input task connected"); and on a
+    spec shared by every case of a version, one case's trigger would change the spec all the others
+    run on. Wired here — input and end, but not as an output of the start, so a case still begins
+    without it — the engine finds it connected and never changes the spec at run time. Idempotent.
+    """
+    start = getattr(spec, "start", None)
+    if start is None:
+        return
+    for name in getattr(start, "trigger_specs", None) or []:
+        task_spec = spec.task_specs.get(name)
+        if task_spec is None:
+            continue
+        if start not in task_spec.inputs:
+            task_spec._inputs.append(start.name)
+        if spec.end not in task_spec.outputs:
+            task_spec.connect(spec.end)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
     _STATE.registry._encoder_mode = True  # the serializer's own flag for non-JSON data
     try:
         dct = _STATE.to_dict(workflow)
+        dct["format"] = STATE_FORMAT
+        dct["serializer_version"] = _STATE.VERSION
+        # key order matters: tasks are restored in order and a child needs its parent first
+        return json.dumps(dct, ensure_ascii=False, default=_engine_object)
     finally:
         _STATE.registry._encoder_mode = False
-    dct["format"] = STATE_FORMAT
-    dct["serializer_version"] = _STATE.VERSION
-    # key order matters: tasks are restored in order and a child needs its parent first
-    return json.dumps(dct, ensure_ascii=False, default=str)
+
+
+def _engine_object(value: Any) -> Any:
+    """What JSON cannot hold as such. The engine's own event objects (an event-based gateway keeps the
+    events it saw in its task's internal data) are written as the engine's serializer writes them, so
+    they read back as the same objects and the same step always stores the same text — not as an
+    object's address. Dates, times and ids stay the text they always were."""
+    if not isinstance(value, _PLAIN_TEXT) and value.__class__ in _STATE.registry.typenames:
+        return _STATE.registry._convert_for_encoder(value)
+    return str(value)
 
 
 def load_state(text: str, spec: Any, subprocess_specs: Mapping[str, Any]) -> BpmnWorkflow:

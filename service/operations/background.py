@@ -26,6 +26,7 @@ from service.persistence.models import AuditCheckpoint, ProcessInstance
 from .context import AppContext
 from .errors import OperationError
 from .incidents import retry_due_incidents
+from .mail_replies import read_mail_replies
 from .outbox import claim_mails, release_mails, send_claimed
 from .timers import claim_due_timers, fire_timer, real_now
 
@@ -44,6 +45,8 @@ class WorkReport:
     timers_fired: int = 0
     incidents: int = 0
     mails_sent: int = 0
+    mails_received: int = 0  # replies in the mail-drop folder turned into messages
+    mails_refused: int = 0
     failures: int = 0  # mails not sent, and timers whose case kept changing under them
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -63,7 +66,8 @@ class WorkReport:
 
     @property
     def busy(self) -> bool:
-        return bool(self.timers_fired or self.incidents or self.mails_sent or self.failures)
+        return bool(self.timers_fired or self.incidents or self.mails_sent or self.mails_received
+                    or self.mails_refused or self.failures)
 
 
 Progress = Callable[[WorkReport], None]
@@ -166,6 +170,8 @@ def clear_abandoned_starts(ctx: AppContext) -> int:
 
 
 def _timer_round(ctx: AppContext, report: WorkReport, progress: Progress | None) -> None:
+    replies = read_mail_replies(ctx)  # first: a reply may answer what a timer would otherwise remind of
+    report.add(mails_received=len(replies.delivered), mails_refused=len(replies.refused))
     fire_due_timers(ctx, report, progress)
     report.add(incidents=retry_due_incidents(ctx, ctx.now()))
     checkpoint_if_due(ctx)

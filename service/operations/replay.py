@@ -23,19 +23,22 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from service.domain.messages import Message
 from service.domain.task_actions import status_words
-from service.engine import determinism, runner, serializer
+from service.engine import determinism, message_events, runner, serializer
 from service.engine import migration as moving
 from service.persistence.audit import state_digest
 from service.persistence.models import ProcessDefinition
 
 from .case_store import load_specs
 from .context import AppContext
+from .message_delivery import message_payload
+from .message_start import start_with_message
 from .parent_case import CHANGED_EVENT, set_case_variables
 from .queries import visible_instance
 from .replay_log import CaseLog, LoggedEvent, read_case_log
 from .step_services import as_logged
 
-ENGINE_STEPS = frozenset({"case_started", "task_completed", "timer_fired", "task_sent_back", "migrated"})
+ENGINE_STEPS = frozenset({"case_started", "task_completed", "timer_fired", "task_sent_back", "migrated",
+                          "message_received"})
 STATUS_AFTER = {"case_started": "running", "case_completed": "completed", "case_withdrawn": "cancelled",
                 "case_cancelled": "cancelled", "incident_opened": "error", "incident_retry_failed": "error",
                 "incident_resolved": "running"}
@@ -188,6 +191,10 @@ class Replayer:
         if event.type == "case_started":
             self.definition = self._version(payload.get("process_id"), payload.get("version"))
             spec, subs = load_specs(self.ctx, self.definition)
+            if isinstance(payload.get("message"), dict):  # begun at a message start event: start and catch it
+                self.workflow = start_with_message(spec, subs, payload.get("data") or {}, payload["message"], now=at,
+                                                   service_handler=services, limits=limits)
+                return
             self.workflow = runner.start(spec, subs, payload.get("data") or {}, now=at, service_handler=services,
                                          limits=limits)
             return
@@ -197,6 +204,13 @@ class Replayer:
                                       now=at, service_handler=services, limits=limits)
         elif event.type == "timer_fired":
             runner.run_engine(workflow, now=at, service_handler=services, limits=limits)
+        elif event.type == "message_received":
+            name = str(payload.get("name"))
+            caught = message_events.deliver(workflow, name, message_payload(payload.get("correlation") or {},
+                                                                            payload.get("data") or {}),
+                                            now=at, service_handler=services, limits=limits)
+            if not caught:
+                raise Diverged(Message("replay.message_not_caught", {"name": name}))
         elif event.type == "task_sent_back":
             runner.send_back(workflow, str(payload.get("engine_task_id")), str(payload.get("to_engine_task_id")),
                              now=at, service_handler=services, limits=limits)

@@ -30,12 +30,14 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from service.domain.messages import Message
-from service.engine import determinism, runner
+from service.engine import determinism, message_events, runner
 from service.engine.evaluation.budget import EvaluationLimits
 from service.service_tasks import registry
 from service.service_tasks.context import ServiceContext
 
 from .errors import OperationError
+from .message_delivery import message_payload
+from .message_start import start_with_message
 from .parent_case import CHANGED_EVENT, set_case_variables
 from .replay_log import CaseLog, LoggedEvent
 from .step_services import as_logged
@@ -44,7 +46,7 @@ from .unit_of_work import CaseFailed, engine_guard
 # the working-day arithmetic of service_tasks/deadlines.py: calendar in, a time out, no mail, no file
 PURE_OPERATIONS = frozenset({"noon_rule", "working_day_end", "reminder_time", "working_day_deadline",
                              "next_working_day_end"})
-DRAFT_STEPS = frozenset({"case_started", "task_completed", "timer_fired", "task_sent_back"})
+DRAFT_STEPS = frozenset({"case_started", "task_completed", "timer_fired", "task_sent_back", "message_received"})
 Calculator = Callable[[str, dict[str, Any], Any, datetime], Any]
 _SEEDS = uuid.UUID("6f1d3c1e-8a51-4a43-9d0e-7c6bde5a2f10")  # for steps logged before seeds were
 
@@ -179,6 +181,11 @@ class DraftWalk:
     def _drive(self, event: LoggedEvent) -> None:
         payload, at, services, limits = event.payload, event.at, self.services, self.limits
         if event.type == "case_started":
+            if isinstance(payload.get("message"), dict):  # begun at a message start event
+                self.workflow = start_with_message(self.spec, self.subprocess_specs, payload.get("data") or {},
+                                                   payload["message"], now=at, service_handler=services,
+                                                   limits=limits)
+                return
             self.workflow = runner.start(self.spec, self.subprocess_specs, payload.get("data") or {}, now=at,
                                          service_handler=services, limits=limits)
             return
@@ -192,6 +199,10 @@ class DraftWalk:
                                       service_handler=services, limits=limits)
         elif event.type == "timer_fired":
             runner.run_engine(workflow, now=at, service_handler=services, limits=limits)
+        elif event.type == "message_received":
+            message_events.deliver(workflow, str(payload.get("name")), message_payload(
+                payload.get("correlation") or {}, payload.get("data") or {}), now=at, service_handler=services,
+                limits=limits)
         elif event.type == "task_sent_back":
             current_id = str(payload.get("engine_task_id"))
             current = self._ready_of(self._created.get(current_id, ""), current_id)
