@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from service.config import PROJECT_ROOT
-from service.operations import background, cases, deploy, mail_replies, queries, users
+from service.operations import background, cases, deploy, mail_replies, message_delivery, queries, users, what_if
 from service.operations.errors import NotFound
 from service.operations.message_delivery import deliver_message
 from service.operations.warm_cases import WarmCases
@@ -304,3 +304,18 @@ def test_two_deliveries_racing_for_one_wait_reach_it_once(ctx, two_orders):  # t
     assert inner[0].reached == [loreal]
     (received,) = events(ctx, loreal, "message_received")
     assert received["actor"] == "sales1" and open_elements(ctx, loreal) == ["order_ship"]
+
+
+def test_what_if_walks_a_finished_message_case_along_its_own_path(ctx, two_orders):  # type: ignore[no-untyped-def]
+    """The process owner's what-if on the deployed version follows a case that a message moved."""
+    loreal, _huawei = two_orders
+    sent = message_delivery.deliver_message(ctx, actor="sales1", name="order_confirmed",
+                                            correlation={"order_no": "A-1"}, data={"confirmed_by": "王经理"})
+    assert sent.reached == [loreal]
+    (ship,) = queries.open_tasks(ctx, instance_id=loreal)
+    cases.complete_task(ctx, task_id=ship["id"], actor="sales1", data={"note": "已发货"})
+    assert queries.show_case(ctx, loreal)["status"] == "completed"
+    answer = what_if.what_if(ctx, "msg_order", actor="process_owner1")
+    (row,) = answer["cases"]
+    assert row["instance_id"] == loreal and row["verdict"] == "same", row
+    assert "order_confirmed" in row["draft_path"] and "order_silence" not in row["draft_path"]
