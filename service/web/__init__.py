@@ -24,6 +24,7 @@ def load_pages() -> None:
         case_pages,
         common,
         evidence_pages,
+        import_pages,
         inbox_pages,
         mail_pages,
         org_pages,
