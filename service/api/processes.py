@@ -14,7 +14,7 @@ from service.api.language import language
 from service.domain.input_limits import business_key_problem
 from service.domain.messages import Message
 from service.operations import cases, inbox, queries
-from service.operations.deploy import Bundle, add_uploaded_translations, deploy_bundle
+from service.operations.deploy import add_uploaded_translations, bundles_from_uploads, deploy_bundle
 from service.operations.errors import ValidationFailed
 from service.operations.localise import (
     localise_case,
@@ -48,38 +48,47 @@ def get_definition(process_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/process-definitions")
 @signed_in
 def upload_definition():  # type: ignore[no-untyped-def]
-    """multipart: `bpmn` (one .bpmn file), optional `dmn` files, `form` files (<formKey>.form) and
-    `translation` files (<process_id>.en.json, <formKey>.en.json)."""
+    """multipart: `bpmn` (one or more diagrams: .bpmn, .bpmn20.xml, .xml, any name), optional `dmn`
+    files, `form` files (<formKey>.form) and `translation` files (<process_id>.en.json,
+    <formKey>.en.json). Every executable process in the diagrams is deployed, keyed by its own id;
+    the answer is the first one's, and `processes` lists them all."""
     actor = caller()
     with context().db.reading() as session:
         check_may_change(session, actor)  # the editor's rule: process owners only
-    bpmn = request.files.get("bpmn")
-    if bpmn is None or not bpmn.filename:
+    diagrams = [f for f in request.files.getlist("bpmn") if f.filename]
+    if not diagrams:
         raise ValidationFailed("process.no_diagram_sent", {"bpmn": Message("process.bpmn_field")})
-    _check_file_names(bpmn.filename, request.files.getlist("dmn"), request.files.getlist("form"),
+    _check_file_names(diagrams, request.files.getlist("dmn"), request.files.getlist("form"),
                       request.files.getlist("translation"))
-    files = {bpmn.filename: bpmn.read(MAX_UPLOAD + 1)}
-    for extra in request.files.getlist("dmn"):
-        files[extra.filename or ""] = extra.read(MAX_UPLOAD + 1)  # names checked above
+    files = {_shown_name(f): f.read(MAX_UPLOAD + 1) for f in diagrams + request.files.getlist("dmn")}
     forms = {(f.filename or "").rsplit(".", 1)[0]: f.read(MAX_UPLOAD + 1).decode("utf-8", "replace")
              for f in request.files.getlist("form")}
-    process_id = bpmn.filename.rsplit(".", 1)[0]
-    bundle = Bundle(process_id, files, forms, {k: f"{k}.form" for k in forms})
-    add_uploaded_translations(bundle, {f.filename or "": f.read(MAX_UPLOAD + 1)
-                                       for f in request.files.getlist("translation")})
-    result = deploy_bundle(context(), bundle, actor=actor)
-    return jsonify({"process_id": result.process_id, "version": result.version, "created": result.created}), (
-        201 if result.created else 200)
+    translations = {f.filename or "": f.read(MAX_UPLOAD + 1) for f in request.files.getlist("translation")}
+    results = []
+    for bundle in bundles_from_uploads(files, forms):
+        add_uploaded_translations(bundle, translations)
+        results.append(deploy_bundle(context(), bundle, actor=actor))
+    shown = [{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results]
+    return jsonify({**shown[0], "processes": shown}), (201 if any(r.created for r in results) else 200)
 
 
-def _check_file_names(bpmn: str, dmns: list[FileStorage], forms: list[FileStorage],
+def _shown_name(upload: FileStorage) -> str:
+    """The name problems give the file: its own, without any folder a browser sent."""
+    return (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:128]
+
+
+def _check_file_names(diagrams: list[FileStorage], dmns: list[FileStorage], forms: list[FileStorage],
                       translations: list[FileStorage]) -> None:
-    """File names become process ids and form keys: plain names with the right extension."""
+    """Diagrams and decision tables may have any name (ids come from their content); form and
+    translation names become form keys and process ids: plain names with the right extension."""
     errors = {}
-    if not FILE_NAME.fullmatch(bpmn) or not bpmn.endswith(".bpmn"):
-        errors["bpmn"] = Message("process.file_name", {"name": bpmn[:80], "pattern": "<process_id>.bpmn"})
-    for field, uploads, ext in (("dmn", dmns, ".dmn"), ("form", forms, ".form"),
-                                ("translation", translations, ".en.json")):
+    for field, uploads, ends in (("bpmn", diagrams, (".bpmn", ".bpmn20.xml", ".xml")),
+                                 ("dmn", dmns, (".dmn", ".dmn11.xml", ".xml"))):
+        for upload in uploads:
+            name = _shown_name(upload)
+            if not name.lower().endswith(ends) or not name.isprintable():
+                errors[field] = Message("process.file_name", {"name": name[:80], "pattern": " / ".join(ends)})
+    for field, uploads, ext in (("form", forms, ".form"), ("translation", translations, ".en.json")):
         for upload in uploads:
             name = upload.filename or ""
             if not FILE_NAME.fullmatch(name) or not name.endswith(ext):

@@ -10,7 +10,8 @@ specs and the metadata the server needs (forms, roles, due dates).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,11 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from service.domain.messages import Message, Words
 
-from . import safe_eval
+from . import checks_elements, safe_eval
+from .checks_decisions import decision_problems
+from .checks_expressions import juel_body, python_of_juel
+from .checks_schema import schema_problem, schema_problems
+from .checks_timers import unquoted_iso
 from .problems import DefinitionInvalid, Problem, words_of
 from .xml_safety import XmlRejected, parse_xml
 
@@ -76,13 +81,23 @@ def _lane_of(node: etree._Element, lanes: dict[str, etree._Element]) -> etree._E
     return None
 
 
+# how modelers say a script is Python; anything else (groovy, javascript, juel) is another language
+PYTHON_SCRIPTS = frozenset({"python", "py", "text/python", "text/x-python", "application/x-python"})
+# Quartz's cron, as Camunda writes a timer cycle
+_CRON = re.compile(r"([0-9*?/,LW#A-Z-]+\s+){4,6}[0-9*?/,LW#A-Z-]+", re.IGNORECASE)
+
+
 class _Checker:
     def __init__(self, filename: str, operations: Mapping[str, OperationSignature],
-                 resolve_role: Callable[[str | None], str | None]):
+                 resolve_role: Callable[[str | None], str | None], roles: Sequence[str] = (),
+                 index: checks_elements.BundleIndex | None = None):
         self.filename = filename
         self.operations = operations
         self.resolve_role = resolve_role
+        self.roles = roles
+        self.index = index or checks_elements.BundleIndex({}, frozenset())
         self.problems: list[Problem] = []
+        self.lanes_said: set[tuple[str, int]] = set()  # a lane's problem is said once, not once per task in it
 
     def problem(self, node: etree._Element, said: Message) -> None:
         self.problems.append(Problem.said(self.filename, node.sourceline, node.get("id", ""), said))
@@ -90,6 +105,17 @@ class _Checker:
     def expression(self, node: etree._Element, source: str | None, what: Words, script: bool = False) -> None:
         if source is None or not source.strip():
             self.problem(node, Message("diagram.expression_empty", {"what": what}))
+            return
+        juel = juel_body(source)
+        if juel is not None:  # Camunda's and Flowable's expression language
+            python = python_of_juel(juel)
+            try:  # offered only when it is an expression this engine accepts
+                safe_eval.check_expression(python)
+                said = Message("diagram.expression_juel", {"what": what, "text": source.strip()[:120],
+                                                           "python": python[:120]})
+            except safe_eval.UnsafeExpression:
+                said = Message("diagram.expression_juel_rewrite", {"what": what, "text": source.strip()[:120]})
+            self.problem(node, said)
             return
         try:
             (safe_eval.check_script if script else safe_eval.check_expression)(source)
@@ -121,6 +147,10 @@ class _Checker:
                 self.problem(node, Message("diagram.operator_id_clash", {"id": operator.get("id")}))
         for node in process.iter(f"{{{BPMN}}}scriptTask"):
             script = node.find(f"{{{BPMN}}}script")
+            language = (node.get("scriptFormat") or "python").strip()
+            if language.lower() not in PYTHON_SCRIPTS:
+                self.problem(node, Message("diagram.script_language", {"language": language[:40]}))
+                continue
             self.expression(node, script.text if script is not None else None, words_of("diagram.what_script"),
                             script=True)
         for tag, what in (("preScript", "diagram.what_pre_script"), ("postScript", "diagram.what_post_script")):
@@ -130,9 +160,24 @@ class _Checker:
             self.expression(node.getparent(), node.text, words_of("diagram.what_condition"))
         for tag in ("timeDate", "timeDuration", "timeCycle"):
             for node in process.iter(f"{{{BPMN}}}{tag}"):
-                self.expression(node.getparent().getparent(), node.text, words_of("diagram.what_timer", tag=tag))
+                self.timer(node.getparent().getparent(), tag, node.text)
+        self.problems.extend(checks_elements.element_problems(self.filename, process, self.index))
+        for found in checks_elements.expressions(process):
+            self.expression(found.node, found.source, words_of(found.what))
         return {"start_form": start_form, "start_roles": start_roles or ([start_role] if start_role else []),
                 "tasks": tasks, "name": process.get("name") or process.get("id")}
+
+    def timer(self, event: etree._Element, tag: str, text: str | None) -> None:
+        """ISO text written bare (`PT5M`) is said as such; any other text is an expression."""
+        if text is not None and unquoted_iso(tag, text):
+            self.problem(event, Message("diagram.timer_unquoted", {"tag": tag, "text": text.strip()[:80],
+                                                                   "quoted": f'"{text.strip()[:80]}"'}))
+            return
+        if text is not None and _CRON.fullmatch(text.strip()):
+            self.problem(event, Message("diagram.timer_cron", {"tag": tag, "text": text.strip()[:80],
+                                                               "example": '"R/PT5M"'}))
+            return
+        self.expression(event, text, words_of("diagram.what_timer", tag=tag))
 
     def user_task(self, node: etree._Element, lanes: dict[str, etree._Element]) -> dict[str, Any]:
         lane = _lane_of(node, lanes)
@@ -140,10 +185,12 @@ class _Checker:
         role = self.resolve_role(lane_name)
         if lane is None:
             self.problem(node, Message("diagram.user_task_no_lane"))
-        elif role is None and not (lane_name or "").strip():
-            self.problem(lane, Message("diagram.lane_unnamed"))
-        elif role is None:
-            self.problem(lane, Message("diagram.lane_not_a_role", {"lane": lane_name}))
+        elif role is None and (lane.get("id", ""), lane.sourceline or 0) not in self.lanes_said:
+            self.lanes_said.add((lane.get("id", ""), lane.sourceline or 0))
+            if not (lane_name or "").strip():
+                self.problem(lane, Message("diagram.lane_unnamed", {"roles": ", ".join(self.roles) or "-"}))
+            else:
+                self.problem(lane, Message("diagram.lane_not_a_role", {"lane": lane_name}))
         props = _properties(node)
         if not props.get("formKey"):
             self.problem(node, Message("diagram.user_task_no_form"))
@@ -239,6 +286,23 @@ def _local_name(node: etree._Element) -> str | None:
     return etree.QName(node).localname if isinstance(node.tag, str) else None
 
 
+def _index(trees: Mapping[str, etree._ElementTree]) -> checks_elements.BundleIndex:
+    """The processes and decisions the bundle's files hold, which calls and rule tasks may name."""
+    processes = {p.get("id", ""): p.get("isExecutable", "true") == "true"
+                 for name, tree in trees.items() if not name.endswith(".dmn")
+                 for p in tree.getroot().iter(f"{{{BPMN}}}process")}
+    decisions = {d.get("id", "") for name, tree in trees.items() if name.endswith(".dmn")
+                 for d in tree.getroot() if _local_name(d) == "decision"}
+    return checks_elements.BundleIndex(processes, frozenset(decisions))
+
+
+def _schema_errors(exc: Exception) -> list[tuple[int | None, str]]:
+    """Every error of the schema validation that failed (the engine's validator keeps them all)."""
+    log = getattr(getattr(VALIDATOR, "validator", None), "error_log", None)
+    found = [(e.line or None, e.message) for e in log] if log else []
+    return found or [(getattr(exc, "line_number", None) or None, str(exc))]
+
+
 def _engine_parser(trees: Mapping[str, etree._ElementTree]) -> SpiffBpmnParser:
     parser = SpiffBpmnParser(validator=VALIDATOR)
     for name, tree in trees.items():
@@ -248,10 +312,12 @@ def _engine_parser(trees: Mapping[str, etree._ElementTree]) -> SpiffBpmnParser:
             else:
                 parser.add_bpmn_xml(tree, filename=name)
         except (ValidationException, SpiffWorkflowException) as exc:
+            if str(exc).startswith("Element '"):  # the schema's complaint: the engine passes on only its last
+                raise DefinitionInvalid(schema_problems(name, _schema_errors(exc), tree)) from exc
             raise DefinitionInvalid([_engine_problem(exc, trees)]) from exc
         except etree.DocumentInvalid as exc:
-            kind = "DMN" if name.endswith(".dmn") else "BPMN"
-            raise DefinitionInvalid([Problem(name, None, "", f"not valid {kind}: {exc}")]) from exc
+            error = exc.error_log.last_error if exc.error_log else None
+            raise DefinitionInvalid([schema_problem(name, error.line if error else None, str(exc), tree)]) from exc
         except Exception as exc:  # the engine's parser trips on shapes the schema lets through
             raise DefinitionInvalid([Problem(name, None, "", "the engine cannot read this file: "
                                                              f"{type(exc).__name__}: {exc}")]) from exc
@@ -264,8 +330,10 @@ def parse_bundle(
     *,
     operations: Mapping[str, OperationSignature],
     resolve_role: Callable[[str | None], str | None],
+    roles: Sequence[str] = (),
 ) -> ParsedBundle:
-    """Parse `files` (name → bytes; .bpmn and .dmn) and check `process_id` in them."""
+    """Parse `files` (name → bytes; .bpmn and .dmn) and check `process_id` in them (`roles`: the role
+    ids a lane may name, listed where a lane names none)."""
     problems: list[Problem] = []
     trees: dict[str, etree._ElementTree] = {}
     for name, data in files.items():
@@ -275,18 +343,22 @@ def parse_bundle(
             problems.append(Problem(name, exc.line, "", exc.message))
             continue
         if name.endswith(".dmn"):
-            problems.extend(_dmn_problems(name, trees[name]))
+            problems.extend(_dmn_problems(name, trees[name]) or decision_problems(name, trees[name]))
         else:
-            problems.extend(_size_problems(name, trees[name]))
+            problems.extend(_size_problems(name, trees[name]) or checks_elements.duplicate_ids(name, trees[name])
+                            + checks_elements.data_stores(name, trees[name]))
     if problems:
         raise DefinitionInvalid(problems)
     parser = _engine_parser(trees)
+    index = _index(trees)
 
     metadata: dict[str, Any] | None = None
     all_tasks: dict[str, Any] = {}
     for name, tree in trees.items():
         for process in tree.getroot().iter(f"{{{BPMN}}}process"):
-            checker = _Checker(name, operations, resolve_role)
+            if not index.processes.get(process.get("id", ""), True) and process.get("id") != process_id:
+                continue  # another party's pool, or documentation: it never runs here
+            checker = _Checker(name, operations, resolve_role, roles, index)
             result = checker.process(process, tree)
             problems.extend(checker.problems)
             all_tasks.update(result["tasks"])  # call activities' tasks are listed too

@@ -1,14 +1,17 @@
 """Validate and deploy process bundles: a new version only when content changed.
 
-A bundle is `<process_id>.bpmn`, the decision tables named after it
-(`<process_id>*.dmn`), the diagrams of the processes it calls, and its forms
-(`forms/<process_id>/*.form`), and their English beside them (`<process_id>.en.json`,
-`<formKey>.en.json`), stored with the version. Running cases stay on the version they
-started with; new cases take the latest.
+Each executable process of the files given is a bundle (see `engine/checks_sources.py`: files may
+have any name and hold several processes; ids come from the content): the file holding it, stored as
+`<process_id>.bpmn`, the decision tables named after it (`<process_id>*.dmn`) or called by it, the
+diagrams of the processes it calls, its forms (`forms/<process_id>/*.form`) and their English beside
+them (`<process_id>.en.json`, `<formKey>.en.json`), stored with the version. Running cases stay on
+the version they started with; new cases take the latest.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import hashlib
 import json
 from collections.abc import Callable
@@ -22,9 +25,9 @@ from sqlalchemy.orm import Session
 from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
 from service.domain.messages import Message
-from service.domain.roles import role_for_lane
-from service.engine import lint, serializer
-from service.engine.definitions import BPMN, ParsedBundle, named_elements, parse_bundle
+from service.domain.roles import ROLES, role_for_lane
+from service.engine import checks_sources, lint, serializer
+from service.engine.definitions import ParsedBundle, named_elements, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
 from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml
 from service.persistence.audit import append_event
@@ -43,6 +46,8 @@ class Bundle:
     # stored name (`<process_id>.en.json`, `forms/<formKey>.en.json`) → the file as read; and where it lies
     translations: dict[str, bytes] = field(default_factory=dict)
     translation_sources: dict[str, str] = field(default_factory=dict)
+    # stored name (`<process_id>.bpmn`) → the name the file was given as, which problems name
+    file_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,38 +57,121 @@ class DeployResult:
     created: bool
 
 
-def _called_processes(data: bytes, name: str) -> set[str]:
-    try:
-        tree = parse_xml(data, name)
-    except XmlRejected:
-        return set()  # reported by parse_bundle with its line
-    return {n.get("calledElement") for n in tree.iter(f"{{{BPMN}}}callActivity") if n.get("calledElement")}
-
-
 def bundle_from_path(path: Path, forms_root: Path) -> Bundle:
-    process_id = path.stem
-    files = {path.name: path.read_bytes()}
-    for dmn in sorted(path.parent.glob(f"{process_id}*.dmn")):
-        files[dmn.name] = dmn.read_bytes()
-    pending = _called_processes(files[path.name], path.name)
-    while pending:
-        called = pending.pop()
-        candidate = path.parent / f"{called}.bpmn"
-        if candidate.exists() and candidate.name not in files:
-            files[candidate.name] = candidate.read_bytes()
-            pending |= _called_processes(files[candidate.name], candidate.name)
+    """The bundle of the process a diagram file holds (the first executable one when it holds several)."""
+    found = bundles_from_paths([path], forms_root)
+    named = [b for b in found if b.process_id == checks_sources.stem(path.name)]
+    if not found:  # nothing refused it, nothing to deploy either (a file changing while it is read)
+        raise DefinitionInvalid([Problem.said(path.name, None, "", Message("sources.no_executable_process", {
+            "setting": 'isExecutable="true"'}))])
+    return (named or found)[0]
+
+
+def bundles_from_paths(paths: list[Path], forms_root: Path) -> list[Bundle]:
+    """One bundle per executable process in the files and folders given; DefinitionInvalid when a file
+    cannot be read, holds nothing to run, or a folder holds no diagram."""
+    bundles, problems = discover(paths, forms_root)
+    if problems:
+        raise DefinitionInvalid(problems)
+    return bundles
+
+
+def discover(paths: list[Path], forms_root: Path) -> tuple[list[Bundle], list[Problem]]:
+    """Every process to deploy from `paths` (any file names: the ids come from the content), and what
+    keeps files from deploying. Called processes and decision tables are looked for among the files
+    given and those beside them."""
+    problems: list[Problem] = []
+    folders: dict[Path, list[checks_sources.Source]] = {}
+    unreadable: dict[Path, list[Problem]] = {}  # a neighbour's problem is said only when it is given
+    given: list[checks_sources.Source] = []
+    for path in paths:
+        if path.is_dir():
+            inside = _folder_sources(path, folders, unreadable)
+            problems.extend(unreadable.get(path, []))
+            diagrams = [s for s in inside if s.kind == "bpmn"]
+            if not diagrams and not unreadable.get(path):
+                problems.append(Problem.said(str(path), None, "", Message("sources.no_diagram_in_folder", {
+                    "folder": str(path), "kinds": checks_sources.KINDS})))
+            given.extend(diagrams)
+        elif path.is_file():
+            neighbours = _folder_sources(path.parent, folders, unreadable)
+            source = next((s for s in neighbours if s.shown == path.name), None)
+            if source is None:
+                source = checks_sources.readable(path.name, path.read_bytes(), str(path.parent), problems)
+            if source is not None and source.kind == "dmn":
+                problems.append(Problem.said(path.name, 1, "", Message("sources.decisions_alone")))
+            elif source is not None:
+                given.append(source)
+    problems.extend(checks_sources.source_problems(given))
+    library = checks_sources.Library(s for inside in folders.values() for s in inside)
+    bundles: list[Bundle] = []
+    seen: set[str] = set()
+    for source in given:
+        for pid, executable in source.processes.items():
+            if executable and pid not in seen and checks_sources.DEPLOYABLE_ID.fullmatch(pid):
+                seen.add(pid)
+                stem_tables = [s for s in folders.get(Path(source.folder), []) if s.kind == "dmn"
+                               and fnmatch.fnmatchcase(s.shown, f"{pid}*.dmn")]
+                planned = library.plan(pid, source, stem_tables)
+                bundles.append(_bundle_of(planned, _forms_root_for(Path(source.folder) / source.shown, forms_root)))
+    return bundles, problems
+
+
+def bundles_from_uploads(files: dict[str, bytes], forms: dict[str, str]) -> list[Bundle]:
+    """One bundle per executable process in uploaded diagrams (any names; the decision tables sent go
+    with every one of them, called processes are found among the diagrams sent)."""
+    problems: list[Problem] = []
+    sources = [s for name, data in files.items() if (s := checks_sources.readable(name, data, "", problems))]
+    given = [s for s in sources if s.kind == "bpmn"]
+    problems.extend(checks_sources.source_problems(s for s in sources if s.kind != "dmn"))
+    if not given and not problems:
+        problems.append(Problem.said("", None, "", Message("sources.no_diagram_sent", {"kinds": checks_sources.KINDS})))
+    if problems:
+        raise DefinitionInvalid(problems)
+    library = checks_sources.Library(sources)
+    tables = [s for s in sources if s.kind == "dmn"]
+    plans = [library.plan(pid, source, tables) for source in given
+             for pid, executable in source.processes.items() if executable]
+    return [Bundle(p.process_id, p.files, dict(forms), {k: f"{k}.form" for k in forms}, file_sources=p.shown)
+            for p in plans]
+
+
+def _folder_sources(folder: Path, cache: dict[Path, list[checks_sources.Source]],
+                    unreadable: dict[Path, list[Problem]]) -> list[checks_sources.Source]:
+    """The diagrams and decision tables of a folder, read once; XML of other kinds is left alone there."""
+    if folder not in cache:
+        found = []
+        problems = unreadable.setdefault(folder, [])
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and checks_sources.is_diagram_name(p.name)):
+            source = checks_sources.readable(path.name, path.read_bytes(), str(folder), problems)
+            if source is not None and (source.kind != "other" or not path.name.lower().endswith(".xml")):
+                found.append(source)
+        cache[folder] = found
+    return cache[folder]
+
+
+def _bundle_of(planned: checks_sources.Planned, forms_root: Path) -> Bundle:
+    """The planned files with the forms of the processes it runs (`forms/<process_id>/`) and the English
+    beside each diagram and form."""
     forms: dict[str, str] = {}
     sources: dict[str, str] = {}
+    stems = [checks_sources.stem(name) for name in planned.files if name.endswith(".bpmn")]
     # the process's own forms first, then those of the processes it calls (same key: its own wins)
-    for folder_id in [process_id] + sorted(Path(name).stem for name in files if name.endswith(".bpmn")):
+    for folder_id in [planned.process_id] + sorted(set(stems) | set(planned.runs)):
         folder = forms_root / folder_id
         for form_file in sorted(folder.glob("*.form")) if folder.is_dir() else []:
             if form_file.stem not in forms:
                 forms[form_file.stem] = form_file.read_text(encoding="utf-8")
                 sources[form_file.stem] = str(form_file)
-    bundle = Bundle(process_id, files, forms, sources)
-    for name in [n for n in files if n.endswith(".bpmn")]:
-        _read_translation(bundle, words_rules.diagram_words_name(Path(name).stem), path.parent / name)
+    bundle = Bundle(planned.process_id, dict(planned.files), forms, sources, file_sources=dict(planned.shown))
+    for name in [n for n in planned.files if n.endswith(".bpmn")]:
+        own = checks_sources.stem(name)
+        folder = Path(planned.folders.get(name) or ".")
+        beside = folder / f"{own}.bpmn"
+        given_as = checks_sources.stem(planned.shown.get(name, name))
+        if not (folder / f"{own}.en.json").is_file() and (folder / f"{given_as}.en.json").is_file():
+            beside = folder / f"{given_as}.bpmn"
+        _read_translation(bundle, words_rules.diagram_words_name(own), beside)
     for key, source in sources.items():
         _read_translation(bundle, words_rules.form_words_name(key), Path(source))
     return bundle
@@ -95,14 +183,6 @@ def _read_translation(bundle: Bundle, stored_name: str, beside: Path) -> None:
     bundle.translation_sources[stored_name] = str(found)
     if found.is_file():
         bundle.translations[stored_name] = found.read_bytes()
-
-
-def bundles_from_paths(paths: list[Path], forms_root: Path) -> list[Bundle]:
-    found: list[Path] = []
-    for p in paths:
-        found.extend(sorted(p.glob("*.bpmn")) if p.is_dir() else [p])
-    # every process is deployed on its own, called ones too: a proposal can be written without a request
-    return [bundle_from_path(p, _forms_root_for(p, forms_root)) for p in found]
 
 
 def _forms_root_for(path: Path, default: Path) -> Path:
@@ -135,9 +215,27 @@ def check_bundle(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any]]:
 
 
 def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem]]:
-    """The parsed bundle, its loaded forms and the warnings (missing English) — or DefinitionInvalid."""
+    """The parsed bundle, its loaded forms and the warnings (missing English) — or DefinitionInvalid;
+    every problem names the file as it was given (`order.bpmn20.xml`), not as it is stored."""
+    try:
+        parsed, forms, warnings = _checked_as_stored(bundle)
+    except DefinitionInvalid as exc:
+        raise DefinitionInvalid(_as_given(exc.problems, bundle)) from None
+    return parsed, forms, _as_given(warnings, bundle)
+
+
+def _as_given(problems: list[Problem], bundle: Bundle) -> list[Problem]:
+    shown = bundle.file_sources
+    return [dataclasses.replace(p, file=shown[p.file]) if p.file in shown else p for p in problems]
+
+
+def _checked_as_stored(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem]]:
     files = _utf8_files(bundle)
-    parsed = parse_bundle(bundle.process_id, files, operations=signatures(), resolve_role=role_for_lane)
+    try:
+        parsed = parse_bundle(bundle.process_id, files, operations=signatures(), resolve_role=role_for_lane,
+                              roles=sorted(ROLES))
+    except DefinitionInvalid as exc:
+        raise DefinitionInvalid(_explained(exc.problems, bundle, files)) from None
     problems: list[Problem] = []
     forms: dict[str, Any] = {}
     for key, text in bundle.forms.items():
@@ -163,6 +261,24 @@ def _checked(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], list[Problem
     warnings.extend(lint_warnings)
     parsed.files.update(_translation_texts(bundle))
     return parsed, forms, warnings
+
+
+def _explained(problems: list[Problem], bundle: Bundle, files: dict[str, bytes]) -> list[Problem]:
+    """The engine's own sentences ("No start event found", "Non-default exclusive outgoing sequence
+    flow without condition") replaced by the lint's, which say where and what to do, when the lint
+    finds the cause; the engine's words stay when it does not."""
+    if any(p.code for p in problems):
+        return problems
+    try:
+        found = lint.bundle_problems(ParsedBundle(bundle.process_id, None, {}, {}, dict(files)), {})
+    except Exception:  # the lint reads diagrams the engine accepted; this one it refused
+        return problems
+    return [p for p in found if p.code not in _NEEDS_FORMS] or problems
+
+
+# what the lint says about variables only holds with the forms loaded, which the engine's refusal came before
+_NEEDS_FORMS = frozenset({"lint.condition_unknown", "lint.loop_condition_unknown", "lint.collection_unknown",
+                          "lint.cardinality_unknown", "lint.unless_called_sets"})
 
 
 def _translation_texts(bundle: Bundle) -> dict[str, bytes]:
@@ -331,12 +447,13 @@ def validation_report(paths: list[Path], forms_root: Path) -> tuple[list[Problem
     for path in paths:
         if not path.exists():
             problems.append(Problem.said(str(path), None, "", Message("deploy.no_such_path")))
-    existing = [p for p in paths if p.exists()]
-    for bundle in bundles_from_paths(existing, forms_root):
+    bundles, found = discover([p for p in paths if p.exists()], forms_root)
+    problems.extend(found)
+    for bundle in bundles:
         try:
             warnings.extend(_checked(bundle)[2])
         except DefinitionInvalid as exc:
-            problems.extend(exc.problems)
+            problems.extend(p for p in exc.problems if p not in problems)  # a file shared by two processes
     return problems, sorted(set(warnings), key=lambda p: (p.file, p.line or 0, p.element_id, p.message))
 
 

@@ -38,6 +38,10 @@ ZH: dict[str, str] = {
     "diagram.what_timer": "定时器 {tag}",
     "diagram.what_assignee": "办理人表达式",
     "diagram.what_parameter": "参数「{param}」",
+    "diagram.what_loop_condition": "循环条件",
+    "diagram.what_completion_condition": "多实例的完成条件",
+    "diagram.what_cardinality": "多实例的实例数",
+    "diagram.what_event_condition": "条件事件的条件",
     "diagram.none": "无",
     # -- the diagram's own checks
     "diagram.expression_empty": "{what}为空：请填写",
@@ -45,7 +49,13 @@ ZH: dict[str, str] = {
     "diagram.start_role_unknown": "开始事件的可发起角色「{role}」不是已知角色：请填写角色编号或角色名称",
     "diagram.operator_id_clash": "有一个元素的编号与它调用的操作同为「{id}」：引擎会把两者混淆，请给该元素改个编号",
     "diagram.user_task_no_lane": "用户任务不在任何泳道中：请把它放进办理它的角色的泳道",
-    "diagram.lane_unnamed": "泳道没有名称：请选择由哪个角色的人员办理其中的任务",
+    "diagram.lane_unnamed": "泳道没有名称：请以办理其中任务的角色为它命名（角色：{roles}）",
+    "diagram.expression_juel": "{what}「{text}」是其他流程引擎的表达式写法，本系统不能计算：请改写为 {python}",
+    "diagram.expression_juel_rewrite": "{what}「{text}」是其他流程引擎的表达式写法，本系统不能计算：请用案例变量改写（不能调用方法或读取对象属性）",
+    "diagram.timer_cron": "定时器 {tag} 的「{text}」是定时任务表的写法，本引擎不读取它：请写成带引号的周期，例如 {example}（每 5 分钟）",
+    "diagram.script_language": "脚本的语言是 {language}，本系统不能运行：请按条件表达式的写法改写它，或改为服务任务调用一个操作",
+    "diagram.timer_unquoted": "定时器 {tag} 的 {text} 没有加引号，引擎会把它当作表达式计算而在运行时出错："
+                              "请写成带引号的文本 '{quoted}'",
     "diagram.lane_not_a_role": "泳道名称「{lane}」不是已知的角色编号或角色名称：请把泳道命名为办理其中任务的角色",
     "diagram.user_task_no_form": "用户任务没有指定表单：请为它选择办理时填写的表单",
     "diagram.service_task_no_operation": "服务任务没有指定要调用的操作：请为它选择一个操作",
@@ -82,14 +92,16 @@ ZH: dict[str, str] = {
                                    "请添加条件，或把它设为该网关的默认流",
     "lint.pointless_gateway": "提示：{what}只有一个入口和一个出口，不做任何判断：请删除它，直接连接前后步骤",
     "lint.unnamed": "提示：{kind}没有名称：请为它命名，让流程图和案例历史说明这里做什么",
-    "lint.timer_variable_unknown": "定时器 {tag} 的「{text}」被当作变量名读取，但没有任何步骤设置它："
-                                   "请把时间写成带引号的标准格式文本，例如 {example}",
     "lint.timer_not_text": "定时器 {tag} 的 {text} 不是时间文本：请写在引号中，例如 {example}",
     "lint.timer_invalid": "定时器 {tag} 的“{value}”不是有效的标准时间格式（{why}）：请写成 {example} 这样",
     "lint.condition_unknown": "条件读取了 {names}，但本流程中没有任何表单字段、脚本、服务任务结果、决策表或消息"
                               "设置它：请改正变量名，或添加设置它的表单字段或步骤",
     "lint.loop_condition_unknown": "循环条件读取了 {names}，但本流程中没有任何表单字段、脚本、服务任务结果、"
                                    "决策表或消息设置它：请改正变量名，或添加设置它的表单字段或步骤",
+    "lint.collection_unknown": "多实例的集合 {names} 没有任何表单字段、脚本、服务任务结果、决策表或消息设置它，"
+                               "案例走到这里会出错停下：请改正变量名，或在此之前设置它",
+    "lint.cardinality_unknown": "多实例的实例数读取了 {names}，但没有任何表单字段、脚本、服务任务结果、决策表或消息"
+                                "设置它：请改正变量名，或在此之前设置它",
     "lint.unless_called_sets": "提示：{said}（除非某个不在本次部署中的被调用流程设置了它）",
 }
 
@@ -125,6 +137,10 @@ EN: dict[str, str] = {
     "diagram.what_timer": "timer {tag}",
     "diagram.what_assignee": "assignee",
     "diagram.what_parameter": "parameter '{param}'",
+    "diagram.what_loop_condition": "loop condition",
+    "diagram.what_completion_condition": "completion condition",
+    "diagram.what_cardinality": "loop cardinality",
+    "diagram.what_event_condition": "event condition",
     "diagram.none": "none",
     "diagram.expression_empty": "{what} is empty",
     "diagram.expression_refused": "{what} refused: {reason}",
@@ -132,7 +148,17 @@ EN: dict[str, str] = {
     "diagram.operator_id_clash": "an element has the id '{id}' of the operation it calls: the engine confuses the "
                                  "two, rename the element",
     "diagram.user_task_no_lane": "user task is not in a lane: put it in the lane of the role that does it",
-    "diagram.lane_unnamed": "the lane has no name: choose the role whose people do its tasks",
+    "diagram.lane_unnamed": "lane has no name: name it after the role whose people do its tasks (roles: {roles})",
+    "diagram.expression_juel": "{what} '{text}' is a JUEL expression (Camunda/Flowable); this engine evaluates "
+                               "Python: write it as {python}",
+    "diagram.expression_juel_rewrite": "{what} '{text}' is a JUEL expression (Camunda/Flowable); this engine "
+                                       "evaluates Python: rewrite it as a Python expression over the case "
+                                       "variables (no Java methods or object properties)",
+    "diagram.timer_cron": "timer {tag} '{text}' is a cron expression (Camunda/Quartz), which this engine does not read: write a quoted ISO 8601 cycle such as {example} (every 5 minutes)",
+    "diagram.script_language": "the script is written in {language}; this engine runs Python scripts only: rewrite "
+                               "it in Python, or make it a service task calling an operation",
+    "diagram.timer_unquoted": "timer {tag} {text} is not quoted, so the engine would evaluate it as an expression "
+                              "and fail when the timer starts: write it as a quoted string '{quoted}'",
     "diagram.lane_not_a_role": "lane name '{lane}' is not a known role id or role name",
     "diagram.user_task_no_form": "user task has no formKey property naming its form",
     "diagram.service_task_no_operation": "service task names no operation (spiffworkflow:serviceTaskOperator)",
@@ -174,8 +200,6 @@ EN: dict[str, str] = {
                               "and connect the steps directly",
     "lint.unnamed": "warning: {kind} has no name: name it, so the diagram and the case history say what happens "
                     "here",
-    "lint.timer_variable_unknown": "timer {tag} '{text}' reads a variable of that name, which nothing sets: "
-                                   "write ISO 8601 text in quotes, e.g. {example}",
     "lint.timer_not_text": "timer {tag} {text} is not ISO 8601 text: write it in quotes, e.g. {example}",
     "lint.timer_invalid": "timer {tag} \"{value}\" is not valid ISO 8601 ({why}): write it like {example}",
     "lint.condition_unknown": "condition reads {names}, which no form field, script, service task result, "
@@ -184,6 +208,11 @@ EN: dict[str, str] = {
     "lint.loop_condition_unknown": "loop condition reads {names}, which no form field, script, service task "
                                    "result, decision table or message of this process sets: fix the name, or "
                                    "add the form field or step that sets it",
+    "lint.collection_unknown": "multi-instance collection {names} is set by no form field, script, service task "
+                               "result, decision table or message, so a case would stop with an error here: fix "
+                               "the name, or set it before this step",
+    "lint.cardinality_unknown": "loop cardinality reads {names}, which no form field, script, service task result, "
+                                "decision table or message sets: fix the name, or set it before this step",
     "lint.unless_called_sets": "warning: {said} (unless a called process that is not part of this bundle sets "
                                "it)",
 }

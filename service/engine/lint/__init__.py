@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..definitions import ParsedBundle
+from ..definitions import BPMN, ParsedBundle
 from ..problems import Problem
 from ..xml_safety import XmlRejected, parse_xml
 from .diagram import Diagram, local, read_diagram
@@ -51,13 +51,23 @@ def bundle_report(parsed: ParsedBundle, forms: dict[str, Any]) -> tuple[list[Pro
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for diagram in diagrams:
+        ignored = _not_run(diagram)
         refused, warned = flow_report(diagram, waiting, processes)
-        problems += refused + timer_problems(diagram, known)
-        warnings += warned
-        refused, warned = condition_report(diagram, known, certain)
-        problems += refused
-        warnings += warned
+        timers = timer_problems(diagram, known)
+        conditions, unsure = condition_report(diagram, known, certain)
+        problems += [p for p in refused + timers + conditions if p.element_id not in ignored]
+        warnings += [w for w in warned + unsure if w.element_id not in ignored]
     return problems, warnings
+
+
+def _not_run(diagram: Diagram) -> set[str]:
+    """The ids inside processes that are not executable (another party's pool, documentation): the
+    engine never runs them, so nothing in them refuses a deploy."""
+    ignored: set[str] = set()
+    for process in diagram.tree.getroot().iter(f"{{{BPMN}}}process"):
+        if process.get("isExecutable", "true") != "true":
+            ignored |= {n.get("id") for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
+    return ignored
 
 
 def _trees(files: dict[str, bytes]) -> dict[str, etree._ElementTree]:

@@ -57,7 +57,8 @@ class Diagram:
     successors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     boundaries: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # host → events
     links: set[str] = field(default_factory=set)  # link events: joined by name, not by flows
-    conditions: list[tuple[etree._Element, str]] = field(default_factory=list)  # (element, expression)
+    # (element, expression, where it is written: conditionExpression, loopCondition, loopDataInputRef, ...)
+    conditions: list[tuple[etree._Element, str, str]] = field(default_factory=list)
 
     def line(self, node_id: str) -> int | None:
         node = self.nodes.get(node_id) if node_id in self.nodes else self.scopes.get(node_id)
@@ -108,9 +109,9 @@ def read_diagram(filename: str, tree: etree._ElementTree) -> Diagram:
             key = (str(event.getparent().get("id")), node.get("name") or event.get("name") or "")
             (link_throws if local(event) == "intermediateThrowEvent" else link_catches)[key].append(event.get("id"))
         elif name == "conditionExpression" and local(node.getparent()) == "sequenceFlow":
-            diagram.conditions.append((node.getparent(), node.text or ""))
-        elif name in ("loopCondition", "completionCondition"):
-            diagram.conditions.append((node.getparent().getparent(), node.text or ""))
+            diagram.conditions.append((node.getparent(), node.text or "", name))
+        elif name in ("loopCondition", "completionCondition", "loopCardinality", "loopDataInputRef"):
+            diagram.conditions.append((node.getparent().getparent(), node.text or "", name))
     for flow in pending_flows:
         source, target = flow.get("sourceRef"), flow.get("targetRef")
         if source in diagram.nodes and target in diagram.nodes:

@@ -103,17 +103,22 @@ def diagram_variables(diagram: Diagram, decisions: Mapping[str, set[str]]) -> se
     return found
 
 
+# a case stops when it reaches a multi-instance activity whose collection or count nothing set
+_MULTI_INSTANCE_CODES = {"loopDataInputRef": "lint.collection_unknown", "loopCardinality": "lint.cardinality_unknown"}
+
+
 def condition_report(diagram: Diagram, known: set[str], certain: bool) -> tuple[list[Problem], list[Problem]]:
     """Conditions reading names nothing sets: refused, or only warned about when `certain` is False
     (a called process the bundle does not hold might set them)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    for element, source in diagram.conditions:
+    for element, source, written_in in diagram.conditions:
         unknown = sorted(names_read(source) - known)
         if not unknown:
             continue
         listed = ", ".join(f"'{n}'" for n in unknown)
-        code = "lint.condition_unknown" if local(element) == "sequenceFlow" else "lint.loop_condition_unknown"
+        code = ("lint.condition_unknown" if local(element) == "sequenceFlow" else
+                _MULTI_INSTANCE_CODES.get(written_in, "lint.loop_condition_unknown"))
         said = Message(code, {"names": listed})
         if not certain:
             said = Message("lint.unless_called_sets", {"said": words_of(code, names=listed)})
