@@ -57,6 +57,12 @@ def test_a_condition_reading_a_name_nothing_sets_is_refused():
     accepted(reads("answer == 'yes'", user("work")))
 
 
+def test_a_python_built_in_the_expressions_do_not_have_is_a_variable_like_any_other():
+    """`input == 1` (Flowable's tests) reads a case variable `input`: nothing sets it, so it is refused."""
+    refused(reads("input == 1", user("work")), "f_if", "condition reads 'input'")
+    accepted(reads("len(answer) > 2", user("work")))
+
+
 DMN = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="n">
 <decision id="level" name="level"><decisionTable id="level_table">

@@ -12,7 +12,6 @@ hold, nothing can be known about what that sets: unknown names are then only war
 from __future__ import annotations
 
 import ast
-import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,7 +27,9 @@ from .diagram import Diagram, local, spiff_texts
 
 # set by the server when a case starts (service/operations/cases.py)
 SERVER_VARIABLES = frozenset({"received_at", "started_by", "business_key"})
-_ALWAYS = frozenset(dir(builtins)) | frozenset(safe_eval.SAFE_FUNCTIONS)
+# the functions a diagram's expressions have: Python's other built-ins (`input`, `open`, …) are not
+# there, so a condition reading `input` reads a case variable of that name like any other
+_ALWAYS = frozenset(safe_eval.SAFE_FUNCTIONS)
 
 
 def _tree(source: str, mode: str) -> ast.AST | None:
