@@ -7,7 +7,9 @@ or stop at for ever, in a running case: each refused at deploy, once, at its own
 - business rule tasks naming their decision the Camunda way (`camunda:decisionRef`, ignored here)
   or not at all, or naming a decision no table holds;
 - data stores (a database outside the process), which the engine refuses without a line;
-- one id used by two elements, which the schema reports as a type error of `xs:ID`.
+- one id used by two elements, which the schema reports as a type error of `xs:ID`;
+- the constructs the engine has no implementation of (a complex gateway, a compensation boundary
+  event), which it refuses in words of its own, without a line.
 
 The expressions these elements hold (loop, completion and event conditions, cardinality) are
 returned to the caller, which checks every expression the same way.
@@ -65,6 +67,16 @@ def duplicate_ids(filename: str, tree: etree._ElementTree) -> list[Problem]:
                 "id": element_id, "first": first[element_id].sourceline, "second": node.sourceline})))
         first.setdefault(element_id, node)
     return problems
+
+
+def unsupported(filename: str, tree: etree._ElementTree) -> list[Problem]:
+    """What the engine cannot run at all, said with what to use instead."""
+    root = tree.getroot()
+    found = [Problem.said(filename, node.sourceline, node.get("id", ""), Message("elements.complex_gateway"))
+             for node in root.iter(f"{_B}complexGateway")]
+    found += [Problem.said(filename, node.sourceline, node.get("id", ""), Message("elements.compensation_boundary"))
+              for node in root.iter(f"{_B}boundaryEvent") if node.find(f"{_B}compensateEventDefinition") is not None]
+    return found
 
 
 def data_stores(filename: str, tree: etree._ElementTree) -> list[Problem]:

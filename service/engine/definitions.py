@@ -193,7 +193,8 @@ class _Checker:
                 self.problem(lane, Message("diagram.lane_not_a_role", {"lane": lane_name}))
         props = _properties(node)
         if not props.get("formKey"):
-            self.problem(node, Message("diagram.user_task_no_form"))
+            manual = etree.QName(node).localname == "manualTask"
+            self.problem(node, Message("diagram.manual_task_no_form" if manual else "diagram.user_task_no_form"))
         if "assignee" in props:  # evaluated over the case variables when the task is created
             self.expression(node, props["assignee"], words_of("diagram.what_assignee"))
         return {"name": node.get("name") or node.get("id"), "role": role, "lane": lane_name,
@@ -346,7 +347,8 @@ def parse_bundle(
             problems.extend(_dmn_problems(name, trees[name]) or decision_problems(name, trees[name]))
         else:
             problems.extend(_size_problems(name, trees[name]) or checks_elements.duplicate_ids(name, trees[name])
-                            + checks_elements.data_stores(name, trees[name]))
+                            + checks_elements.data_stores(name, trees[name])
+                            + checks_elements.unsupported(name, trees[name]))
     if problems:
         raise DefinitionInvalid(problems)
     parser = _engine_parser(trees)

@@ -103,3 +103,19 @@ def test_what_the_engine_says_in_its_own_words_is_said_with_the_fix_when_the_lin
     assert all(p.message.startswith("sequence flow leaves exclusive gateway 'choice?' without a condition")
                for p in found)
     assert not any("Non-default exclusive outgoing sequence flow" in p.message for p in found)
+
+
+def test_what_the_engine_cannot_run_is_said_with_what_to_use_instead():
+    gateway = '<bpmn:complexGateway id="split" name="split"/>'
+    (found,) = problems(diagram(START, gateway, END, *chain("start", "split", "end")))
+    assert found.element_id == "split" and found.message.startswith("a complex gateway cannot run here")
+    assert "no support implemented" not in found.message
+    assert found.render("zh").startswith("复杂网关在这里不能运行")
+
+
+def test_a_manual_task_without_a_form_is_called_a_manual_task():
+    manual = user("check").replace("bpmn:userTask", "bpmn:manualTask")
+    manual = manual.replace('<spiffworkflow:property name="formKey" value="f"/>', "")
+    found = [p for p in problems(diagram(START, manual, END, *chain("start", "check", "end")))
+             if p.element_id == "check"]
+    assert found and found[0].message.startswith("manual task has no formKey"), found

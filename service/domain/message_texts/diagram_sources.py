@@ -18,6 +18,9 @@ ZH: dict[str, str] = {
     # -- elements the engine would fail on or stop at
     "elements.id_twice": "编号「{id}」被使用了两次（第 {first} 行和第 {second} 行）：每个元素的编号必须唯一，"
                          "请修改其中一个",
+    "elements.complex_gateway": "复杂网关在这里不能运行：请按它的规则改用排他网关、包容网关或并行网关",
+    "elements.compensation_boundary": "补偿边界事件在这里不能运行：请把补偿步骤画成正常的流程（例如在出错的分支上做撤销），"
+                                      "或用错误边界事件接住失败",
     "elements.data_store": "数据存储「{name}」（流程之外的数据库或系统）在这里无法读写：请删除它及其数据关联，"
                            "改用服务任务或表单字段传递数据",
     "elements.untyped_task": "这个任务没有类型，没有人能办理它，案例会停在这里：请把它改为泳道中的用户任务（由人办理）、人工任务，或脚本任务、服务任务（由系统执行）",
@@ -76,6 +79,11 @@ EN: dict[str, str] = {
     "sources.no_diagram_sent": "no diagram was uploaded: send a {kinds} file",
     "elements.id_twice": "id {id} is used twice (lines {first} and {second}): every element needs its own id, "
                          "rename one",
+    "elements.complex_gateway": "a complex gateway cannot run here: say its rule with an exclusive, inclusive or "
+                                "parallel gateway instead",
+    "elements.compensation_boundary": "a compensation boundary event cannot run here: draw the compensating step as "
+                                      "ordinary flow (an undo on the failing branch), or catch the failure with an "
+                                      "error boundary event",
     "elements.data_store": "data store '{name}' (a database or system outside the process) cannot be read or "
                            "written here: remove it and its data associations, and pass the data with a service "
                            "task or form fields",
