@@ -22,11 +22,12 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from service.domain.messages import Message, Words
 
-from . import checks_elements, safe_eval
-from .checks_decisions import decision_problems
-from .checks_expressions import juel_body, python_of_juel
-from .checks_schema import schema_problem, schema_problems
-from .checks_timers import unquoted_iso
+from . import safe_eval
+from .checks import elements as checks_elements
+from .checks.decisions import decision_problems
+from .checks.expressions import juel_body, python_of_juel
+from .checks.schema import schema_problem, schema_problems
+from .checks.timers import unquoted_iso
 from .problems import DefinitionInvalid, Problem, words_of
 from .xml_safety import XmlRejected, parse_xml
 

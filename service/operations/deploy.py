@@ -26,7 +26,8 @@ from service.domain import form_translation as words_rules
 from service.domain import forms as form_rules
 from service.domain.messages import Message
 from service.domain.roles import ROLES, role_for_lane
-from service.engine import checks_sources, lint, serializer
+from service.engine import lint, serializer
+from service.engine.checks import sources as checks_sources
 from service.engine.definitions import ParsedBundle, named_elements, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
 from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml

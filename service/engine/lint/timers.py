@@ -8,7 +8,7 @@ from collections.abc import Set
 
 from service.domain.messages import Message
 
-from ..checks_timers import EXAMPLES, PARSERS, literal
+from ..checks.timers import EXAMPLES, PARSERS, literal
 from ..definitions import BPMN
 from ..problems import Problem
 from .diagram import Diagram, local

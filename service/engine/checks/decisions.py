@@ -18,9 +18,9 @@ from lxml import etree
 
 from service.domain.messages import Message
 
-from . import safe_eval
-from .checks_expressions import feel_names, names_loaded
-from .problems import Problem
+from .. import safe_eval
+from ..problems import Problem
+from .expressions import feel_names, names_loaded
 
 _OUTSIDE_QUOTES_QUESTION = re.compile(r'(\?)(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')  # as the engine finds `?`
 HIT_POLICIES = frozenset({"UNIQUE", "FIRST", "ANY", "COLLECT"})  # the engine returns the first match or all

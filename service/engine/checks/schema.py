@@ -15,7 +15,7 @@ from lxml import etree
 
 from service.domain.messages import Message
 
-from .problems import Problem
+from ..problems import Problem
 
 _NS = re.compile(r"\{[^}]*\}")
 _ELEMENT = r"Element '(?P<tag>[^']+)'"

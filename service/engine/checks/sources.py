@@ -19,8 +19,8 @@ from lxml import etree
 
 from service.domain.messages import Message
 
-from .problems import Problem
-from .xml_safety import XmlRejected, parse_xml
+from ..problems import Problem
+from ..xml_safety import XmlRejected, parse_xml
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"

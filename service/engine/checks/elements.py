@@ -24,7 +24,7 @@ from lxml import etree
 
 from service.domain.messages import Message
 
-from .problems import Problem
+from ..problems import Problem
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
