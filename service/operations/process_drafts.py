@@ -10,7 +10,6 @@ draft is always safe to open; whether it is a *correct* process is the check's j
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from service.domain.access import may_change_processes, may_read_processes
 from service.domain.input_limits import DATABASE_ID_MAX
 from service.domain.messages import DEFAULT_LANGUAGE, Message
 from service.domain.roles import ROLES
+from service.engine.checks.sources import DEPLOYABLE_ID
 from service.engine.problems import Problem
 from service.persistence.audit import append_event
 from service.persistence.models import ProcessDefinition, ProcessDraft
@@ -33,7 +33,7 @@ from .process_templates import DEFAULT_ROLE, PROCESS_ID, TEMPLATES, DraftContent
 from .users import find_user
 
 MAX_NAME = 128
-ANY_PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")  # deployed ones may predate PROCESS_ID
+ANY_PROCESS_ID = DEPLOYABLE_ID  # any id deploy takes: deployed ones may predate PROCESS_ID
 
 
 # -- who may -----------------------------------------------------------------------------------------
