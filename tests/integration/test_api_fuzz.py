@@ -22,7 +22,10 @@ from service.operations import users
 from tests.processes import walk as paths
 from tests.support.walk import APPLICATION, start_case, walk_to_sales_confirmation
 
-FUZZ_USERS = ("sales1", "tech_director1", "customer2", "auditor1", "process_owner1", "admin1")  # every kind of writer
+# one of each kind of access: staff who work tasks, a customer contact, a process owner (reads all, changes
+# processes) and an administrator (reads all, changes people and the calendar); a director's or an auditor's
+# requests take the same parsing paths as these
+FUZZ_USERS = ("sales1", "customer2", "process_owner1", "admin1")
 JSON_TYPES = ("application/json", "application/problem+json")
 EXAMPLES_PER_OPERATION = 20
 
