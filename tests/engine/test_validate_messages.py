@@ -3,6 +3,8 @@ stores, Camunda's decision reference, the BPMN schema's complaints — each at i
 
 from __future__ import annotations
 
+import pytest
+
 from service.engine.problems import Problem
 from tests.engine.lint_diagrams import END, START, chain, diagram, line_of, problems, user
 
@@ -119,3 +121,16 @@ def test_a_manual_task_without_a_form_is_called_a_manual_task():
     found = [p for p in problems(diagram(START, manual, END, *chain("start", "check", "end")))
              if p.element_id == "check"]
     assert found and found[0].message.startswith("manual task has no formKey"), found
+
+
+@pytest.mark.parametrize(("definition", "says"), [
+    ('<bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>',
+     "a timer start event does not start cases on a schedule here"),
+    ('<bpmn:signalEventDefinition/>', "a signal start event cannot be triggered here"),
+    ('<bpmn:errorEventDefinition/>', "a start event of this kind (error) belongs in an event subprocess only"),
+])
+def test_a_start_nothing_here_would_trigger_is_refused(definition, says):
+    start = f'<bpmn:startEvent id="start" name="start">{definition}</bpmn:startEvent>'
+    found = [p for p in problems(diagram(start, user("work"), END, *chain("start", "work", "end")))
+             if p.element_id == "start"]
+    assert found and found[0].message.startswith(says), found

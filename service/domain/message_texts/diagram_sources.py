@@ -18,6 +18,12 @@ ZH: dict[str, str] = {
     # -- elements the engine would fail on or stop at
     "elements.id_twice": "编号「{id}」被使用了两次（第 {first} 行和第 {second} 行）：每个元素的编号必须唯一，"
                          "请修改其中一个",
+    "elements.timer_start": "定时开始事件在这里不会按时自动发起案例，案例会一直停在开始处：请改用普通开始事件"
+                            "（由人发起）或消息开始事件，需要等待时在其后放一个定时中间事件",
+    "elements.signal_start": "信号开始事件在这里无法触发（案例之间不传递信号），案例会一直停在开始处：请改用消息开始事件"
+                             "（由其他系统或人发送消息发起）或普通开始事件",
+    "elements.start_only_in_event_subprocess": "这种开始事件（{kind}）只能用在事件子流程里：请改用普通开始事件，"
+                                               "或把它放进一个事件子流程",
     "elements.complex_gateway": "复杂网关在这里不能运行：请按它的规则改用排他网关、包容网关或并行网关",
     "elements.compensation_boundary": "补偿边界事件在这里不能运行：请把补偿步骤画成正常的流程（例如在出错的分支上做撤销），"
                                       "或用错误边界事件接住失败",
@@ -79,6 +85,14 @@ EN: dict[str, str] = {
     "sources.no_diagram_sent": "no diagram was uploaded: send a {kinds} file",
     "elements.id_twice": "id {id} is used twice (lines {first} and {second}): every element needs its own id, "
                          "rename one",
+    "elements.timer_start": "a timer start event does not start cases on a schedule here, so the case would wait "
+                            "at its start for ever: use a none start (a person starts it) or a message start, with "
+                            "a timer event after it if it must wait",
+    "elements.signal_start": "a signal start event cannot be triggered here (cases send no signals to each other), "
+                             "so the case would wait at its start for ever: use a message start (another system or "
+                             "a person sends the message) or a none start",
+    "elements.start_only_in_event_subprocess": "a start event of this kind ({kind}) belongs in an event subprocess "
+                                               "only: use a none start, or put it in an event subprocess",
     "elements.complex_gateway": "a complex gateway cannot run here: say its rule with an exclusive, inclusive or "
                                 "parallel gateway instead",
     "elements.compensation_boundary": "a compensation boundary event cannot run here: draw the compensating step as "

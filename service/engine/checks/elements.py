@@ -76,7 +76,27 @@ def unsupported(filename: str, tree: etree._ElementTree) -> list[Problem]:
              for node in root.iter(f"{_B}complexGateway")]
     found += [Problem.said(filename, node.sourceline, node.get("id", ""), Message("elements.compensation_boundary"))
               for node in root.iter(f"{_B}boundaryEvent") if node.find(f"{_B}compensateEventDefinition") is not None]
-    return found
+    return found + list(_starts_that_never_start(filename, root))
+
+
+# what starts a case here: a person or a system (none start), a message; these would wait for ever
+_WAITING_STARTS = {"timerEventDefinition": "elements.timer_start", "signalEventDefinition": "elements.signal_start"}
+
+
+def _starts_that_never_start(filename: str, root: etree._Element) -> Iterator[Problem]:
+    """Start events of a process or an ordinary subprocess (not an event subprocess) that nothing here
+    would ever trigger, or that BPMN allows only in an event subprocess."""
+    for node in root.iter(f"{_B}startEvent"):
+        holder = node.getparent()
+        if holder is None or holder.get("triggeredByEvent") == "true":
+            continue
+        for definition in node:
+            kind = etree.QName(definition).localname if isinstance(definition.tag, str) else ""
+            if kind in _WAITING_STARTS:
+                yield _said(filename, node, _WAITING_STARTS[kind])
+            elif kind in ("errorEventDefinition", "escalationEventDefinition", "compensateEventDefinition"):
+                yield _said(filename, node, "elements.start_only_in_event_subprocess",
+                            kind=kind.removesuffix("EventDefinition"))
 
 
 def data_stores(filename: str, tree: etree._ElementTree) -> list[Problem]:
