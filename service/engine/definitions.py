@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from service.domain.messages import Message, Words
 
@@ -28,6 +28,7 @@ from .checks.decisions import decision_problems
 from .checks.expressions import juel_body, python_of_juel
 from .checks.schema import schema_problem, schema_problems
 from .checks.timers import unquoted_iso
+from .parser_hooks import ProductBpmnParser
 from .problems import DefinitionInvalid, Problem, words_of
 from .xml_safety import XmlRejected, parse_xml
 
@@ -305,8 +306,8 @@ def _schema_errors(exc: Exception) -> list[tuple[int | None, str]]:
     return found or [(getattr(exc, "line_number", None) or None, str(exc))]
 
 
-def _engine_parser(trees: Mapping[str, etree._ElementTree]) -> SpiffBpmnParser:
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+def _engine_parser(trees: Mapping[str, etree._ElementTree]) -> ProductBpmnParser:
+    parser = ProductBpmnParser(validator=VALIDATOR)
     for name, tree in trees.items():
         try:
             if name.endswith(".dmn"):

@@ -31,8 +31,9 @@ from .compaction import compact_finished_loops
 from .errors import EngineError
 from .evaluation.budget import EvaluationLimits, engine_run
 from .evaluation.errors import BudgetExceeded, EvaluationRefused
+from .event_subprocesses import close_finished_scopes
 from .scripting import RestrictedScriptEngine, ServiceHandler
-from .serializer import settle_event_subprocesses
+from .serializer import settle_spec
 
 __all__ = ["AutomaticLoopLimit", "BudgetExceeded", "DataInputError", "EngineError", "EngineStalled",
            "EvaluationLimits", "EvaluationRefused", "TaskNotReady"]
@@ -88,19 +89,39 @@ def _unique(tasks: Any) -> list[Any]:
     return list(seen.values())
 
 
-def _raw_ready(workflow: BpmnWorkflow) -> list[Any]:
-    return [t for wf in _all_workflows(workflow) for t in wf.tasks.values() if t.state == TaskState.READY]
+def _unfinished(workflow: BpmnWorkflow) -> dict[Any, list[Any]]:
+    """Each process's unfinished tasks: the one walk of the whole tree a step makes."""
+    return {wf: [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+            for wf in _all_workflows(workflow)}
 
 
-def _check_not_stalled(workflow: BpmnWorkflow) -> None:
+def _check_not_stalled(workflow: BpmnWorkflow, unfinished: dict[Any, list[Any]]) -> None:
     visible = {t.id for wf in _all_workflows(workflow) for t in wf.get_tasks(state=TaskState.READY)}
-    hidden = [t for t in _raw_ready(workflow) if t.id not in visible]
+    hidden = [t for tasks in unfinished.values() for t in tasks if t.state == TaskState.READY and t.id not in visible]
     if hidden:
         ids = ", ".join(sorted({t.task_spec.bpmn_id or t.task_spec.name for t in hidden}))
         raise EngineStalled(
             f"{ids}: the engine no longer finds this ready task (history too deep after repeated "
             "loop-backs); model the repetition as a loop task or event subprocess"
         )
+    if not workflow.completed and not any(_can_move(workflow, t) for tasks in unfinished.values() for t in tasks):
+        raise EngineStalled(f"{_dead_ends(workflow)}: the path ends here without reaching an end event, and the "
+                            "case has nothing else to do or wait for; connect it on to an end event")
+
+
+def _can_move(workflow: BpmnWorkflow, task: Any) -> bool:
+    """Someone can act on it, it waits for an event or time, or it works (not just a subprocess's holder)."""
+    if task.state in (TaskState.READY, TaskState.WAITING):
+        return True
+    return task.state == TaskState.STARTED and task.id not in workflow.subprocesses
+
+
+def _dead_ends(workflow: BpmnWorkflow) -> str:
+    """Where the paths of a case that cannot go on stopped: completed steps that lead nowhere (only said
+    when a case is stuck, so this one walk is not made on every step)."""
+    ends = {t.task_spec.bpmn_id for wf in _all_workflows(workflow) for t in wf.tasks.values()
+            if t.state == TaskState.COMPLETED and not t.children and t.task_spec.bpmn_id}
+    return ", ".join(sorted(ends)) or "?"
 
 
 def _data_input_error(exc: WorkflowDataException) -> DataInputError:
@@ -194,14 +215,19 @@ def run_engine(workflow: BpmnWorkflow, *, now: datetime, service_handler: Servic
     with _engine_call(limits), engine_time(now):
         workflow.refresh_timers()  # a timer that came due must be READY before the steps run
         workflow.do_engine_steps(did_complete_task=count)
+        unfinished = _unfinished(workflow)
+        if close_finished_scopes(workflow, unfinished):  # event subprocesses nobody will start any more
+            workflow.do_engine_steps(did_complete_task=count)
+            unfinished = _unfinished(workflow)
+            close_finished_scopes(workflow, unfinished)
     compact_finished_loops(workflow)  # every entry point ends here: live steps, replay and what-if alike
-    _check_not_stalled(workflow)
+    _check_not_stalled(workflow, unfinished)
 
 
 def start(spec: Any, subprocess_specs: Mapping[str, Any], data: Mapping[str, Any], *, now: datetime,
           service_handler: ServiceHandler | None, limits: EvaluationLimits | None = None) -> BpmnWorkflow:
     for each in [spec, *subprocess_specs.values()]:
-        settle_event_subprocesses(each)  # a spec parsed here, not read through the serializer
+        settle_spec(each)  # a spec parsed here, not read through the serializer
     with _engine_call(limits):
         workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=RestrictedScriptEngine(service_handler))
         workflow.data.update(data)

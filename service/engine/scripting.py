@@ -36,6 +36,8 @@ class ServiceCallFailed(RuntimeError):
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression, context, external_context=None):
+        if expression is None:  # an absent condition (an ad-hoc subprocess without completionCondition)
+            return None  # is no condition: falsy, so the engine waits for every path, as BPMN says
         names = dict(external_context or {})
         names.update(context)
         return safe_eval.evaluate(expression, names)

@@ -19,6 +19,10 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .ad_hoc import settle_ad_hoc
+from .event_subprocesses import settle_interrupting_starts
+from .parser_hooks import EVENT_DEFINITION_CONVERTERS
+
 STATE_FORMAT = "guicheng-state/1"
 _PLAIN_TEXT = (date, datetime, time, timedelta, UUID)
 
@@ -52,8 +56,9 @@ def _unhandled_event(event: Any) -> Any:
 
 
 def _make_serializers() -> tuple[BpmnWorkflowSerializer, BpmnWorkflowSerializer]:
-    spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    config = dict(SPIFF_CONFIG)
+    spec_config = {**SPIFF_CONFIG, **EVENT_DEFINITION_CONVERTERS}
+    spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(spec_config))
+    config = dict(spec_config)
     config[BpmnWorkflow] = _SpecFreeWorkflowConverter
     state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     return spec_serializer, state_serializer
@@ -76,8 +81,15 @@ def load_specs(text: str) -> tuple[Any, dict[str, Any]]:
     spec = _SPECS.from_dict(payload["spec"])
     subs = {name: _SPECS.from_dict(s) for name, s in payload["subprocess_specs"].items()}
     for each in [spec, *subs.values()]:
-        settle_event_subprocesses(each)
+        settle_spec(each)
     return spec, subs
+
+
+def settle_spec(spec: Any) -> None:
+    """What every spec needs before a case runs on it, whether parsed now or read from storage."""
+    settle_event_subprocesses(spec)
+    settle_ad_hoc(spec)
+    settle_interrupting_starts(spec)
 
 
 def settle_event_subprocesses(spec: Any) -> None:

@@ -134,3 +134,24 @@ def test_a_start_nothing_here_would_trigger_is_refused(definition, says):
     found = [p for p in problems(diagram(start, user("work"), END, *chain("start", "work", "end")))
              if p.element_id == "start"]
     assert found and found[0].message.startswith(says), found
+
+
+def _link(kind: str, element_id: str, name: str) -> str:
+    return f'<bpmn:{kind} id="{element_id}"><bpmn:linkEventDefinition name="{name}"/></bpmn:{kind}>'
+
+
+def test_a_link_throw_without_its_catch_and_a_link_caught_twice_are_refused_at_the_event():
+    throw = _link("intermediateThrowEvent", "go_on", "next")
+    elsewhere = _link("intermediateCatchEvent", "arrive", "nexd")
+    found = [p for p in problems(diagram(START, user("work"), throw, elsewhere, user("after"), END,
+                                         *chain("start", "work", "go_on"), *chain("arrive", "after", "end")))
+             if p.element_id in ("go_on", "arrive")]
+    assert [p.element_id for p in found] == ["go_on"], found
+    assert found[0].message.startswith("link throw event 'next' has no link catch event of the same name")
+
+    twice = _link("intermediateCatchEvent", "arrive_again", "next")
+    found = [p for p in problems(diagram(START, user("work"), throw, _link("intermediateCatchEvent", "arrive", "next"),
+                                         twice, user("after"), END, *chain("start", "work", "go_on"),
+                                         *chain("arrive", "after", "end"), *chain("arrive_again", "after")))
+             if p.element_id == "arrive_again"]
+    assert found and found[0].message.startswith("link 'next' is already caught by arrive"), found

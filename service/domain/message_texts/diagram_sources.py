@@ -36,6 +36,9 @@ ZH: dict[str, str] = {
     "elements.camunda_decision_ref": "业务规则任务用 {camunda} 指定决策「{decision}」，本引擎不读取它：请改用 {spiff} 指定 {decision}",
     "elements.no_decision": "业务规则任务没有指定决策：请用 {spiff} 填写决策表文件中决策的编号",
     "elements.decision_missing": "业务规则任务调用的决策「{decision}」不在任何决策表文件中（已有：{known}）：请一起给出含有它的决策表文件，或改正编号",
+    "elements.link_without_catch": "链接抛出事件「{link}」在同一层流程中没有同名的链接捕获事件，流程会在这里直接结束："
+                                   "请在它旁边画一个名称相同的链接捕获事件，或改正名称",
+    "elements.link_caught_twice": "链接「{link}」已有捕获事件 {first}，同一层流程中一个链接名只能捕获一次：请改名或删除其中一个",
     "elements.loop_without_end": "循环既没有循环条件也没有最大次数，引擎无法运行它：请填写其中之一",
     "elements.camunda_collection": "多实例用 {camunda} 指定集合「{collection}」，本引擎不读取它：请把 {collection} 填为多实例的输入集合",
     "elements.multi_instance_over_nothing": "多实例既没有实例数也没有输入集合：请填写其中之一",
@@ -114,6 +117,11 @@ EN: dict[str, str] = {
     "elements.no_decision": "business rule task names no decision: set {spiff} to the id of a decision in a .dmn file",
     "elements.decision_missing": "business rule task calls decision '{decision}', which no decision file holds "
                                  "(known: {known}): add the .dmn file holding it, or correct the id",
+    "elements.link_without_catch": "link throw event '{link}' has no link catch event of the same name in the same "
+                                   "process level, so the path would just end here: draw a link catch named "
+                                   "'{link}' beside it, or correct the name",
+    "elements.link_caught_twice": "link '{link}' is already caught by {first}; a link name is caught once per "
+                                  "process level: rename or remove one of them",
     "elements.loop_without_end": "loop has neither a loopCondition nor a loopMaximum, so the engine cannot run it: "
                                  "give one of them",
     "elements.camunda_collection": "multi-instance names its collection '{collection}' with {camunda}, "

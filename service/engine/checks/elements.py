@@ -7,6 +7,8 @@ or stop at for ever, in a running case: each refused at deploy, once, at its own
 - business rule tasks naming their decision the Camunda way (`camunda:decisionRef`, ignored here)
   or not at all, or naming a decision no table holds;
 - data stores (a database outside the process), which the engine refuses without a line;
+- a link throw whose catch of the same name is not beside it (the path would just end there), or a
+  link name caught twice (which one goes on?);
 - one id used by two elements, which the schema reports as a type error of `xs:ID`;
 - the constructs the engine has no implementation of (a complex gateway, a compensation boundary
   event), which it refuses in words of its own, without a line.
@@ -116,6 +118,8 @@ def element_problems(filename: str, process: etree._Element, index: BundleIndex)
         yield from _standard_loop(filename, loop)
     for loop in process.iter(f"{_B}multiInstanceLoopCharacteristics"):
         yield from _multi_instance(filename, loop)
+    for container in (process, *process.iter(f"{_B}subProcess", f"{_B}transaction", f"{_B}adHocSubProcess")):
+        yield from _links(filename, container)
 
 
 def expressions(process: etree._Element) -> Iterator[Expression]:
@@ -159,6 +163,27 @@ def _business_rule(filename: str, node: etree._Element, index: BundleIndex) -> I
     for decision in called:
         if decision and decision not in index.decisions:
             yield _said(filename, node, "elements.decision_missing", decision=decision, known=known)
+
+
+def _link_events(container: etree._Element, tag: str) -> dict[str, list[etree._Element]]:
+    found: dict[str, list[etree._Element]] = {}
+    for node in container.iterchildren(f"{_B}{tag}"):
+        definition = node.find(f"{_B}linkEventDefinition")
+        if definition is not None:
+            found.setdefault(definition.get("name") or definition.get("id") or "", []).append(node)
+    return found
+
+
+def _links(filename: str, container: etree._Element) -> Iterator[Problem]:
+    """Link events pair by name within one process level: the engine follows a throw to its one catch."""
+    catches = _link_events(container, "intermediateCatchEvent")
+    for name, throws in _link_events(container, "intermediateThrowEvent").items():
+        if name not in catches:
+            for throw in throws:
+                yield _said(filename, throw, "elements.link_without_catch", link=name)
+    for name, nodes in catches.items():
+        for twin in nodes[1:]:
+            yield _said(filename, twin, "elements.link_caught_twice", link=name, first=nodes[0].get("id", ""))
 
 
 def _standard_loop(filename: str, loop: etree._Element) -> Iterator[Problem]:
