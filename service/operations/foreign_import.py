@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,16 +142,10 @@ def import_file(path: Path, forms_root: Path, *, fix: bool, role: str | None = N
         report.problems.append(Problem(name, exc.line, "", exc.message))
         return report
     original_lines = _lines_by_id(tree)
-    found = _apply(examine(tree, role_for_lane))
-    generated: dict[tuple[str, str], dict[str, Any]] = {}
-    if role:
-        placed = _apply(owner_choices.lane_findings(tree, role))
-        found = [f for f in found if not (f.fix is None and f.code in _PLACED_BY_ROLE
-                                          and any(p.element_id == f.element_id for p in placed))] + placed
-    if forms:
-        folder = _forms_dir(path, forms_root)
-        found += _apply(owner_choices.form_findings(
-            tree, generated, lambda pid, key: (folder / pid / f"{key}.form").is_file()))
+    folder = _forms_dir(path, forms_root)
+    examined = examine_diagram(tree, role=role, forms=forms,
+                               has_form=lambda pid, key: (folder / pid / f"{key}.form").is_file())
+    found, generated = examined.found, examined.generated
     fixed = serialise(tree, original) if any(f.fix for f in found) else original
     if fix and fixed != original:
         orig = path.with_name(path.name + ".orig")
@@ -170,15 +165,49 @@ def import_file(path: Path, forms_root: Path, *, fix: bool, role: str | None = N
         problems = _deploy_problems(path, fixed if fixed != original else None, forms_root, generated)
         lines = original_lines
     report.findings = [_said(name, item, lines if report.written else None) for item in found]
-    unfixed = {(f.element_id, code) for f in found if f.fix is None for code in _SAID_BY.get(f.code, ())}
-    report.problems = [_relined(p, name, lines) for p in problems if (p.element_id, p.code) not in unfixed]
+    report.problems = [_relined(p, name, lines) for p in not_said(problems, found)]
     return report
 
 
-def _apply(found: list[Finding]) -> list[Finding]:
+def not_said(problems: list[Problem], found: list[Finding]) -> list[Problem]:
+    """The deploy problems a finding without a fix has not already said at the same element."""
+    unfixed = {(f.element_id, code) for f in found if f.fix is None for code in _SAID_BY.get(f.code, ())}
+    return [p for p in problems if (p.element_id, p.code) not in unfixed]
+
+
+@dataclass
+class Examined:
+    """A diagram's findings (each with its key) and the fixes applied to its tree; `generated`: the forms
+    the applied form fixes drew, (process id, formKey) → form-js form."""
+
+    tree: etree._ElementTree
+    found: list[Finding]
+    generated: dict[tuple[str, str], dict[str, Any]]
+    applied: set[str]
+
+
+def examine_diagram(tree: etree._ElementTree, *, role: str | None, forms: bool,
+                    has_form: Callable[[str, str], bool], chosen: Collection[str] | None = None) -> Examined:
+    """Every finding of `tree`, its fixes applied in place: all of them, or only those whose key is in
+    `chosen` (the ones the owner ticked). The owner's `role` and `forms` choices are asked after the
+    certain fixes, on the tree they left, as `owner_choices` expects."""
+    applied: set[str] = set()
+    found = _apply(examine(tree, role_for_lane), chosen, applied)
+    generated: dict[tuple[str, str], dict[str, Any]] = {}
+    if role:
+        placed = _apply(owner_choices.lane_findings(tree, role), chosen, applied)
+        found = [f for f in found if not (f.fix is None and f.code in _PLACED_BY_ROLE and any(
+            p.element_id == f.element_id and p.key in applied for p in placed))] + placed
+    if forms:
+        found += _apply(owner_choices.form_findings(tree, generated, has_form), chosen, applied)
+    return Examined(tree, found, generated, applied)
+
+
+def _apply(found: list[Finding], chosen: Collection[str] | None, applied: set[str]) -> list[Finding]:
     for item in found:
-        if item.fix is not None:
+        if item.fix is not None and (chosen is None or item.key in chosen):
             item.fix.apply()
+            applied.add(item.key)
     return found
 
 

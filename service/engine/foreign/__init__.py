@@ -42,6 +42,7 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
     fix: Fix | None = None
     blocking: bool = True  # False: only said (an extension this engine ignores); the deploy check decides
+    key: str = ""  # stable within one reading of a file (`keyed`): the owner's choice names the fix by it
 
 
 def element_of(node: etree._Element) -> etree._Element:
@@ -71,6 +72,18 @@ def dialect_attribute(node: etree._Element, name: str) -> tuple[str, str] | None
     return None
 
 
+def keyed(found: list[Finding]) -> list[Finding]:
+    """Give each finding its key, `<element id>/<code>` (a second one of an element and code gets `/2`…):
+    the same file read again gives the same keys, so a fix the owner ticked on the report is the one
+    applied, whatever was ticked beside it."""
+    seen: dict[str, int] = {}
+    for item in found:
+        base = f"{item.element_id or '-'}/{item.code.rsplit('.', 1)[-1]}"
+        seen[base] = seen.get(base, 0) + 1
+        item.key = base if seen[base] == 1 else f"{base}/{seen[base]}"
+    return found
+
+
 def examine(tree: etree._ElementTree, resolve_role: Callable[[str | None], str | None]) -> list[Finding]:
     """Every finding of every dialect module, in document order; `resolve_role` says which lane names
     (and so which candidate groups) are roles of this organisation."""
@@ -81,4 +94,4 @@ def examine(tree: etree._ElementTree, resolve_role: Callable[[str | None], str |
         found.extend(module.findings(tree))
     found.extend(people.findings(tree, resolve_role))
     found.extend(zeebe.findings(tree, resolve_role))
-    return sorted(found, key=lambda f: (f.line or 0, f.element_id, f.code))
+    return keyed(sorted(found, key=lambda f: (f.line or 0, f.element_id, f.code)))

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import BPMN, DIALECTS, Finding, Fix, finding
+from . import BPMN, DIALECTS, Finding, Fix, finding, keyed
 from .lanes import lane_of, lanes_by_node, process_of, put_in_lane
 from .spiff import property_of, set_property
 
@@ -39,7 +39,7 @@ def lane_findings(tree: etree._ElementTree, role: str) -> list[Finding]:
         before = "bpmn:task" if untyped else "—"
         after = f"bpmn:manualTask, lane {role}" if untyped else f"lane {role}"
         found.append(finding(node, "foreign.given_role", Fix(before, after, apply), role=role))
-    return found
+    return keyed(found)
 
 
 def form_findings(tree: etree._ElementTree, forms: dict[tuple[str, str], dict[str, Any]],
@@ -72,7 +72,7 @@ def form_findings(tree: etree._ElementTree, forms: dict[tuple[str, str], dict[st
         kind = "foreign.form_from_fields" if components else "foreign.form_to_confirm"
         found.append(finding(node, kind, Fix(f"formKey {named}" if named else "—", f"forms/{pid}/{key}.form", apply),
                              form_file=f"forms/{pid}/{key}.form", count=len(components)))
-    return found
+    return keyed(found)
 
 
 def fields_of(node: etree._Element) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@
   const READABLE = 0.9;
   const PAINT = {
     flow: { stroke: '#2e9d57', 'stroke-width': '3px' },
+    activeFlow: { stroke: '#e08a00', 'stroke-width': '3px' },  // the renderer's own line style outranks the stylesheet
     cancelled: { stroke: '#9aa4b2', fill: '#f1f2f4', 'stroke-dasharray': '6 4' },
     cancelledText: { fill: '#8a93a0', 'text-decoration': 'line-through' },
     passes: { background: '#2e9d57', color: '#fff', 'border-radius': '9px', padding: '0 6px', 'font-size': '12px',
@@ -102,7 +103,11 @@
     const paintOn = (node, style) => { paint(node, style); painted.push([node, style]); };
     const marks = { 'gc-done': state.completed, 'gc-active': state.active, 'gc-current': state.current };
     for (const [cls, ids] of Object.entries(marks)) {
-      for (const element of found(ids)) addMarker(element.id, cls);
+      for (const element of found(ids)) {
+        addMarker(element.id, cls);
+        const line = element.waypoints && cls === 'gc-active' && registry.getGraphics(element).querySelector('.djs-visual > path');
+        if (line) paintOn(line, PAINT.activeFlow);
+      }
     }
     for (const flow of found(state.flows)) {
       addMarker(flow.id, 'gc-flow');

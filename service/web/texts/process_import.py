@@ -1,0 +1,93 @@
+"""Page labels: importing a diagram from another modeler (the upload, the report with its fixes, the apply)."""
+
+from __future__ import annotations
+
+ZH: dict[str, str] = {
+    "process_import.button": "导入流程图",
+    "process_import.title": "导入流程图",
+    "process_import.hint": "上传在 Camunda、Flowable、Signavio 或 bpmn.io 中画的流程图。规程会逐个元素说明要在这里运行需要改什么，"
+                           "能安全自动修正的给出修正；只有您勾选的修正才会应用。结果保存为草稿，在编辑器中校验后再发布。",
+    "process_import.file": "流程图文件",
+    "process_import.file_hint": "{kinds}，不超过 {max} MB",
+    "process_import.role": "不在任何泳道中的任务交给",
+    "process_import.role_none": "（不指定，逐个列出）",
+    "process_import.forms": "为没有表单的任务生成表单",
+    "process_import.forms_hint": "用原工具中的表单字段；没有字段时生成只显示任务名称的表单",
+    "process_import.check": "检查",
+    "process_import.failed": "文件未能导入，没有任何改动：",
+    "process_import.report_title": "导入检查：{file}",
+    "process_import.again": "重新上传",
+    "process_import.summary": "{findings} 处发现，其中 {fixable} 处可自动修正（已勾选 {chosen} 处）",
+    "process_import.whole_file": "整个文件",
+    "process_import.process": "流程「{name}」",
+    "process_import.new_process": "新流程：应用后保存为草稿 {id}。",
+    "process_import.existing": "流程 {id} 已存在（当前版本 v{version}）：导入的流程图将成为它的草稿，即下一个版本；"
+                               "发布之前，现有版本和进行中的案例不受影响。",
+    "process_import.existing_draft": "流程 {id} 已有草稿：导入的流程图将成为它的草稿。",
+    "process_import.replaces_draft": "注意：{who} 保存的草稿将被替换。",
+    "process_import.not_running": "此流程不会运行（没有 isExecutable=\"true\"），不会保存为草稿。",
+    "process_import.no_findings": "没有需要修改的地方。",
+    "process_import.line": "第 {line} 行",
+    "process_import.apply_fix": "应用此修正",
+    "process_import.fix": "修正",
+    "process_import.manual": "需要手动处理",
+    "process_import.note": "提示",
+    "process_import.still_refused": "应用所选修正后仍无法发布",
+    "process_import.still_refused_hint": "这些问题不妨碍保存草稿，但发布前需要在编辑器中解决。",
+    "process_import.deployable": "应用所选修正后可以发布。",
+    "process_import.options": "选项",
+    "process_import.recheck": "按所选修正重新检查",
+    "process_import.apply": "应用所选修正并打开为草稿",
+    "process_import.nothing_deployed": "不会发布任何内容：草稿保存后在编辑器中校验并发布。",
+    "process_import.owner_only": "只有流程负责人可以把导入保存为草稿。",
+    "process_import.diagram": "流程图",
+    "process_import.legend": "有发现的元素",
+    "process_import.saved": "已把导入的流程图保存为草稿：{ids}。请校验后发布。",
+}
+
+EN: dict[str, str] = {
+    "process_import.button": "Import a diagram",
+    "process_import.title": "Import a diagram",
+    "process_import.hint": "Upload a diagram drawn in Camunda, Flowable, Signavio or bpmn.io. Guicheng says, element by "
+                           "element, what it must change to run here, and offers the fixes that are safe; only the "
+                           "fixes you tick are applied. The result is saved as a draft, which you check and deploy "
+                           "in the editor.",
+    "process_import.file": "Diagram file",
+    "process_import.file_hint": "{kinds}, at most {max} MB",
+    "process_import.role": "Tasks in no lane go to",
+    "process_import.role_none": "(nobody chosen: list them)",
+    "process_import.forms": "Write forms for tasks without one",
+    "process_import.forms_hint": "from the other tool's form fields; without fields, a form that shows the task's name",
+    "process_import.check": "Check",
+    "process_import.failed": "The file was not imported and nothing changed:",
+    "process_import.report_title": "Import check: {file}",
+    "process_import.again": "Upload again",
+    "process_import.summary": "{findings} findings, {fixable} of them with a fix ({chosen} ticked)",
+    "process_import.whole_file": "The whole file",
+    "process_import.process": "Process \"{name}\"",
+    "process_import.new_process": "A new process: saved as the draft {id} when applied.",
+    "process_import.existing": "Process {id} exists (current version v{version}): the imported diagram becomes its "
+                               "draft, its next version; until that is deployed the current version and the running "
+                               "cases are unaffected.",
+    "process_import.existing_draft": "Process {id} has a draft: the imported diagram becomes its draft.",
+    "process_import.replaces_draft": "Note: the draft saved by {who} will be replaced.",
+    "process_import.not_running": "This process does not run (no isExecutable=\"true\"): it is not saved as a draft.",
+    "process_import.no_findings": "Nothing to change.",
+    "process_import.line": "line {line}",
+    "process_import.apply_fix": "Apply this fix",
+    "process_import.fix": "Fix",
+    "process_import.manual": "to do by hand",
+    "process_import.note": "note",
+    "process_import.still_refused": "Still refused at deploy after the chosen fixes",
+    "process_import.still_refused_hint": "These do not keep the draft from being saved; solve them in the editor "
+                                         "before deploying.",
+    "process_import.deployable": "With the chosen fixes it would deploy.",
+    "process_import.options": "Options",
+    "process_import.recheck": "Check again with the chosen fixes",
+    "process_import.apply": "Apply the chosen fixes and open as a draft",
+    "process_import.nothing_deployed": "Nothing is deployed: check and deploy the saved draft in the editor.",
+    "process_import.owner_only": "Only process owners can save an import as a draft.",
+    "process_import.diagram": "Diagram",
+    "process_import.legend": "Elements with findings",
+    "process_import.saved": "The imported diagram was saved as a draft: {ids}. Check it, then deploy.",
+}
