@@ -42,6 +42,8 @@ class ServiceContext:
     case_link: str = ""  # the case page, at the address people open the pages at
     copies: list[str] = field(default_factory=list)  # people a `copy_case` step copied the case to
     directory: Callable[[], Organisation] = field(default=lambda: Organisation([]))  # read on first use
+    # cases this step asks to open (recurring after-sales orders); the step's write phase records them
+    case_starts: list[dict[str, Any]] = field(default_factory=list)
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}
