@@ -128,3 +128,19 @@ def may_audit(roles: frozenset[str] | set[str]) -> bool:
     """Searching every case's history, the chain verification and evidence of any case: auditors and
     admins (a case's own replay is for whoever may see the case)."""
     return bool(set(roles) & AUDIT_READERS)
+
+
+# After-sales dispatch orders (派工单): the service desk opens them (an administrator may stand in); the
+# desk's dashboard is for those who watch its work — the desk, its administrators, management and auditors.
+DISPATCH_ORDER_CREATORS: frozenset[str] = frozenset({"service_desk", "admin"})
+AFTER_SALES_DASHBOARD_READERS: frozenset[str] = frozenset({"service_desk", "admin", "management", "auditor"})
+
+
+def may_create_dispatch_orders(roles: frozenset[str] | set[str]) -> bool:
+    """Open a dispatch order from a contract: the service desk (and admins)."""
+    return bool(set(roles) & DISPATCH_ORDER_CREATORS)
+
+
+def may_read_after_sales_dashboard(roles: frozenset[str] | set[str]) -> bool:
+    """The service-desk dashboard (open orders, overdue, parts owed, visits due) across all orders."""
+    return bool(set(roles) & AFTER_SALES_DASHBOARD_READERS)
