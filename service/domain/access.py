@@ -2,7 +2,8 @@
 
 Per case, not per role: a person sees the cases they started, hold or held a task of, are copied on,
 or supervise (their subordinates' cases; a technical director the engineers'); customers see only
-cases of their own company; the read-all roles are explicit. Pages, the API and the CLI all ask here
+cases of their own company; the read-all roles are explicit, and so are the desks that see every
+case of the processes they run (DESK_PROCESSES: the service desk, every after-sales order). Pages, the API and the CLI all ask here
 (lists through `operations.access`, the SQL form of these rules).
 """
 
@@ -20,6 +21,11 @@ CUSTOMER_ROLE = "customer"
 # people below them in the line of superiors (上级), e.g. a group leader sees their group's cases only.
 SUPERVISES: dict[str, frozenset[str]] = {
     "tech_director": frozenset({"engineer", "tech_director"}),
+}
+# roles that run a desk see every case of the processes they run, whoever else is involved: the service
+# desk (售后服务部) answers for every after-sales dispatch order and recurring plan, not only the ones it holds
+DESK_PROCESSES: dict[str, frozenset[str]] = {
+    "service_desk": frozenset({"after_sales_service", "after_sales_visit_plan"}),
 }
 
 
@@ -42,6 +48,13 @@ class Viewer:
     def supervised_roles(self) -> frozenset[str]:
         return frozenset().union(*(SUPERVISES.get(role, frozenset()) for role in self.roles))
 
+    @property
+    def desk_processes(self) -> frozenset[str]:
+        """The processes whose every case this viewer sees (DESK_PROCESSES; never for customers)."""
+        if self.is_customer:
+            return frozenset()
+        return frozenset().union(*(DESK_PROCESSES.get(role, frozenset()) for role in self.roles))
+
 
 @dataclass(frozen=True)
 class TaskFacts:
@@ -60,6 +73,7 @@ class CaseFacts:
     tasks: tuple[TaskFacts, ...] = ()
     copied_to: frozenset[str] = field(default_factory=frozenset)
     request_started_by: str | None = None  # of a linked case (deviation, conflict): who applied for the request
+    process_id: str | None = None  # for the desks' processes (DESK_PROCESSES)
 
 
 def _holds(viewer: Viewer, task: TaskFacts) -> bool:
@@ -84,6 +98,8 @@ def may_see_case(viewer: Viewer, case: CaseFacts) -> bool:
         return True
     if viewer.is_customer and (not viewer.company or case.customer != viewer.company):
         return False
+    if case.process_id is not None and case.process_id in viewer.desk_processes:
+        return True
     return _involved(viewer, case)
 
 
@@ -144,3 +160,26 @@ def may_create_dispatch_orders(roles: frozenset[str] | set[str]) -> bool:
 def may_read_after_sales_dashboard(roles: frozenset[str] | set[str]) -> bool:
     """The service-desk dashboard (open orders, overdue, parts owed, visits due) across all orders."""
     return bool(set(roles) & AFTER_SALES_DASHBOARD_READERS)
+
+
+# After-sales master data (contracts, the sales-region tree, task types, parts, the fee table): one rule
+# for the pages, the API and the operations. The service desk keeps the data it dispatches from; the
+# process owner the lists that shape the process (task types) and, with the desk, the prices of service.
+MASTER_DATA_KINDS = ("contracts", "regions", "task_types", "parts", "fee_items")
+MASTER_DATA_EDITORS: dict[str, frozenset[str]] = {
+    "contracts": frozenset({"service_desk", "admin"}),
+    "regions": frozenset({"service_desk", "admin"}),
+    "parts": frozenset({"service_desk", "admin"}),
+    "fee_items": frozenset({"service_desk", "admin", "process_owner"}),
+    "task_types": frozenset({"process_owner"}),
+}
+
+
+def may_edit_master_data(roles: frozenset[str] | set[str], kind: str) -> bool:
+    """Change contracts, regions, parts, fee items or task types (`kind`, one of MASTER_DATA_KINDS)."""
+    return bool(set(roles) & MASTER_DATA_EDITORS.get(kind, frozenset()))
+
+
+def may_read_master_data(roles: frozenset[str] | set[str]) -> bool:
+    """Every member of staff reads the master data (auditors included); customers see none of it."""
+    return bool(set(roles) - {CUSTOMER_ROLE})

@@ -55,7 +55,8 @@ def case_facts(session: Session, instance: ProcessInstance) -> CaseFacts:
         ProcessInstance.id == instance.parent_id)) if instance.parent_id else None
     return CaseFacts(started_by=instance.started_by, customer=instance.customer,
                      tasks=tuple(TaskFacts(r.role, r.status, r.assignee, r.completed_by) for r in rows),
-                     copied_to=frozenset(copied.scalars()), request_started_by=request_starter)
+                     copied_to=frozenset(copied.scalars()), request_started_by=request_starter,
+                     process_id=instance.process_id)
 
 
 def task_facts(task: HumanTask) -> TaskFacts:
@@ -120,6 +121,8 @@ def visible_cases(viewer: Viewer) -> Any:
         if not viewer.company:
             return false()
         return and_(ProcessInstance.customer == viewer.company, involved)
+    if viewer.desk_processes:  # a desk sees every case of the processes it runs
+        return or_(ProcessInstance.process_id.in_(sorted(viewer.desk_processes)), involved)
     return involved
 
 
