@@ -3,8 +3,8 @@
 Per case, not per role: a person sees the cases they started, hold or held a task of, are copied on,
 or supervise (their subordinates' cases; a technical director the engineers'); customers see only
 cases of their own company; the read-all roles are explicit, and so are the desks that see every
-case of the processes they run (DESK_PROCESSES: the service desk, every after-sales order). Pages, the API and the CLI all ask here
-(lists through `operations.access`, the SQL form of these rules).
+case of the processes they run (DESK_PROCESSES: the service desk, every after-sales order). Pages,
+the API and the CLI all ask here (lists through `operations.access`, the SQL form of these rules).
 """
 
 from __future__ import annotations
