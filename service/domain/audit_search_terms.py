@@ -43,7 +43,7 @@ CASE_KINDS = (
 # the system chain: what happens outside any case
 SYSTEM_KINDS = (
     "deployed", "draft_saved", "draft_discarded", "user_saved", "organisation_changed", "token_issued",
-    "token_revoked", "calendar_seeded", "calendar_day_set",
+    "token_revoked", "calendar_seeded", "calendar_day_set", "after_sales_master_changed",
 )
 KINDS = CASE_KINDS + SYSTEM_KINDS
 DATA_KINDS = ("case_started", "task_completed", "delegation_submitted")  # payload `data`: {field: value}

@@ -41,6 +41,7 @@ ZH: dict[str, str] = {
     "audit.kind.organisation_changed": "组织变更", "audit.kind.token_issued": "签发令牌",
     "audit.kind.token_revoked": "吊销令牌", "audit.kind.calendar_seeded": "初始化日历",
     "audit.kind.calendar_day_set": "修改日历",
+    "audit.kind.after_sales_master_changed": "修改售后主数据",
 }
 
 EN: dict[str, str] = {
@@ -84,4 +85,5 @@ EN: dict[str, str] = {
     "audit.kind.organisation_changed": "Organisation changed", "audit.kind.token_issued": "Token issued",
     "audit.kind.token_revoked": "Token revoked", "audit.kind.calendar_seeded": "Calendar set up",
     "audit.kind.calendar_day_set": "Calendar changed",
+    "audit.kind.after_sales_master_changed": "After-sales master data changed",
 }
