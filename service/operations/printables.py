@@ -18,16 +18,17 @@ from sqlalchemy.orm import Session
 
 from service.adapters import pdf_documents
 from service.adapters.pdf_documents import ServiceSheet, WeeklyReport, WeeklyRow
+from service.adapters.service_report_pdf import ServiceReport, service_report_pdf
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, User
 
-from . import queries
+from . import queries, service_report
 from .access import load_viewer, visible_cases
 from .case_store import load_specs
 from .context import AppContext
 from .errors import Forbidden, NotFound
 from .localise import localise_form
 
-KNOWN = ("service_sheet", "weekly_report")
+KNOWN = ("service_sheet", "weekly_report", "service_report")
 STAFF_ONLY = frozenset({"weekly_report"})
 PROPERTY = "printables"
 
@@ -74,20 +75,40 @@ def offered_by(ctx: AppContext, definition: ProcessDefinition) -> set[str]:
     return {name for task_spec in _task_specs(ctx, definition) for name in declared(_properties(task_spec))}
 
 
-def render(ctx: AppContext, case_id: int, name: str, *, actor: str, lang: str, label: Callable[[str], str]) -> bytes:
-    """The PDF of printable `name` for a case the actor may see (raises pdf_documents.FontMissing)."""
+def document(ctx: AppContext, case_id: int, name: str, *, actor: str, lang: str, label: Callable[[str], str]
+             ) -> ServiceSheet | WeeklyReport | ServiceReport:
+    """What printable `name` of a case the actor may see says (the PDF and the page to print lay it out)."""
     with ctx.db.reading() as session:
         instance = queries.visible_instance(session, case_id, actor)
         if name not in KNOWN or name not in offered_by(ctx, instance.definition):
             raise NotFound("printables.not_offered", name=name, case=case_id)
         if name in STAFF_ONLY and load_viewer(session, actor).is_customer:
             raise Forbidden("printables.staff_only", name=name, case=case_id)
-        document = (_service_sheet(ctx, session, instance, lang) if name == "service_sheet"
-                    else _weekly_report(ctx, session, instance, actor))
+        if name == "service_report":
+            return service_report.build(ctx, session, instance, label)
+        return (_service_sheet(ctx, session, instance, lang) if name == "service_sheet"
+                else _weekly_report(ctx, session, instance, actor))
+
+
+def offered_for_case(ctx: AppContext, case_id: int, actor: str) -> list[str]:
+    """The printables of a case's version that the actor may print (the case page's links), in KNOWN order."""
+    with ctx.db.reading() as session:
+        instance = queries.visible_instance(session, case_id, actor)
+        customer = load_viewer(session, actor).is_customer
+        definition = instance.definition
+    offered = offered_by(ctx, definition)
+    return [n for n in KNOWN if n in offered and not (customer and n in STAFF_ONLY)]
+
+
+def render(ctx: AppContext, case_id: int, name: str, *, actor: str, lang: str, label: Callable[[str], str]) -> bytes:
+    """The PDF of printable `name` for a case the actor may see (raises pdf_documents.FontMissing)."""
+    found = document(ctx, case_id, name, actor=actor, lang=lang, label=label)
     # laid out after the read: the database is not held while the PDF is drawn
-    if isinstance(document, ServiceSheet):
-        return pdf_documents.service_sheet_pdf(document, label)
-    return pdf_documents.weekly_report_pdf(document, label)
+    if isinstance(found, ServiceReport):
+        return service_report_pdf(found, label)
+    if isinstance(found, ServiceSheet):
+        return pdf_documents.service_sheet_pdf(found, label)
+    return pdf_documents.weekly_report_pdf(found, label)
 
 
 def _names(session: Session, usernames: Iterable[str]) -> dict[str, str]:

@@ -7,7 +7,8 @@ from importlib import import_module
 
 FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pages", "documents", "printables",
             "layout", "languages", "linked_cases", "processes", "calendar",
-            "audit_search", "audit_verify", "replay", "evidence", "process_import")
+            "audit_search", "audit_verify", "replay", "evidence", "process_import",
+            "after_sales_orders")
 
 
 def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:

@@ -1,0 +1,167 @@
+"""The service desk's dispatch orders: opened from a contract found by a wildcard, with every start variable
+of the order set from the master data; only the desk (and admins) open them; a bad field is named; the
+printable service report carries the order in Chinese; the dashboard counts open orders by region and task
+type, and the 24 h / 48 h deadlines missed once the frozen clock moves on."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from service.operations import after_sales_dashboard, after_sales_master, dispatch_orders, queries
+from service.operations.errors import Forbidden, ValidationFailed
+from tests.integration.test_web_pages import csrf_of, sign_in
+
+START_VARIABLES = ("contract_id", "contract_no", "project", "customer", "address", "contact", "region_id",
+                   "region_path", "task_type", "task_type_name", "serial_no", "product_model", "product_name",
+                   "part_kind", "first_use_on", "ex_factory_on", "warranty_extension_years", "warranty_claimed",
+                   "fault_kind", "request_description", "requested_at")
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _region(ctx, path: str) -> dict[str, Any]:
+    """The region of that path, made (with its parents) when the database has none yet."""
+    parent = None
+    for depth, name in enumerate(path.split("/")):
+        wanted = "/".join(path.split("/")[:depth + 1])
+        found = next((r for r in after_sales_master.region_list(ctx) if r["path"] == wanted), None)
+        if found is None:
+            found = after_sales_master.create_region(ctx, name=name, parent_id=parent, actor="service_desk1")
+        parent = found["id"]
+    return next(r for r in after_sales_master.region_list(ctx) if r["path"] == path)
+
+
+@pytest.fixture
+def master(ctx) -> dict[str, Any]:
+    """Two contracts of two customers (test numbers: the demo's own contracts may be there too), two regions."""
+    shanghai, shenzhen = _region(ctx, "华东区/上海"), _region(ctx, "华南区/深圳")
+    loreal = after_sales_master.create_contract(ctx, {
+        "contract_no": "HT-T-0101", "project": "上海工厂产线改造", "customer": "欧莱雅",
+        "address": "上海市浦东新区金桥路 88 号",
+        "contact": "王经理 13800000001", "warranty_extension_years": 1, "products": [
+            {"serial_no": "2BY.5084.7741.1", "model": "BY-5084", "name": "灌装控制柜", "kind": "whole_unit",
+             "first_use_on": "2026-03-01", "ex_factory_on": "2026-01-15"},
+            {"serial_no": "PJ-7741-09", "model": "PJ-09", "name": "触摸屏", "kind": "accessory",
+             "ex_factory_on": "2026-01-15"}]}, actor="service_desk1")
+    huawei = after_sales_master.create_contract(ctx, {
+        "contract_no": "HT-T-0202", "project": "深圳数据中心", "customer": "华为", "address": "深圳市龙岗区坂田",
+        "contact": "李工", "products": [{"serial_no": "3CX.1200.0001.2", "model": "CX-1200", "name": "精密空调",
+                                         "kind": "whole_unit", "ex_factory_on": "2025-06-01"}]},
+        actor="service_desk1")
+    return {"shanghai": shanghai, "shenzhen": shenzhen, "loreal": loreal, "huawei": huawei}
+
+
+def order_form(master: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {"contract_id": master["loreal"]["id"], "serial_no": "2BY.5084.7741.1",
+            "region_id": master["shanghai"]["id"], "task_type": "repair", "warranty_claimed": "yes",
+            "fault_kind": "hardware", "request_description": "灌装控制柜无法启动，报警灯常亮", **changes}
+
+
+# --- the start variables ---------------------------------------------------------------------------
+
+
+def test_a_contract_found_by_a_wildcard_gives_every_start_variable(ctx, master):
+    found = dispatch_orders.find_contracts(ctx, "service_desk2", "2by*7741*")
+    assert [c["contract_no"] for c in found] == ["HT-T-0101"]
+    assert [c["contract_no"] for c in dispatch_orders.find_contracts(ctx, "service_desk2", "*坂田*")] == ["HT-T-0202"]
+    everything = {c["contract_no"] for c in dispatch_orders.find_contracts(ctx, "service_desk2", "")}
+    assert {"HT-T-0101", "HT-T-0202"} <= everything
+    values = dispatch_orders.start_variables(ctx, order_form(master, contract_id=str(found[0]["id"])))
+    assert set(START_VARIABLES) <= set(values)
+    assert values == {**values, "contract_id": master["loreal"]["id"], "contract_no": "HT-T-0101",
+                      "project": "上海工厂产线改造", "customer": "欧莱雅", "address": "上海市浦东新区金桥路 88 号",
+                      "contact": "王经理 13800000001", "region_id": master["shanghai"]["id"],
+                      "region_path": "华东区/上海", "task_type": "repair", "task_type_name": "故障维修",
+                      "serial_no": "2BY.5084.7741.1", "product_model": "BY-5084", "product_name": "灌装控制柜",
+                      "part_kind": "whole_unit", "first_use_on": "2026-03-01", "ex_factory_on": "2026-01-15",
+                      "warranty_extension_years": 1, "warranty_claimed": True, "fault_kind": "hardware",
+                      "request_description": "灌装控制柜无法启动，报警灯常亮",
+                      "requested_at": "2026-09-30T11:00:00+08:00"}
+    accessory = dispatch_orders.start_variables(ctx, order_form(master, serial_no="PJ-7741-09", warranty_claimed="no"))
+    assert accessory["part_kind"] == "accessory" and accessory["first_use_on"] is None
+    assert accessory["warranty_claimed"] is False
+
+
+def test_each_bad_field_is_named(ctx, master):
+    with pytest.raises(ValidationFailed) as refused:
+        dispatch_orders.start_variables(ctx, {"contract_id": master["loreal"]["id"], "serial_no": "3CX.1200.0001.2",
+                                              "region_id": "999999", "task_type": "poster", "fault_kind": "fire",
+                                              "request_description": "  "})
+    errors = refused.value.field_errors("en")
+    assert set(errors) == {"serial_no", "region_id", "task_type", "warranty_claimed", "fault_kind",
+                           "request_description"}
+    assert "3CX.1200.0001.2" in errors["serial_no"] and "HT-T-0101" in errors["serial_no"]
+    assert "poster" in errors["task_type"]
+    with pytest.raises(ValidationFailed) as refused:
+        dispatch_orders.start_variables(ctx, order_form(master, contract_id="", serial_no=""))
+    assert set(refused.value.field_errors()) == {"contract_id", "serial_no"}
+
+
+def test_only_the_desk_and_admins_may_open_orders(ctx, master):
+    dispatch_orders.check_may_create(ctx, "service_desk2")
+    dispatch_orders.check_may_create(ctx, "admin1")
+    for who in ("engineer1", "customer1", "sales1"):
+        with pytest.raises(Forbidden):
+            dispatch_orders.create_order(ctx, order_form(master), actor=who)
+
+
+def test_the_pages_refuse_engineers_and_customers_with_403(client, ctx, master):
+    for who in ("engineer1", "customer1"):
+        sign_in(client, who)
+        assert client.get("/after-sales/orders/new").status_code == 403
+        assert client.get("/after-sales/orders/new?q=2by*").status_code == 403
+        token = csrf_of(client)
+        assert client.post("/after-sales/orders/new", data={**order_form(master), "csrf_token": token}
+                           ).status_code == 403
+        assert client.get("/after-sales/dashboard").status_code == 403
+        assert client.get("/after-sales/dashboard/orders?show=open").status_code == 403
+        assert "nav-as-new-order" not in client.get("/").text
+        client.get("/logout")
+
+
+def test_the_desk_finds_the_contract_and_the_form_names_a_bad_field(client, ctx, master):
+    sign_in(client, "service_desk2")
+    home = client.get("/", follow_redirects=True).text
+    assert "nav-as-new-order" in home and "nav-as-dashboard" in home
+    found = client.get("/after-sales/orders/new?q=2BY*7741*")
+    assert found.status_code == 200 and "HT-T-0101" in found.text and "HT-T-0202" not in found.text
+    picked = client.get(f"/after-sales/orders/new?q=2BY*7741*&contract_id={master['loreal']['id']}")
+    assert picked.status_code == 200 and 'data-testid="order-form"' in picked.text
+    assert "华东区/上海" in picked.text and "2BY.5084.7741.1" in picked.text and "故障维修" in picked.text
+    token = csrf_of(client)
+    refused = client.post("/after-sales/orders/new", data={**order_form(master, task_type="", fault_kind=""),
+                                                           "csrf_token": token})
+    assert refused.status_code == 400
+    assert re.search(r'data-testid="error-task_type">任务类型：', refused.text)
+    assert re.search(r'data-testid="error-fault_kind">故障类别：', refused.text)
+    assert "灌装控制柜无法启动" in refused.text  # what was typed is kept
+    english = client.get(f"/after-sales/orders/new?q=&contract_id={master['loreal']['id']}&lang=en")
+    assert "Sales region" in english.text and ">Repair<" in english.text and "HT-T-0202" in english.text
+
+
+# --- the dashboard ---------------------------------------------------------------------------------
+
+
+def test_the_dashboard_is_for_the_desk_management_auditors_and_admins(ctx):
+    for who in ("service_desk1", "management1", "auditor1", "admin1"):
+        assert after_sales_dashboard.summary(ctx, who)["open"] >= 0
+    for who in ("engineer1", "customer1", "sales1", "process_owner1"):
+        with pytest.raises(Forbidden):
+            after_sales_dashboard.summary(ctx, who)
+
+
+def test_an_unknown_dashboard_figure_is_not_found(client, ctx):
+    sign_in(client, "management1")
+    assert client.get("/after-sales/dashboard").status_code == 200
+    assert client.get("/after-sales/dashboard/orders?show=poster").status_code == 404
+
+
+_ = (queries, timedelta)  # used by the process-backed tests below
