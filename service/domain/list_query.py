@@ -1,0 +1,631 @@
+"""Lists the way seed 004's data windows work: conditions, sort, groups and columns over typed rows.
+
+Pure rules over rows already read (no database, no Flask), so the pages, the API and the exports
+read one query the same way. The words people type:
+
+- A condition is `field op value`. `field` is a column key or header (中文 or English), or `*` for
+  any column of the list (shown or not). A value alone is `* ~ value`.
+- `*` in a value stands for any run of characters, case-insensitive, in every kind of column.
+  `~` (包含, contains, the default) finds the value anywhere in the cell — the seed's own examples
+  `2by*5084*4*1` and `*y.50*4.10*4` both find `2BY.5084.1044.1`, the second only unanchored;
+  `=` is the whole cell (`*` allowed); `!=` and `!~` are their negations. An empty value with
+  `=` / `!=` asks for an empty / a filled cell.
+- Number and date columns also compare by value: `=`, `!=`, `<`, `<=`, `>`, `>=`; a date compares
+  with the day of a time column (`<= 2026-09-30` includes that whole day).
+- Conditions join with AND / OR (且 / 或), one per condition after the first, AND binding tighter
+  than OR: `a AND b OR c` is `(a AND b) OR c`. No brackets: the seed's windows have none, and a
+  flat list is what a form of rows can say.
+- At most `LIMIT` (200) rows are returned, with the total count of matches. Sorting is by one or
+  more columns: numbers by value, Latin letters without case, Chinese by pinyin (pypinyin), digits
+  inside text by value, empty cells last either way. Grouping nests by one or more columns; each
+  group counts its rows and sums the numeric columns — over every match, not only those shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, Literal
+
+from pypinyin import Style, lazy_pinyin
+
+from .messages import Message
+
+LIMIT = 200
+CONDITIONS_MAX = 20
+VALUE_MAX = 200
+ANY_FIELD = "*"
+Kind = Literal["text", "number", "date", "datetime", "bool", "choice"]
+Row = Mapping[str, Any]
+OPERATORS = ("~", "!~", "=", "!=", "<", "<=", ">", ">=")
+TEXT_OPERATORS = ("~", "!~", "=", "!=")
+_OPERATOR_WORDS = {"包含": "~", "contains": "~", "不包含": "!~", "等于": "=", "<>": "!=", "不等于": "!=",
+                   "==": "="}
+_JOINS = {"and": "and", "且": "and", "并且": "and", "&&": "and", "or": "or", "或": "or", "或者": "or", "||": "or"}
+_TRUE = frozenset({"1", "true", "yes", "y", "是", "真", "on"})
+_FALSE = frozenset({"0", "false", "no", "n", "否", "假", "off"})
+_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(!=|<>|<=|>=|==|!~|[=<>~])|([^\s"=<>~!]+|!))')
+
+
+@dataclass(frozen=True)
+class Column:
+    """A typed column: `kind` decides how it compares and sorts; `choices` are (code, 中文, English)."""
+
+    key: str
+    zh: str
+    en: str
+    kind: Kind = "text"
+    choices: tuple[tuple[str, str, str], ...] = ()
+    total: bool = False  # summed in groups (numbers only)
+    decimals: int | None = None  # numbers shown with this many decimals (None: as they are)
+
+    def header(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str  # a column key, or ANY_FIELD
+    op: str = "~"
+    value: str = ""
+    join: str = "and"  # how it joins the condition before it (the first one's is not read)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    conditions: tuple[Condition, ...] = ()
+    sort: tuple[SortKey, ...] = ()
+    group_by: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # shown columns in order; () = the list's default
+    limit: int = LIMIT
+
+
+@dataclass(frozen=True)
+class Group:
+    column: str
+    value: Any  # the cell value the group's rows share (None: empty)
+    count: int
+    sums: dict[str, int | float]
+    groups: tuple[Group, ...] = ()
+    first: int = 0  # index in the result's rows where its shown rows begin
+    shown: int = 0  # how many of its rows are among those shown
+
+
+@dataclass(frozen=True)
+class ListResult:
+    rows: list[Row]  # at most `limit`, sorted (grouped rows together)
+    total: int  # every match
+    columns: tuple[Column, ...]  # shown, in order
+    groups: tuple[Group, ...]
+    query: ListQuery
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows)
+
+
+class QueryRejected(ValueError):
+    """What is wrong, per part of the query ("condition 2", "sort", …): {part: message}."""
+
+    def __init__(self, errors: dict[str, Message]):
+        super().__init__("; ".join(f"{part}: {message}" for part, message in errors.items()))
+        self.errors = errors
+
+
+# --- reading a query --------------------------------------------------------------------------------------
+
+def _by_name(columns: Sequence[Column]) -> dict[str, Column]:
+    names: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.key, column.zh, column.en):
+            names.setdefault(name.casefold(), column)
+    return names
+
+
+def find_column(columns: Sequence[Column], name: str) -> Column | None:
+    """The column a person named by its key or by its header in either language."""
+    return _by_name(columns).get(name.strip().casefold())
+
+
+def _field_names(columns: Sequence[Column]) -> str:
+    return "、".join(c.key for c in columns)
+
+
+def _operator(text: str) -> str | None:
+    op = _OPERATOR_WORDS.get(text.strip().casefold(), text.strip())
+    return op if op in OPERATORS else None
+
+
+def check_condition(columns: Sequence[Column], number: int, said: str, field_name: str, op_text: str, value: str,
+                    join: str = "and") -> Condition:
+    """One condition checked against the columns; QueryRejected names it by its number and words."""
+    part = f"condition {number}"
+
+    def refuse(code: str, **params: Any) -> QueryRejected:
+        return QueryRejected({part: Message(code, {"n": number, "condition": said, **params})})
+
+    joined = _JOINS.get(join.strip().casefold() or "and")
+    if joined is None:
+        raise refuse("list.bad_join", join=join)
+    if len(value) > VALUE_MAX:
+        raise refuse("list.value_too_long", max=VALUE_MAX)
+    op = _operator(op_text or "~")
+    if op is None:
+        raise refuse("list.bad_operator", op=op_text, allowed=" ".join(OPERATORS))
+    if field_name.strip() in ("", ANY_FIELD):
+        if op not in TEXT_OPERATORS:
+            raise refuse("list.any_field_operator", op=op, allowed=" ".join(TEXT_OPERATORS))
+        return Condition(ANY_FIELD, op, value, joined)
+    column = find_column(columns, field_name)
+    if column is None:
+        raise refuse("list.unknown_field", field=field_name, fields=_field_names(columns))
+    if op not in TEXT_OPERATORS and column.kind not in ("number", "date", "datetime"):
+        raise refuse("list.operator_needs_order", op=op, field=column.key)
+    if op not in TEXT_OPERATORS or (op in ("=", "!=") and ANY_FIELD not in value and value.strip()):
+        problem = _typed_problem(column, value.strip(), op)
+        if problem is not None:
+            raise refuse(problem, field=column.key, value=value)
+    return Condition(column.key, op, value, joined)
+
+
+def _typed_problem(column: Column, value: str, op: str) -> str | None:
+    """Why `value` cannot be compared with the column's cells by value, or None."""
+    if column.kind == "number" and _number(value) is None:
+        return "list.not_a_number"
+    if column.kind in ("date", "datetime") and _day_or_moment(value) is None:
+        return "list.not_a_date"
+    if column.kind == "bool" and value.casefold() not in _TRUE | _FALSE:
+        return "list.not_a_yes_no"
+    if op not in TEXT_OPERATORS and not value:
+        return "list.value_missing"
+    return None
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, is an operator) pairs; quoted text is never an operator or a joining word."""
+    out: list[tuple[str, bool]] = []
+    position = 0
+    while position < len(text):
+        if not text[position:].strip():
+            break
+        found = _TOKEN.match(text, position)
+        if found is None or found.end() == position:
+            raise QueryRejected({"where": Message("list.bad_text", {"at": position + 1, "text": text[position:][:30]})})
+        quoted, op, word = found.groups()
+        if quoted is not None:
+            out.append((re.sub(r"\\(.)", r"\1", quoted), False))
+        else:
+            out.append((op or word or "", op is not None))
+        position = found.end()
+    return out
+
+
+def parse_where(text: str, columns: Sequence[Column]) -> tuple[Condition, ...]:
+    """Conditions written as text: `序列号 ~ 2by*5084*4*1 and 客户 = 欧莱雅 or status = closed`.
+
+    Each condition is `field op value` (a value with spaces in "quotes"), or a value alone (any field
+    contains it); AND / OR / 且 / 或 between them."""
+    tokens = _tokens(text)
+    pieces: list[tuple[str, list[tuple[str, bool]]]] = [("and", [])]
+    for token, is_op in tokens:
+        if not is_op and token.casefold() in _JOINS and pieces[-1][1]:
+            pieces.append((token, []))
+        else:
+            pieces[-1][1].append((token, is_op))
+    if not pieces[-1][1] and len(pieces) > 1:
+        raise QueryRejected({"where": Message("list.dangling_join", {"join": pieces[-1][0]})})
+    conditions = []
+    for number, (join, words) in enumerate(pieces, start=1):
+        said = " ".join(w for w, _ in words)
+        if not words:
+            continue
+        if len(words) == 1 and not words[0][1]:
+            conditions.append(check_condition(columns, number, said, ANY_FIELD, "~", words[0][0], join))
+        elif len(words) == 3 and words[1][1] and not words[0][1] and not words[2][1]:
+            conditions.append(check_condition(columns, number, said, words[0][0], words[1][0], words[2][0], join))
+        elif len(words) == 2 and words[1][1] and not words[0][1]:  # `field =` : an empty cell
+            conditions.append(check_condition(columns, number, said, words[0][0], words[1][0], "", join))
+        else:
+            raise QueryRejected({f"condition {number}": Message("list.bad_condition",
+                                                                {"n": number, "condition": said})})
+    if len(conditions) > CONDITIONS_MAX:
+        raise QueryRejected({"where": Message("list.too_many_conditions", {"max": CONDITIONS_MAX})})
+    return tuple(conditions)
+
+
+def condition_rows(columns: Sequence[Column], rows: Iterable[tuple[str, str, str, str]]) -> tuple[Condition, ...]:
+    """Conditions from the rows of a form: (join, field, op, value); a row without a value that only
+    asks "contains" says nothing and is left out. Every bad row is named at once."""
+    conditions, errors = [], {}
+    for number, (join, field_name, op, value) in enumerate(rows, start=1):
+        if not value.strip() and (op or "~") in ("~", "!~", "包含", "contains"):
+            continue
+        said = f"{field_name or ANY_FIELD} {op or '~'} {value}".strip()
+        try:
+            conditions.append(check_condition(columns, number, said, field_name, op, value, join))
+        except QueryRejected as exc:
+            errors.update(exc.errors)
+    if len(conditions) > CONDITIONS_MAX:
+        errors["where"] = Message("list.too_many_conditions", {"max": CONDITIONS_MAX})
+    if errors:
+        raise QueryRejected(errors)
+    return tuple(conditions)
+
+
+def read_sort(columns: Sequence[Column], said: Iterable[str]) -> tuple[SortKey, ...]:
+    """Sort keys from `column` or `-column` (descending), by key or header."""
+    keys: list[SortKey] = []
+    for text in said:
+        text = text.strip()
+        if not text:
+            continue
+        descending = text.startswith("-")
+        column = find_column(columns, text.lstrip("-+"))
+        if column is None:
+            raise QueryRejected({"sort": Message("list.unknown_sort", {"field": text.lstrip("-+"),
+                                                                       "fields": _field_names(columns)})})
+        if all(k.column != column.key for k in keys):
+            keys.append(SortKey(column.key, descending))
+    return tuple(keys)
+
+
+def read_columns(columns: Sequence[Column], said: Iterable[str], part: str = "columns") -> tuple[str, ...]:
+    """Column keys named by key or header, in the order given, each once."""
+    out: list[str] = []
+    for text in said:
+        if not text.strip():
+            continue
+        column = find_column(columns, text)
+        if column is None:
+            raise QueryRejected({part: Message(f"list.unknown_{'group' if part == 'group' else 'column'}",
+                                               {"field": text, "fields": _field_names(columns)})})
+        if column.key not in out:
+            out.append(column.key)
+    return tuple(out)
+
+
+# --- values ------------------------------------------------------------------------------------------------
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        found = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return found if found.is_finite() else None
+
+
+def _day_or_moment(value: Any) -> date | datetime | None:
+    if isinstance(value, (date, datetime)):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        return None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold() if value is not None else ""
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def plain_number(value: Decimal | int | float) -> int | float:
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def cell_text(column: Column, value: Any, lang: str = "zh") -> str:
+    """A cell as people read it (and as `~` and `=` match it)."""
+    if is_empty(value):
+        return ""
+    if column.kind == "choice":
+        for code, zh, en in column.choices:
+            if code == value:
+                return en if lang == "en" else zh
+        return str(value)
+    if column.kind == "bool":
+        flag = _bool(value)
+        return "" if flag is None else ("yes" if flag else "no") if lang == "en" else ("是" if flag else "否")
+    if column.kind == "number":
+        number = _number(value)
+        if number is None:
+            return str(value)
+        if column.decimals is not None:
+            return f"{number:,.{column.decimals}f}" if abs(number) >= 10_000 else f"{number:.{column.decimals}f}"
+        return str(plain_number(number))
+    if column.kind in ("date", "datetime"):
+        moment = _day_or_moment(value)
+        if isinstance(moment, datetime):
+            return moment.strftime("%Y-%m-%d %H:%M")
+        return moment.isoformat() if moment else str(value)
+    return str(value)
+
+
+def _texts(column: Column, value: Any) -> list[str]:
+    """Every text a cell answers to: a choice by its code and both names, a yes/no in both languages."""
+    if column.kind == "choice":
+        return [str(value or ""), cell_text(column, value, "zh"), cell_text(column, value, "en")]
+    if column.kind == "bool":
+        return [cell_text(column, value, "zh"), cell_text(column, value, "en")]
+    if column.kind == "number" and not is_empty(value):
+        return [cell_text(column, value), str(value)]
+    return [cell_text(column, value)]
+
+
+@lru_cache(maxsize=512)
+def _pattern(value: str, whole: bool) -> re.Pattern[str]:
+    body = ".*".join(re.escape(part) for part in value.casefold().split(ANY_FIELD))
+    return re.compile(f"^{body}$" if whole else body, re.DOTALL)
+
+
+def _text_matches(texts: list[str], value: str, whole: bool) -> bool:
+    pattern = _pattern(value.strip(), whole)
+    return any(pattern.search(t.casefold()) for t in texts)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    return {"=": left == right, "!=": left != right, "<": left < right, "<=": left <= right, ">": left > right,
+            ">=": left >= right}[op]
+
+
+def _typed_matches(column: Column, cell: Any, op: str, value: str) -> bool | None:
+    """A comparison by value, or None when the condition is one of text (wildcards, a text column)."""
+    wanted = value.strip()
+    if ANY_FIELD in wanted or column.kind not in ("number", "date", "datetime", "bool"):
+        return None
+    if column.kind == "bool":
+        return _compare(op, _bool(cell), _bool(wanted))
+    if is_empty(cell):
+        return op == "!="
+    if column.kind == "number":
+        left, right = _number(cell), _number(wanted)
+        return left is not None and right is not None and _compare(op, left, right)
+    moment, asked = _day_or_moment(cell), _day_or_moment(wanted)
+    if moment is None or asked is None:
+        return False
+    if isinstance(moment, datetime) and not isinstance(asked, datetime):
+        return _compare(op, moment.date(), asked)  # a day asked of a time: the whole day
+    if isinstance(asked, datetime) and not isinstance(moment, datetime):
+        return _compare(op, moment, asked.date())
+    if isinstance(moment, datetime) and isinstance(asked, datetime) and (moment.tzinfo is None) != (
+            asked.tzinfo is None):
+        asked = asked.replace(tzinfo=moment.tzinfo)
+    return _compare(op, moment, asked)
+
+
+def condition_holds(columns: Mapping[str, Column], row: Row, condition: Condition) -> bool:
+    op, value = condition.op, condition.value
+    negated = op in ("!~", "!=")
+    if condition.field == ANY_FIELD:
+        hit = any(_cell_matches(column, row.get(key), "=" if op in ("=", "!=") else "~", value)
+                  for key, column in columns.items())
+        return not hit if negated else hit
+    column = columns[condition.field]
+    if not value.strip() and op in ("=", "!="):
+        return is_empty(row.get(column.key)) != (op == "!=")
+    typed = _typed_matches(column, row.get(column.key), op, value)
+    if typed is not None:
+        return typed
+    hit = _cell_matches(column, row.get(column.key), "=" if op in ("=", "!=") else "~", value)
+    return not hit if negated else hit
+
+
+def _cell_matches(column: Column, cell: Any, op: str, value: str) -> bool:
+    if not value.strip():
+        return op == "~"
+    if op == "=" and ANY_FIELD not in value and column.kind in ("number", "date", "datetime", "bool"):
+        typed = _typed_matches(column, cell, "=", value)
+        if typed is not None:
+            return typed
+    return _text_matches(_texts(column, cell), value, whole=op == "=")
+
+
+def matches(columns: Mapping[str, Column], row: Row, conditions: Sequence[Condition]) -> bool:
+    """AND binds tighter than OR: the conditions split at each OR into terms, any term whose every
+    condition holds lets the row through."""
+    if not conditions:
+        return True
+    terms: list[list[Condition]] = [[]]
+    for index, condition in enumerate(conditions):
+        if index and condition.join == "or":
+            terms.append([])
+        terms[-1].append(condition)
+    return any(all(condition_holds(columns, row, c) for c in term) for term in terms)
+
+
+# --- order ------------------------------------------------------------------------------------------------
+
+_RUNS = re.compile(r"(\d+)")
+
+
+@lru_cache(maxsize=8192)
+def text_key(text: str) -> tuple[Any, ...]:
+    """Letters without case, Chinese by the pinyin of each character, digit runs by value; the tone
+    and the text itself break ties, so the order is total and the same on every machine."""
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    spelled = "\x01".join(s.casefold() for s in syllables)
+    parts: list[tuple[int, int, str]] = []
+    for index, run in enumerate(_RUNS.split(spelled)):
+        if run:
+            parts.append((0, int(run), "") if index % 2 else (1, 0, run))
+    tones = "\x01".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
+    return tuple(parts), tones.casefold(), text
+
+
+def _sort_value(column: Column, value: Any) -> Any:
+    if column.kind == "number":
+        return _number(value) or Decimal(0)
+    if column.kind in ("date", "datetime"):
+        moment = _day_or_moment(value)
+        if isinstance(moment, datetime):
+            return (moment.date(), moment.timestamp())
+        return (moment, float("-inf")) if moment else (date.min, float("-inf"))
+    if column.kind == "choice":
+        codes = [code for code, _, _ in column.choices]
+        return (codes.index(value), "") if value in codes else (len(codes), str(value))
+    if column.kind == "bool":
+        return bool(_bool(value))
+    return text_key(str(value))
+
+
+def _empty_for_sort(column: Column, value: Any) -> bool:
+    if is_empty(value):
+        return True
+    if column.kind == "number":
+        return _number(value) is None
+    if column.kind in ("date", "datetime"):
+        return _day_or_moment(value) is None
+    return False
+
+
+def sort_rows(rows: list[Row], columns: Mapping[str, Column], keys: Sequence[SortKey]) -> list[Row]:
+    """Stable, by each key in turn (the last first); empty cells after the rest in either direction."""
+    ordered = list(rows)
+    for key in reversed(keys):
+        column = columns[key.column]
+        filled = [r for r in ordered if not _empty_for_sort(column, r.get(column.key))]
+        empty = [r for r in ordered if _empty_for_sort(column, r.get(column.key))]
+        filled.sort(key=lambda r, c=column: _sort_value(c, r.get(c.key)), reverse=key.descending)  # type: ignore[misc]
+        ordered = filled + empty
+    return ordered
+
+
+# --- groups -----------------------------------------------------------------------------------------------
+
+def _group_value(column: Column, value: Any) -> Any:
+    """What rows of one group share: numbers by value, dates by day, text without case."""
+    if _empty_for_sort(column, value):
+        return None
+    if column.kind == "number":
+        return plain_number(_number(value) or Decimal(0))
+    if column.kind in ("date", "datetime"):
+        moment = _day_or_moment(value)
+        return moment.date() if isinstance(moment, datetime) else moment
+    if column.kind == "text":
+        return str(value).casefold()
+    return value
+
+
+def _sums(rows: Sequence[Row], totals: Sequence[Column]) -> dict[str, int | float]:
+    sums: dict[str, int | float] = {}
+    for column in totals:
+        total = sum((_number(r.get(column.key)) or Decimal(0) for r in rows), Decimal(0))
+        sums[column.key] = plain_number(total)
+    return sums
+
+
+def _groups(rows: list[Row], columns: Mapping[str, Column], by: Sequence[str], totals: Sequence[Column],
+            shown: int, start: int) -> tuple[Group, ...]:
+    """Rows already sorted by the group columns first: consecutive runs of one value form a group."""
+    if not by:
+        return ()
+    column = columns[by[0]]
+    out: list[Group] = []
+    index = 0
+    while index < len(rows):
+        shared = _group_value(column, rows[index].get(column.key))
+        end = index
+        while end < len(rows) and _group_value(column, rows[end].get(column.key)) == shared:
+            end += 1
+        members = rows[index:end]
+        first = start + index
+        visible = max(0, min(shown, first + len(members)) - first)
+        out.append(Group(column.key, members[0].get(column.key) if shared is not None else None, len(members),
+                         _sums(members, totals), _groups(members, columns, by[1:], totals, shown, first),
+                         first=first, shown=visible))
+        index = end
+    return tuple(out)
+
+
+def run(rows: Iterable[Row], columns: Sequence[Column], query: ListQuery,
+        default_columns: Sequence[str] = (), default_sort: Sequence[SortKey] = ()) -> ListResult:
+    """Filter, sort, group and cut the rows: the first `query.limit` in order, with the total."""
+    by_key = {c.key: c for c in columns}
+    for key in (*query.group_by, *(k.column for k in query.sort), *query.columns,
+                *(c.field for c in query.conditions if c.field != ANY_FIELD)):
+        if key not in by_key:
+            raise QueryRejected({"columns": Message("list.unknown_column", {"field": key,
+                                                                            "fields": _field_names(columns)})})
+    found = [r for r in rows if matches(by_key, r, query.conditions)]
+    sort = list(query.sort or default_sort)
+    group_keys = [next((k for k in sort if k.column == g), SortKey(g)) for g in query.group_by]
+    keys = group_keys + [k for k in sort if k.column not in query.group_by]
+    ordered = sort_rows(found, by_key, keys)
+    limit = max(1, min(query.limit, LIMIT))
+    shown_keys = query.columns or tuple(default_columns) or tuple(by_key)
+    totals = [by_key[k] for k in shown_keys if by_key[k].kind == "number" and by_key[k].total]
+    groups = _groups(ordered, by_key, query.group_by, totals, min(limit, len(ordered)), 0)
+    return ListResult(rows=ordered[:limit], total=len(found), columns=tuple(by_key[k] for k in shown_keys),
+                      groups=groups, query=query)
+
+
+def describe(condition: Condition, columns: Sequence[Column], lang: str = "zh") -> str:
+    """A condition as a person would say it back (for the export's heading)."""
+    by_key = {c.key: c for c in columns}
+    name = by_key[condition.field].header(lang) if condition.field in by_key else ANY_FIELD
+    return f"{name} {condition.op} {condition.value}".strip()
+
+
+def group_label(group: Group, columns: Mapping[str, Column], lang: str) -> str:
+    column = columns[group.column]
+    return f"{column.header(lang)}: {cell_text(column, group.value, lang) or ('(empty)' if lang == 'en' else '（空）')}"
+
+
+def walk_groups(groups: Sequence[Group], level: int = 1) -> Iterable[tuple[int, Group]]:
+    """Every group with its depth (1 = outermost), parents before their children."""
+    for group in groups:
+        yield level, group
+        yield from walk_groups(group.groups, level + 1)
+
+
+def lines(result: ListResult) -> list[tuple[str, int, Any]]:
+    """The shown result as the lines of a grouped table: ("group", depth, Group) before a group's
+    first shown row, then ("row", depth, row). Groups with no shown row are left out."""
+    starts: dict[int, list[tuple[int, Group]]] = {}
+    for level, group in walk_groups(result.groups):
+        if group.shown:
+            starts.setdefault(group.first, []).append((level, group))
+    depth = len(result.query.group_by)
+    out: list[tuple[str, int, Any]] = []
+    for index, row in enumerate(result.rows):
+        for level, group in starts.get(index, []):
+            out.append(("group", level, group))
+        out.append(("row", depth, row))
+    return out
+
+
+@dataclass(frozen=True)
+class ListDefinition:
+    """A list: its columns, which of them show and how it is sorted unless the reader says otherwise."""
+
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    default_columns: tuple[str, ...]
+    default_sort: tuple[SortKey, ...] = ()
+    # the rows one case gives (operations builds them; the domain only knows it is a function)
+    rows_of: Callable[[Any], list[dict[str, Any]]] = field(default=lambda case: [], compare=False)
+
+    def title(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
