@@ -26,7 +26,7 @@ from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_js
 from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
 from service.engine.limits import cap_address_space
 from service.engine.problems import DefinitionInvalid
-from service.operations import background, calendar, cases, demo_org, deploy, queries, tokens
+from service.operations import background, calendar, cases, demo_after_sales, demo_org, deploy, queries, tokens
 from service.operations.context import AppContext, build_context
 from service.operations.errors import OperationError, ValidationFailed, render_text
 from service.operations.localise import localise_case, localise_case_events, localise_task
@@ -110,6 +110,8 @@ def init(demo: bool) -> None:
     if demo:
         created = demo_org.ensure_demo_organisation(ctx)
         click.echo(f"demo users: {len(created)} added (user name = role id + 1, password: demo)")
+        master = demo_after_sales.ensure_demo_after_sales(ctx)
+        click.echo("demo after-sales data: " + ", ".join(f"{n} {kind}" for kind, n in master.items()) + " added")
 
 
 @main.command()

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from service.adapters.clock import FrozenClock
 from service.config import PROJECT_ROOT, Settings
-from service.operations import calendar, demo_org, deploy
+from service.operations import calendar, demo_after_sales, demo_org, deploy
 from service.operations.context import AppContext
 from service.persistence.db import Database
 from service.persistence.migrate import upgrade
@@ -39,6 +39,7 @@ def _prepare(url: str, home: Path) -> None:
     upgrade(ctx.db.engine)
     calendar.seed_calendar(ctx)
     demo_org.ensure_demo_organisation(ctx)
+    demo_after_sales.ensure_demo_after_sales(ctx)  # contracts, regions, parts and fees of the after-sales desk
     for bundle in deploy.bundles_from_paths([PROJECT_ROOT / "processes"], PROJECT_ROOT / "forms"):
         deploy.deploy_bundle(ctx, bundle, actor="system")
     ctx.db.dispose()

@@ -36,6 +36,7 @@ from .after_sales_contracts import (
     search_page,
     update_contract,
 )
+from .after_sales_import import ContractImportRejected, ContractImportReport, export_contracts, import_contracts
 from .after_sales_regions import (
     create_region,
     delete_region,
@@ -47,7 +48,8 @@ from .after_sales_regions import (
 )
 
 __all__ = [
-    "EVENT", "KINDS", "VISIT_PLANS", "contract", "contract_by_no", "create_contract", "create_region",
+    "ContractImportRejected", "ContractImportReport", "EVENT", "export_contracts", "import_contracts",
+    "KINDS", "VISIT_PLANS", "contract", "contract_by_no", "create_contract", "create_region",
     "delete_contract", "delete_fee_item", "delete_part", "delete_region", "fee_items", "move_region",
     "move_task_type", "parts", "product_by_serial", "region_list", "region_path", "region_tree", "rename_region",
     "reorder_task_types", "save_fee_item", "save_part", "save_task_type", "search_contracts", "search_page",

@@ -57,7 +57,8 @@ def _paths(rows: list[tuple[int, str, int | None, int]]) -> dict[int, str]:
 
 def _tree(rows: list[tuple[int, str, int | None, int]]) -> list[dict[str, Any]]:
     paths = _paths(rows)
-    nodes: dict[int, dict[str, Any]] = {r[0]: {"id": r[0], "name": r[1], "parent_id": r[2], "path": paths[r[0]], "children": []} for r in rows}
+    nodes: dict[int, dict[str, Any]] = {
+        r[0]: {"id": r[0], "name": r[1], "parent_id": r[2], "path": paths[r[0]], "children": []} for r in rows}
     roots: list[dict[str, Any]] = []
     for region_id, _, parent, _ in rows:
         (nodes[parent]["children"] if parent in nodes else roots).append(nodes[region_id])
