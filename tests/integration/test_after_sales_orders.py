@@ -165,3 +165,45 @@ def test_an_unknown_dashboard_figure_is_not_found(client, ctx):
 
 
 _ = (queries, timedelta)  # used by the process-backed tests below
+
+
+# --- the service report ----------------------------------------------------------------------------
+
+FILLED = {
+    "order_no": "PG202609-0007", "contract_no": "HT-T-0101", "project": "上海工厂产线改造", "customer": "欧莱雅",
+    "address": "上海市浦东新区金桥路 88 号", "contact": "王经理", "region_path": "华东区/上海",
+    "task_type": "repair", "task_type_name": "故障维修", "serial_no": "2BY.5084.7741.1", "product_model": "BY-5084",
+    "product_name": "灌装控制柜", "part_kind": "whole_unit", "fault_kind": "hardware",
+    "request_description": "无法启动", "requested_at": "2026-09-30T11:00:00+08:00", "engineer": "engineer1",
+    "diagnosis": "主控板电容击穿", "warranty_decision": "covered",
+    "warranty_rule": "整机：首次使用起一年内，制造缺陷（规则 1）", "service_content": "更换主控板并试运行",
+    "materials": [{"material_no": "M-100", "name": "主控板", "quantity": 2, "movement": "requisition"},
+                  {"material_no": "M-100", "name": "主控板", "quantity": 1, "movement": "return"}],
+    "owed_parts": [{"material_no": "M-200", "name": "散热风扇", "quantity": 1, "status": "owed", "due": "2026-10-09"}],
+    "fees": [{"code": "onsite", "name": "上门费", "quantity": 1, "amount": 0}], "fee_total": 0, "fee_free": True,
+}
+
+
+def test_the_report_says_the_order_in_chinese_with_the_balance_owed_parts_and_total(ctx):
+    from service.adapters.service_report_pdf import service_report_pdf
+    from service.operations import service_report
+    from service.persistence.models import ProcessInstance
+    from service.web.pdf_download import labeller
+
+    order = ProcessInstance(id=7, process_id="after_sales_service", business_key="", customer="欧莱雅", data=FILLED)
+    with ctx.db.reading() as session:
+        report = service_report.build(ctx, session, order, labeller("zh"))
+    assert report.materials.rows == [["M-100", "主控板", "2", "1", "1"]]  # requisition 2, return 1: balance 1
+    text = pdf_text(service_report_pdf(report, labeller("zh")))
+    for expected in ("售后服务报告单", "PG202609-0007", "HT-T-0101", "欧莱雅", "灌装控制柜", "2BY.5084.7741.1",
+                     "主控板电容击穿", "三包（免费）", "规则 1", "更换主控板并试运行", "结存", "散热风扇", "欠件中",
+                     "上门费", "合计（元）", "0.00", "顾客签字", "服务工程师签字", "工程师1"):
+        assert expected in text, expected
+    paid = {**FILLED, "warranty_decision": "paid", "fee_free": False, "fee_total": 380,
+            "fees": [{"name": "上门费", "quantity": 1, "amount": 200},
+                     {"name": "工时费", "quantity": 2, "amount": 180}]}
+    with ctx.db.reading() as session:
+        report = service_report.build(ctx, session, ProcessInstance(id=8, business_key="", data=paid), labeller("en"))
+    text = pdf_text(service_report_pdf(report, labeller("en")))
+    assert "After-sales service report" in text and "Paid service" in text and "380.00" in text
+    assert "工时费" in text  # what people typed is printed as typed
