@@ -23,6 +23,7 @@ from service.adapters.mailer import MailSender, sender_from_url
 from service.persistence.audit import write_checkpoint
 from service.persistence.models import AuditCheckpoint, ProcessInstance
 
+from .case_starts import open_requested_cases
 from .context import AppContext
 from .errors import OperationError
 from .incidents import retry_due_incidents
@@ -48,6 +49,7 @@ class WorkReport:
     mails_received: int = 0  # replies in the mail-drop folder turned into messages
     mails_refused: int = 0
     failures: int = 0  # mails not sent, and timers whose case kept changing under them
+    cases_opened: int = 0  # cases steps asked for (a visit plan's dispatch orders), opened now
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, **counts: int) -> None:
@@ -67,7 +69,7 @@ class WorkReport:
     @property
     def busy(self) -> bool:
         return bool(self.timers_fired or self.incidents or self.mails_sent or self.mails_received
-                    or self.mails_refused or self.failures)
+                    or self.mails_refused or self.failures or self.cases_opened)
 
 
 Progress = Callable[[WorkReport], None]
@@ -173,6 +175,8 @@ def _timer_round(ctx: AppContext, report: WorkReport, progress: Progress | None)
     replies = read_mail_replies(ctx)  # first: a reply may answer what a timer would otherwise remind of
     report.add(mails_received=len(replies.delivered), mails_refused=len(replies.refused))
     fire_due_timers(ctx, report, progress)
+    opened = open_requested_cases(ctx)  # after the timers: the orders their steps just asked for
+    report.add(cases_opened=opened["opened"] + opened["recovered"], incidents=opened["failed"])
     report.add(incidents=retry_due_incidents(ctx, ctx.now()))
     checkpoint_if_due(ctx)
     clear_abandoned_starts(ctx)

@@ -145,6 +145,7 @@ class StepOutcome:
     thread: list[str]  # Message-IDs of the request's thread, oldest first
     customer: str | None
     copies: list[str] = field(default_factory=list)  # people a diagram step copied the case to (抄送)
+    case_starts: list[dict[str, Any]] = field(default_factory=list)  # cases the step asks to open (case_starts)
     engine_seed: str = ""
     before: WaitedOn | None = None  # what the case waited on before the step, when known
     workflow: BpmnWorkflow | None = field(default=None, repr=False, compare=False)  # kept warm after commit
@@ -207,6 +208,7 @@ def outcome_of(ctx: AppContext, definition: ProcessDefinition, workflow: BpmnWor
         calls=list(services.calls), mails=list(context.outgoing) if context else [],
         thread=[m.message_id for m in context.thread] if context else [],
         customer=_customer(data, customer), copies=list(context.copies) if context else [],
+        case_starts=list(context.case_starts) if context else [],
         engine_seed=services.seed, before=before, workflow=workflow)
 
 
@@ -249,6 +251,9 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
     from .parent_case import apply_parent_changes  # a linked case's change to its request: same transaction
 
     apply_parent_changes(ctx, session, instance, outcome.calls, now)
+    from .case_starts import record_case_starts  # the step's requests for new cases: same transaction
+
+    record_case_starts(session, instance, outcome, now)
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
     _queue_mails(session, instance, outcome, now)
