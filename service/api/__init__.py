@@ -10,6 +10,7 @@ def load_endpoints() -> None:
     registers the blueprint. Not at import time: commands that only need a helper of this package
     (texts, words) then start without loading every endpoint."""
     from service.api import (  # noqa: F401
+        after_sales,
         audit_events,
         audit_verify,
         calendar,

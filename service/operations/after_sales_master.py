@@ -23,7 +23,7 @@ from .after_sales_catalogue import (
     set_task_type_active,
     task_types,
 )
-from .after_sales_common import EVENT, yuan
+from .after_sales_common import EVENT, KIND_WORDS, yuan
 from .after_sales_contracts import (
     KINDS,
     VISIT_PLANS,
@@ -49,7 +49,7 @@ from .after_sales_regions import (
 
 __all__ = [
     "ContractImportRejected", "ContractImportReport", "EVENT", "export_contracts", "import_contracts",
-    "KINDS", "VISIT_PLANS", "contract", "contract_by_no", "create_contract", "create_region",
+    "KINDS", "KIND_WORDS", "VISIT_PLANS", "contract", "contract_by_no", "create_contract", "create_region",
     "delete_contract", "delete_fee_item", "delete_part", "delete_region", "fee_items", "move_region",
     "move_task_type", "parts", "product_by_serial", "region_list", "region_path", "region_tree", "rename_region",
     "reorder_task_types", "save_fee_item", "save_part", "save_task_type", "search_contracts", "search_page",

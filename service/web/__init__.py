@@ -16,6 +16,8 @@ def load_pages() -> None:
     (texts, words) then start without loading every page."""
     from service.web import (  # noqa: F401
         admin_pages,
+        after_sales_catalogue_pages,
+        after_sales_master_pages,
         after_sales_order_pages,
         audit_search_pages,
         audit_verify_pages,
