@@ -129,4 +129,33 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
         documents=DocumentStore(settings.home), started_by=started_by or "",
         case_link=f"{settings.base_url}/cases/{case.id}",
-        directory=directory)
+        directory=directory, fee_items=lambda: _fee_items(session),
+        orders_of_serial=lambda serial: _orders_of_serial(session, serial, case.id))
+
+
+AFTER_SALES_PROCESS = "after_sales_service"
+
+
+def _fee_items(session: Session) -> list[dict[str, Any]]:
+    """The after-sales fee table (上门费, 工时费 …), read only when a fee step asks for it."""
+    from service.persistence.after_sales_models import ServiceFeeItem  # master data of the after-sales desk
+
+    rows = session.execute(select(ServiceFeeItem).order_by(ServiceFeeItem.position, ServiceFeeItem.code)).scalars()
+    return [{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "task_type": r.task_type,
+             "unit": r.unit, "amount_fen": r.amount_fen} for r in rows]
+
+
+def _orders_of_serial(session: Session, serial: str, this_case: int) -> list[dict[str, Any]]:
+    """The other dispatch orders of a serial number (its business key holds it), oldest first: id, status, data.
+
+    Repairs are counted per serial number across orders (replacement rule: repaired twice and still failing)."""
+    serial = serial.strip()
+    if not serial:
+        return []
+    found = session.execute(
+        select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.data)
+        .where(ProcessInstance.process_id == AFTER_SALES_PROCESS, ProcessInstance.id != this_case,
+               ProcessInstance.business_key.contains(serial, autoescape=True))
+        .order_by(ProcessInstance.id))
+    return [{"id": i, "status": status, "data": dict(data or {})} for i, status, data in found
+            if str((data or {}).get("serial_no") or "").strip().lower() == serial.lower()]

@@ -44,6 +44,9 @@ class ServiceContext:
     directory: Callable[[], Organisation] = field(default=lambda: Organisation([]))  # read on first use
     # cases this step asks to open (recurring after-sales orders); the step's write phase records them
     case_starts: list[dict[str, Any]] = field(default_factory=list)
+    # after-sales: the fee table (read on first use) and the earlier orders of a serial number
+    fee_items: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
+    orders_of_serial: Callable[[str], list[dict[str, Any]]] = field(default=lambda serial: [])
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}
