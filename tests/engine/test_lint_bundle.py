@@ -31,7 +31,7 @@ from tests.support.cli import cli_env, run_cli
 
 def test_every_diagram_in_processes_passes_every_rule():
     found = deploy.bundles_from_paths([PROJECT_ROOT / "processes"], PROJECT_ROOT / "forms")
-    assert len(found) == 4
+    assert {"technical_support", "after_sales_visit_plan"} <= {b.process_id for b in found}
     for each in found:
         parsed, forms = deploy.check_bundle(each)
         assert lint.bundle_report(parsed, forms) == ([], []), each.process_id

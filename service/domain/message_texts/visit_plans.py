@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
-    "visit_plan.unknown_kind": "未知的上门类型「{kind}」（可选：monthly_visit、quarterly_maintenance、yearly_service）",
-    "visit_plan.not_a_date": "「{value}」不是日期（YYYY-MM-DD）",
+    "visit_plan.unknown_kind": "未知的上门类型「{kind}」（可选：月度回访、季度维护保养、年度保养服务）",
+    "visit_plan.not_a_date": "「{value}」不是日期（年-月-日）",
     "case_start.failed": "未能开出案例「{business_key}」：{error}",
 }
 

@@ -7,7 +7,7 @@ from importlib import import_module
 
 FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pages", "documents", "printables",
             "layout", "languages", "linked_cases", "processes", "calendar",
-            "audit_search", "audit_verify", "replay", "evidence", "process_import",
+            "audit_search", "audit_verify", "replay", "evidence", "process_import", "case_starts",
             "after_sales_orders", "after_sales_master")
 
 
