@@ -10,15 +10,14 @@ ZH: dict[str, str] = {
     "as_master.day_format": "日期须写为 YYYY-MM-DD（如 2026-03-01）",
     "as_master.money_format": "金额须为以元为单位的数字，最多两位小数（如 120 或 35.50）",
     "as_master.code_format": "代码须以小写字母开头，只含小写字母、数字和 _，最长 32 个字符",
-    "as_master.flag_expected": "须为 true 或 false",
+    "as_master.flag_expected": "须为是或否（布尔值）",
     "as_master.object_expected": "须为 JSON 对象",
     "as_master.contract_refused": "合同未保存：请改正标出的字段",
     "as_master.contract_missing": "没有编号为 {id} 的合同",
     "as_master.contract_no_taken": "合同编号 {contract_no} 已存在",
     "as_master.extension_range": "延保年数须为 0 至 {max} 的整数",
-    "as_master.kind_unknown": "类别须为“整机”或“配件”（whole_unit / accessory）",
-    "as_master.visit_plan_unknown": "未知的回访计划“{value}”：可用 每月回访、季度保养、年度服务（monthly_visit、"
-                                    "quarterly_maintenance、yearly_service），多个用逗号分隔",
+    "as_master.kind_unknown": "类别须为“整机”或“配件”",
+    "as_master.visit_plan_unknown": "未知的回访计划“{value}”：可用 每月回访、季度保养、年度服务，多个用逗号分隔",
     "as_master.plan_needs_end": "有回访计划的合同须填写服务截止日期：计划到此日期停止",
     "as_master.products_list": "产品须为列表，每项一个对象",
     "as_master.too_many_products": "一个合同最多 {max} 个产品",
@@ -70,9 +69,10 @@ EN: dict[str, str] = {
     "as_master.contract_missing": "there is no contract with id {id}",
     "as_master.contract_no_taken": "contract no. {contract_no} exists already",
     "as_master.extension_range": "the warranty extension is a whole number of years from 0 to {max}",
-    "as_master.kind_unknown": "the kind is 整机 / whole_unit or 配件 / accessory",
-    "as_master.visit_plan_unknown": "unknown visit plan “{value}”: use monthly_visit, quarterly_maintenance, "
-                                    "yearly_service (每月回访, 季度保养, 年度服务), several separated by commas",
+    "as_master.kind_unknown": "the kind must be whole unit or accessory (whole_unit, accessory)",
+    "as_master.visit_plan_unknown": "unknown visit plan “{value}”: use monthly visit, quarterly maintenance or "
+                                    "yearly service (monthly_visit, quarterly_maintenance, yearly_service), several "
+                                    "separated by commas",
     "as_master.plan_needs_end": "a contract with a visit plan needs its service end date: the plan stops then",
     "as_master.products_list": "products must be a list of objects",
     "as_master.too_many_products": "at most {max} products per contract",
