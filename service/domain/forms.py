@@ -184,12 +184,13 @@ def form_fields(form: Mapping[str, Any]) -> list[FormField]:
 
 
 def form_values(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The case variables a valid submission sets: every top-level input of the form, a field left out as
-    the form would send it (unticked, empty: diagrams may test it), read-only fields never."""
+    """The case variables a valid submission sets: every top-level input of the form (a dynamic list or a
+    group with a path is one variable), a field left out as the form would send it (unticked, empty, an
+    empty list: diagrams may test it), read-only fields never."""
     fields = {key: c for key, c in keyed_components(form.get("components", []))
-              if "[" not in key and "." not in key and c.get("type") not in CONTAINER_TYPES
-              and not is_read_only(c)}
-    values: dict[str, Any] = {key: (False if c["type"] == "checkbox" else None) for key, c in fields.items()}
+              if "[" not in key and "." not in key and not is_read_only(c)}  # a list or group with a path too
+    values: dict[str, Any] = {key: (False if c["type"] == "checkbox" else [] if c["type"] == "dynamiclist" else None)
+                              for key, c in fields.items()}
     values.update({k: v for k, v in data.items() if k in fields})
     return values
 

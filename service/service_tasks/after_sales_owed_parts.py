@@ -1,7 +1,7 @@
 """Pending-parts release (欠件放行): the parts an order still owes its customer when it is released.
 
 Why a list of its own: the order may go back to the customer before every part has arrived; each owed
-part is then tracked (one delivery task each, with its own reminder) until delivered, and the order
+part is then tracked (one delivery task each, in turn, with its own daily reminder) until delivered, and the order
 closes only when none is owed. The service-work form takes the lines (`owed_part_lines`); this step
 turns them into `owed_parts` entries with a status.
 """
@@ -42,3 +42,17 @@ def after_sales_owed_parts(ctx: ServiceContext, params: Mapping[str, Any]) -> li
 def after_sales_parts_owed(ctx: ServiceContext, params: Mapping[str, Any]) -> int:
     """How many owed-part lines are not yet delivered."""
     return sum(1 for p in params.get("owed_parts") or [] if isinstance(p, Mapping) and p.get("status") != "delivered")
+
+
+@operation("after_sales_part_delivered", required=("owed_parts", "owed_part", "delivered_on"))
+def after_sales_part_delivered(ctx: ServiceContext, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The owed parts with this one (the first still-owed line equal to it) marked delivered on that day."""
+    lines = [dict(p) for p in params.get("owed_parts") or [] if isinstance(p, Mapping)]
+    found = params.get("owed_part")
+    part = dict(found) if isinstance(found, Mapping) else {}
+    for line in lines:
+        if line.get("status") != "delivered" and line == part:
+            line.update(status="delivered", delivered_at=str(params.get("delivered_on") or "")
+                        or ctx.now.astimezone(ctx.calendar.tz).date().isoformat())
+            break
+    return lines
