@@ -125,6 +125,8 @@ def open_dispatch_order(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[
     note = str(params.get("note") or "").strip()
     data.update({
         "task_type": task_type, "task_type_name": TASK_TYPE_NAMES[task_type],
+        # a planned visit looks after the whole installation, claims no warranty and reports no fault
+        "part_kind": "whole_unit", "fault_kind": "other", "warranty_claimed": False,
         "request_description": f"{kind_zh}（第 {visit.get('number')} 次，计划 {visit['on']}）"
                                f" / {kind_en} no. {visit.get('number')}, planned {visit['on']}"
                                + (f"\n{note}" if note else ""),
