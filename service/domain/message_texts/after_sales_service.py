@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     "after_sales.not_a_date": "「{value}」不是日期（YYYY-MM-DD）",
-    "after_sales.unknown_part_kind": "未知的部件类别「{kind}」（可选：whole_unit 整机、accessory 配件）",
+    "after_sales.unknown_part_kind": "未知的部件类别「{kind}」（可选：整机、配件）",
     "after_sales.material_line": "第 {line} 行材料：需要物料编号、领用或退料、大于 0 的数量",
     "after_sales.return_exceeds": "物料 {material_no} 退料 {returned} 多于本单领用 {requisitioned}，不能退回未领用的材料",
     "after_sales.owed_part_line": "第 {line} 行欠件：需要物料编号和大于 0 的数量",
