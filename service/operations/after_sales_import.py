@@ -29,18 +29,17 @@ from service.domain.messages import Message
 from service.persistence.after_sales_models import ContractProduct, SalesContract
 
 from .after_sales_common import ensure_may_edit, record
-from .after_sales_contracts import (
+from .after_sales_contract_rules import (
     CONTRACT_FIELDS,
     KINDS,
     PRODUCT_FIELDS,
     VISIT_PLANS,
     ContractValues,
     ProductValues,
-    apply_contract,
-    apply_products,
     check_contract,
     check_product,
 )
+from .after_sales_contracts import apply_contract, apply_products
 from .context import AppContext
 from .errors import ValidationFailed
 from .org_rows import RowProblem

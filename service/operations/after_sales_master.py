@@ -24,9 +24,8 @@ from .after_sales_catalogue import (
     task_types,
 )
 from .after_sales_common import EVENT, KIND_WORDS, yuan
+from .after_sales_contract_rules import KINDS, VISIT_PLANS
 from .after_sales_contracts import (
-    KINDS,
-    VISIT_PLANS,
     contract,
     contract_by_no,
     create_contract,
