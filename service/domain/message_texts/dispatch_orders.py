@@ -37,7 +37,7 @@ EN: dict[str, str] = {
     "dispatch_order.region_missing": "sales region {region} does not exist",
     "dispatch_order.task_type_required": "choose the task type",
     "dispatch_order.task_type_unknown": "task type '{task_type}' is not in the task-type table (or is inactive)",
-    "dispatch_order.warranty_required": "say whether the warranty (三包) is claimed",
+    "dispatch_order.warranty_required": "say whether the repair is claimed under warranty",
     "dispatch_order.fault_kind_required": "choose the fault kind (hardware, software or other)",
     "dispatch_order.description_required": "describe the fault or the request",
     "dispatch_order.description_too_long": "the description is at most {limit} characters",
