@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +31,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _FORMULA_START = ("=", "+", "-", "@")
 _WIDEST_COLUMN = 60
-Cell = str | int | float | bool | datetime | None
+Cell = str | int | float | bool | datetime | date | None
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]]
     note: str = ""  # shown under the rows, e.g. that the export was cut short
+    # rows that head a group (index in `rows` -> depth, 1 = outermost): bold, and the rows below them
+    # outlined so Excel folds each group; {} = a plain table
+    group_rows: dict[int, int] = field(default_factory=dict)
+    depth: int = 0  # how deep the groups nest (the data rows' outline level)
 
 
 def _local(value: Cell, tz: ZoneInfo) -> Cell:
@@ -74,6 +78,7 @@ def to_xlsx(table: Table, tz: ZoneInfo) -> bytes:
                 cell.number_format = DATE_FORMAT
             elif isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
                 cell.data_type = "s"  # text that looks like a formula stays text
+    _outline(sheet, table)
     if table.note:
         sheet.append([])
         sheet.append([table.note])
@@ -82,6 +87,21 @@ def to_xlsx(table: Table, tz: ZoneInfo) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _outline(sheet: Any, table: Table) -> None:
+    """Group headings bold, and every row outlined under its heading (summaries above the details)."""
+    if not table.group_rows:
+        return
+    sheet.sheet_properties.outlinePr.summaryBelow = False
+    for index in range(len(table.rows)):
+        level = table.group_rows.get(index)
+        if level is not None:
+            for cell in sheet[index + 2]:
+                cell.font = Font(bold=True)
+        outline = level - 1 if level is not None else table.depth
+        if outline:
+            sheet.row_dimensions[index + 2].outline_level = min(outline, 7)
 
 
 def _csv_cell(value: Cell, tz: ZoneInfo) -> Any:

@@ -11,6 +11,7 @@ def load_endpoints() -> None:
     (texts, words) then start without loading every endpoint."""
     from service.api import (  # noqa: F401
         after_sales,
+        after_sales_lists,
         audit_events,
         audit_verify,
         calendar,

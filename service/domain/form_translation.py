@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # what form-js shows of a component (form-js names); nested `components` are walked too
-SHOWN_KEYS = ("label", "description", "text", "placeholder")
+SHOWN_KEYS = ("label", "dateLabel", "timeLabel", "description", "text", "placeholder")
 SHOWN_NESTED = {"validate": ("patternErrorMessage",), "appearance": ("prefixAdorner", "suffixAdorner")}
 LISTED = ("values", "columns")  # options of radio/select/checklist/taglist, columns of a table: each has a label
 

@@ -108,6 +108,7 @@ class ListResult:
     columns: tuple[Column, ...]  # shown, in order
     groups: tuple[Group, ...]
     query: ListQuery
+    all_columns: tuple[Column, ...] = ()  # every column of the list (groups may be by a column not shown)
 
     @property
     def shown(self) -> int:
@@ -180,7 +181,7 @@ def check_condition(columns: Sequence[Column], number: int, said: str, field_nam
 
 def _typed_problem(column: Column, value: str, op: str) -> str | None:
     """Why `value` cannot be compared with the column's cells by value, or None."""
-    if column.kind == "number" and _number(value) is None:
+    if column.kind == "number" and as_number(value) is None:
         return "list.not_a_number"
     if column.kind in ("date", "datetime") and _day_or_moment(value) is None:
         return "list.not_a_date"
@@ -296,7 +297,7 @@ def read_columns(columns: Sequence[Column], said: Iterable[str], part: str = "co
 
 # --- values ------------------------------------------------------------------------------------------------
 
-def _number(value: Any) -> Decimal | None:
+def as_number(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
     try:
@@ -347,7 +348,7 @@ def cell_text(column: Column, value: Any, lang: str = "zh") -> str:
         flag = _bool(value)
         return "" if flag is None else ("yes" if flag else "no") if lang == "en" else ("是" if flag else "否")
     if column.kind == "number":
-        number = _number(value)
+        number = as_number(value)
         if number is None:
             return str(value)
         if column.decimals is not None:
@@ -398,7 +399,7 @@ def _typed_matches(column: Column, cell: Any, op: str, value: str) -> bool | Non
     if is_empty(cell):
         return op == "!="
     if column.kind == "number":
-        left, right = _number(cell), _number(wanted)
+        left, right = as_number(cell), as_number(wanted)
         return left is not None and right is not None and _compare(op, left, right)
     moment, asked = _day_or_moment(cell), _day_or_moment(wanted)
     if moment is None or asked is None:
@@ -474,7 +475,7 @@ def text_key(text: str) -> tuple[Any, ...]:
 
 def _sort_value(column: Column, value: Any) -> Any:
     if column.kind == "number":
-        return _number(value) or Decimal(0)
+        return as_number(value) or Decimal(0)
     if column.kind in ("date", "datetime"):
         moment = _day_or_moment(value)
         if isinstance(moment, datetime):
@@ -492,7 +493,7 @@ def _empty_for_sort(column: Column, value: Any) -> bool:
     if is_empty(value):
         return True
     if column.kind == "number":
-        return _number(value) is None
+        return as_number(value) is None
     if column.kind in ("date", "datetime"):
         return _day_or_moment(value) is None
     return False
@@ -517,7 +518,7 @@ def _group_value(column: Column, value: Any) -> Any:
     if _empty_for_sort(column, value):
         return None
     if column.kind == "number":
-        return plain_number(_number(value) or Decimal(0))
+        return plain_number(as_number(value) or Decimal(0))
     if column.kind in ("date", "datetime"):
         moment = _day_or_moment(value)
         return moment.date() if isinstance(moment, datetime) else moment
@@ -529,7 +530,7 @@ def _group_value(column: Column, value: Any) -> Any:
 def _sums(rows: Sequence[Row], totals: Sequence[Column]) -> dict[str, int | float]:
     sums: dict[str, int | float] = {}
     for column in totals:
-        total = sum((_number(r.get(column.key)) or Decimal(0) for r in rows), Decimal(0))
+        total = sum((as_number(r.get(column.key)) or Decimal(0) for r in rows), Decimal(0))
         sums[column.key] = plain_number(total)
     return sums
 
@@ -576,7 +577,7 @@ def run(rows: Iterable[Row], columns: Sequence[Column], query: ListQuery,
     totals = [by_key[k] for k in shown_keys if by_key[k].kind == "number" and by_key[k].total]
     groups = _groups(ordered, by_key, query.group_by, totals, min(limit, len(ordered)), 0)
     return ListResult(rows=ordered[:limit], total=len(found), columns=tuple(by_key[k] for k in shown_keys),
-                      groups=groups, query=query)
+                      groups=groups, query=query, all_columns=tuple(columns))
 
 
 def describe(condition: Condition, columns: Sequence[Column], lang: str = "zh") -> str:
@@ -588,7 +589,9 @@ def describe(condition: Condition, columns: Sequence[Column], lang: str = "zh") 
 
 def group_label(group: Group, columns: Mapping[str, Column], lang: str) -> str:
     column = columns[group.column]
-    return f"{column.header(lang)}: {cell_text(column, group.value, lang) or ('(empty)' if lang == 'en' else '（空）')}"
+    if lang == "en":
+        return f"{column.header(lang)}: {cell_text(column, group.value, lang) or '(empty)'}"
+    return f"{column.header(lang)}：{cell_text(column, group.value, lang) or '（空）'}"
 
 
 def walk_groups(groups: Sequence[Group], level: int = 1) -> Iterable[tuple[int, Group]]:

@@ -189,8 +189,7 @@ def _movement_rows(movement: str) -> Any:
 def _owed_rows(case: CaseRows) -> list[dict[str, Any]]:
     return [{**case.order(), "material_no": _text(line.get("material_no")), "material_name": _text(line.get("name")),
              "quantity": _number(line.get("quantity")), "owed_status": _text(line.get("status") or "owed"),
-             "owed_due": case.moment(line.get("due")) or _day(line.get("due")),
-             "delivered_at": case.moment(line.get("delivered_at"))}
+             "owed_due": _day(line.get("due")), "delivered_at": _day(line.get("delivered_at"))}
             for line in _lines(case.data, "owed_parts")]
 
 
@@ -248,7 +247,7 @@ LISTS: dict[str, ListDefinition] = {d.key: d for d in (
     _definition("owed", "欠件放行跟踪", "Parts owed", (
         MATERIAL_NO, MATERIAL, QUANTITY,
         Column("owed_status", "欠件状态", "Part status", "choice", OWED_STATUSES),
-        Column("owed_due", "应交付", "Due", "datetime"), Column("delivered_at", "交付时间", "Delivered", "datetime")),
+        Column("owed_due", "约定交付", "Due", "date"), Column("delivered_at", "交付日期", "Delivered", "date")),
         ("order_no", "status", "customer", "contact", "address", "serial_no", "engineer", "material_no",
          "material_name", "quantity", "owed_status", "owed_due", "delivered_at"), _owed_rows,
         (SortKey("owed_status"), SortKey("owed_due"))),
@@ -316,7 +315,7 @@ def _cases(ctx: AppContext, actor: str | None) -> tuple[list[dict[str, Any]], di
         cases = [{"id": r.id, "status": r.status, "started_at": _stored_moment(r.started_at, ctx),
                   "business_key": r.business_key, "customer": r.customer, "data": r.data}
                  for r in session.execute(found.order_by(ProcessInstance.id))]
-        names = dict(session.execute(select(User.username, User.display_name)).tuples())
+        names = {r.username: r.display_name for r in session.execute(select(User.username, User.display_name))}
     return cases, names
 
 

@@ -17,6 +17,7 @@ def load_pages() -> None:
     from service.web import (  # noqa: F401
         admin_pages,
         after_sales_catalogue_pages,
+        after_sales_list_pages,
         after_sales_master_pages,
         after_sales_order_pages,
         audit_search_pages,

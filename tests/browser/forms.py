@@ -62,7 +62,8 @@ def _fill_one(page: Page, component: dict[str, Any], value: Any) -> None:
             if box.count() and box.is_visible():
                 box.check()
         return
-    target = _field(page, component, "-display" if kind == "select" else "")  # a select's input is hidden
+    # a select's input is hidden behind its display; a date field's input is the datepicker's "-date"
+    target = _field(page, component, {"select": "-display", "datetime": "-date"}.get(kind, ""))
     if not target.count() or not target.is_visible():
         return  # hidden by a condition
     if kind == "checkbox":

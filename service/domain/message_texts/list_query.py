@@ -6,7 +6,7 @@ from __future__ import annotations
 ZH: dict[str, str] = {
     "list.refused": "查询条件有误：{parts}",
     "list.unknown_list": "没有名为「{list}」的列表（可用：{lists}）",
-    "list.bad_join": "条件 {n}「{condition}」：「{join}」不是 AND / OR（且 / 或）",
+    "list.bad_join": "条件 {n}「{condition}」：连接词「{join}」只能是「且」或「或」",
     "list.value_too_long": "条件 {n}「{condition}」：值最长 {max} 个字符",
     "list.bad_operator": "条件 {n}「{condition}」：「{op}」不是运算符（可用：{allowed}）",
     "list.any_field_operator": "条件 {n}「{condition}」：任意字段（*）只能用 {allowed}，不能用「{op}」",

@@ -8,7 +8,8 @@ from importlib import import_module
 FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pages", "documents", "printables",
             "layout", "languages", "linked_cases", "processes", "calendar",
             "audit_search", "audit_verify", "replay", "evidence", "process_import", "case_starts",
-            "after_sales_orders", "after_sales_master")
+            "after_sales_orders", "after_sales_master",
+            "after_sales_lists")
 
 
 def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:

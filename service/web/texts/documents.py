@@ -1,4 +1,5 @@
-"""Page labels: documents, uploaded inside a form's file field (form-js filepicker)."""
+"""Page labels: documents, uploaded inside a form's file field (form-js filepicker), and the buttons of a
+form's repeating rows (form-js dynamic lists), which form-js writes in English only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ ZH: dict[str, str] = {
     "documents.uploaded": "已上传：{name}",
     "documents.failed": "上传失败：{reason}",
     "documents.still_uploading": "文件仍在上传，请稍候再提交。",
+    "form_rows.add": "添加一行",
+    "form_rows.collapse": "收起",
+    "form_rows.expand": "展开全部（{n}）",
+    "form_rows.remove": "删除第 {n} 行",
 }
 
 EN: dict[str, str] = {
@@ -26,4 +31,8 @@ EN: dict[str, str] = {
     "documents.uploaded": "Uploaded: {name}",
     "documents.failed": "Upload failed: {reason}",
     "documents.still_uploading": "A file is still uploading; submit again in a moment.",
+    "form_rows.add": "Add a row",
+    "form_rows.collapse": "Collapse",
+    "form_rows.expand": "Expand all ({n})",
+    "form_rows.remove": "Remove row {n}",
 }

@@ -54,7 +54,23 @@
     if (node && node.nodeType === Node.TEXT_NODE && node.nodeValue !== value) node.nodeValue = value;
   }
 
+  // the buttons of repeating rows (dynamic lists): "Add new", "Collapse", "Expand all (n)", "Remove list item n"
+  function translateRowButtons() {
+    for (const button of host.querySelectorAll('.fjs-repeat-render-add')) setText(button.lastChild, text.rowAdd);
+    for (const button of host.querySelectorAll('.fjs-repeat-render-collapse')) {
+      const last = button.lastChild;
+      const expand = last && /\((\d+)\)/.exec(last.nodeValue || '');
+      setText(last, expand ? fill(text.rowExpand, { n: expand[1] }) : text.rowCollapse);
+    }
+    for (const button of host.querySelectorAll('.fjs-repeat-row-remove')) {
+      const n = /(\d+)$/.exec(button.getAttribute('aria-label') || '');
+      const label = n ? fill(text.rowRemove, { n: n[1] }) : text.rowRemove;
+      if (n && button.getAttribute('aria-label') !== label) button.setAttribute('aria-label', label);
+    }
+  }
+
   function translatePlaceholders() {
+    translateRowButtons();
     if (text.lang !== 'zh') return;
     const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
