@@ -146,14 +146,16 @@ def may_audit(roles: frozenset[str] | set[str]) -> bool:
     return bool(set(roles) & AUDIT_READERS)
 
 
-# After-sales dispatch orders (派工单): the service desk opens them (an administrator may stand in); the
-# desk's dashboard is for those who watch its work — the desk, its administrators, management and auditors.
-DISPATCH_ORDER_CREATORS: frozenset[str] = frozenset({"service_desk", "admin"})
+# After-sales dispatch orders (派工单): the service desk opens them — the start lane of after_sales_service
+# says the same, so the page never offers what the case start then refuses (administrators keep the system,
+# they do not take the desk's calls); the desk's dashboard is for those who watch its work — the desk, its
+# administrators, management and auditors.
+DISPATCH_ORDER_CREATORS: frozenset[str] = frozenset({"service_desk"})
 AFTER_SALES_DASHBOARD_READERS: frozenset[str] = frozenset({"service_desk", "admin", "management", "auditor"})
 
 
 def may_create_dispatch_orders(roles: frozenset[str] | set[str]) -> bool:
-    """Open a dispatch order from a contract: the service desk (and admins)."""
+    """Open a dispatch order from a contract: the service desk."""
     return bool(set(roles) & DISPATCH_ORDER_CREATORS)
 
 

@@ -33,7 +33,7 @@ FIELDS = ("contract_id", "serial_no", "region_id", "task_type", "warranty_claime
 
 
 def check_may_create(ctx: AppContext, actor: str) -> None:
-    """Refused (403) unless the actor is of the service desk (or an administrator)."""
+    """Refused (403) unless the actor is of the service desk."""
     with ctx.db.reading() as session:
         user = find_user(session, actor)
         roles = set(user.role_ids)
