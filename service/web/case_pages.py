@@ -12,7 +12,7 @@ from flask import flash, redirect, request, send_file, url_for
 
 from service.domain.case_view import PEOPLES_EVENTS
 from service.domain.documents import file_name, references
-from service.operations import case_context, inbox, incidents, queries
+from service.operations import case_context, case_messages, inbox, incidents, queries
 from service.operations.errors import Forbidden
 from service.operations.localise import localise_case, localise_processes
 from service.web import bp
@@ -48,7 +48,17 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
         raise_links=_raise_links(case),
         diagram=diagram_config(case["process_id"], case["version"], inbox.diagram_state(ctx, case_id)),
         people=people, element_names=names,
+        case_messages=case_messages.waiting_messages(ctx, case_id, actor) if case["status"] == "running" else [],
         may_handle_incidents=bool(set(me()["roles"]) & incidents.INCIDENT_ROLES))
+
+
+@bp.post("/cases/<int:case_id>/messages")
+def case_message_send(case_id: int):  # type: ignore[no-untyped-def]
+    """A message the case waits for, sent from its page with a note; refusals come back as the edge renders them."""
+    name = request.form.get("name", "")
+    case_messages.send_from_page(context(), case_id, me()["username"], name, request.form.get("note", "").strip())
+    flash(t("case_messages.sent"), "success")
+    return redirect(url_for("web.case_page", case_id=case_id))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
