@@ -38,12 +38,12 @@ CASE_KINDS = (
     "task_held_for_signer", "signer_signed", "comment_added", "case_copied", "service_task", "timer_fired",
     "mail_sent", "incident_opened", "incident_retry_failed", "incident_resolved", "changed_by_linked_case",
     "parent_case_changed", "parent_case_unchanged", "migrated", "case_withdrawn", "case_cancelled",
-    "case_completed", "message_received", "mail_refused",
+    "case_completed", "message_received", "mail_refused", "case_opened", "opened_by_case", "case_start_failed",
 )
 # the system chain: what happens outside any case
 SYSTEM_KINDS = (
     "deployed", "draft_saved", "draft_discarded", "user_saved", "organisation_changed", "token_issued",
-    "token_revoked", "calendar_seeded", "calendar_day_set", "after_sales_master_changed",
+    "token_revoked", "calendar_seeded", "calendar_day_set", "after_sales_master_changed", "evidence_exported",
 )
 KINDS = CASE_KINDS + SYSTEM_KINDS
 DATA_KINDS = ("case_started", "task_completed", "delegation_submitted")  # payload `data`: {field: value}

@@ -75,3 +75,20 @@ def test_which_fields_an_event_records():
 
 def test_the_kinds_are_known_once():
     assert len(KINDS) == len(set(KINDS)) and "task_sent_back" in KINDS and "deployed" in KINDS
+
+
+def test_every_kind_the_service_records_is_searchable_and_named_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from service.operations import case_starts
+    from service.web.i18n import translate
+
+    source = Path(__file__).resolve().parents[2] / "service"
+    written = {m for path in source.rglob("*.py")
+               for m in re.findall(r'append_event\([^)]*?type="([a-z_]+)"', path.read_text(encoding="utf-8"), re.S)}
+    written |= {case_starts.OPENED_EVENT, case_starts.OPENED_BY_EVENT, case_starts.FAILED_EVENT}
+    assert written and written - set(KINDS) == set()
+    for kind in KINDS:
+        zh, en = translate("zh", f"audit.kind.{kind}"), translate("en", f"audit.kind.{kind}")
+        assert "audit.kind" not in zh + en and re.search("[\u4e00-\u9fff]", zh) and not re.search("[\u4e00-\u9fff]", en)

@@ -42,6 +42,10 @@ ZH: dict[str, str] = {
     "audit.kind.token_revoked": "吊销令牌", "audit.kind.calendar_seeded": "初始化日历",
     "audit.kind.calendar_day_set": "修改日历",
     "audit.kind.after_sales_master_changed": "修改售后主数据",
+    "audit.kind.case_opened": "开出案例",
+    "audit.kind.opened_by_case": "由案例开出",
+    "audit.kind.case_start_failed": "未能开出案例",
+    "audit.kind.evidence_exported": "导出证据包",
 }
 
 EN: dict[str, str] = {
@@ -86,4 +90,8 @@ EN: dict[str, str] = {
     "audit.kind.token_revoked": "Token revoked", "audit.kind.calendar_seeded": "Calendar set up",
     "audit.kind.calendar_day_set": "Calendar changed",
     "audit.kind.after_sales_master_changed": "After-sales master data changed",
+    "audit.kind.case_opened": "Case opened by a step",
+    "audit.kind.opened_by_case": "Opened by another case",
+    "audit.kind.case_start_failed": "Case could not be opened",
+    "audit.kind.evidence_exported": "Evidence exported",
 }
