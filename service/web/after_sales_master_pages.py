@@ -175,6 +175,9 @@ def as_master_contract_save(contract_id: int):  # type: ignore[no-untyped-def]
 def as_master_contract_delete(contract_id: int):  # type: ignore[no-untyped-def]
     actor = editor("contracts")
     found = master.contract(context(), contract_id)
+    if request.form.get("confirm") != "yes":  # the box beside the button: a deletion is never one stray click
+        flash(t("asm.contract.delete_unconfirmed", no=found["contract_no"]), "error")
+        return redirect(url_for("web.as_master_contract", contract_id=contract_id))
     master.delete_contract(context(), contract_id, actor=actor)
     flash(t("asm.contract.deleted", no=found["contract_no"]), "success")
     return redirect(url_for("web.as_master_contracts"))

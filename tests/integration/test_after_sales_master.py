@@ -329,3 +329,21 @@ def test_hostile_workbook_cells_and_files(ctx, client):
     assert answer.status_code == 400
     page = client.get("/after-sales/contracts", query_string={"q": "x" * 1000})
     assert page.status_code == 200 and "1000" in page.text  # the search says the text is too long
+
+
+def test_a_contract_is_deleted_only_with_its_box_ticked_and_never_by_an_engineer(client, ctx):
+    one = master.search_contracts(ctx, "HT-2026-001")[0]
+    sign_in(client, "engineer1")
+    token = csrf_of(client)
+    refused = client.post(f"/after-sales/contracts/{one['id']}/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert refused.status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+    sign_in(client, "service_desk2")
+    token = csrf_of(client)
+    page = client.get(f"/after-sales/contracts/{one['id']}")
+    assert 'data-testid="contract-delete-confirm"' in page.text
+    kept = client.post(f"/after-sales/contracts/{one['id']}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "未删除合同 HT-2026-001" in kept.text and master.search_contracts(ctx, "HT-2026-001")
+    gone = client.post(f"/after-sales/contracts/{one['id']}/delete", data={"csrf_token": token, "confirm": "yes"},
+                       follow_redirects=True)
+    assert "已删除合同 HT-2026-001" in gone.text and master.search_contracts(ctx, "HT-2026-001") == []

@@ -34,6 +34,8 @@ ZH: dict[str, str] = {
     "asm.contract.extension_hint": "整机保修期在合同中延长的年数（0–3）",
     "asm.contract.plan_hint": "有回访计划时，须填写服务截止日期：计划在此日期停止",
     "asm.contract.delete": "删除此合同", "asm.contract.deleted": "已删除合同 {no}",
+    "asm.contract.delete_confirm": "确认删除合同 {no} 及其产品（已开出的派工单保留各自的副本）",
+    "asm.contract.delete_unconfirmed": "未删除合同 {no}：请先勾选确认框",
     "asm.contract.saved": "已保存合同 {no}", "asm.contract.back": "返回合同列表",
     "asm.contract.updated_by": "{who} 于 {at} 修改",
     "asm.kind.whole_unit": "整机", "asm.kind.accessory": "配件",
@@ -108,6 +110,9 @@ EN: dict[str, str] = {
     "asm.contract.extension_hint": "Years the contract adds to the whole unit's warranty (0–3)",
     "asm.contract.plan_hint": "A visit plan needs the service end date: the plan stops then",
     "asm.contract.delete": "Delete this contract", "asm.contract.deleted": "Contract {no} deleted",
+    "asm.contract.delete_confirm": "Yes, delete contract {no} and its products (orders already opened keep their "
+                                   "own copies)",
+    "asm.contract.delete_unconfirmed": "Contract {no} not deleted: tick the confirmation box first",
     "asm.contract.saved": "Contract {no} saved", "asm.contract.back": "Back to the contracts",
     "asm.contract.updated_by": "changed by {who} at {at}",
     "asm.kind.whole_unit": "whole unit", "asm.kind.accessory": "accessory",
