@@ -7,13 +7,20 @@ form text is checked, and every response carries the security headers.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from service.config import Settings
-from service.operations.context import AppContext, build_context
+if TYPE_CHECKING:  # the package is imported by every command; only the server needs Flask
+    from flask import Flask
+
+    from service.config import Settings
+    from service.operations.context import AppContext
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> Flask:
+    from flask import Flask
+
+    from service.operations.context import build_context
+
     context = context or build_context(settings)
     app = Flask(__name__, static_folder=None)  # static files are served by the web blueprint
     app.config["SECRET_KEY"] = context.settings.secret_key

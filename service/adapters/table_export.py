@@ -20,10 +20,6 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from service.domain.roles import role_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +55,10 @@ def display_width(text: str) -> int:
 
 
 def to_xlsx(table: Table, tz: ZoneInfo) -> bytes:
+    from openpyxl import Workbook  # imported when a workbook is written: the command line starts without it
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -93,6 +93,8 @@ def _outline(sheet: Any, table: Table) -> None:
     """Group headings bold, and every row outlined under its heading (summaries above the details)."""
     if not table.group_rows:
         return
+    from openpyxl.styles import Font
+
     sheet.sheet_properties.outlinePr.summaryBelow = False
     for index in range(len(table.rows)):
         level = table.group_rows.get(index)
