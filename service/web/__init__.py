@@ -27,6 +27,7 @@ def load_pages() -> None:
         case_move_pages,
         case_pages,
         common,
+        customer_pages,
         evidence_pages,
         import_pages,
         inbox_pages,
