@@ -99,7 +99,10 @@ def customer_page(ctx: AppContext, actor: str, name: str) -> dict[str, Any]:
     ids, total = _case_ids(ctx, actor, name) if name else ([], 0)
     if not ids:
         raise NotFound("customer.not_found", customer=name)
-    cases, tasks, events, documents = [], [], [], []
+    cases: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
     for case_id in ids:
         one = queries.show_case(ctx, case_id, actor=actor)
         cases.append(one)

@@ -37,7 +37,8 @@ def _names(ctx: Any, case: dict[str, Any], cache: dict[tuple[str, int], dict[str
 def customer_page(name: str):  # type: ignore[no-untyped-def]
     ctx, lang = context(), language()
     found = customer_view.customer_page(ctx, me()["username"], name)
-    people, cache = people_names(), {}
+    people = people_names()
+    cache: dict[tuple[str, int], dict[str, str]] = {}
     cases = {c["id"]: localise_case(ctx, c, lang) for c in found["cases"]}
     timeline = []
     for event in found["events"]:
