@@ -17,15 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from service.domain.messages import Message
 
-from .org_workbook import EXCEL_ROW_LIMIT, MAX_COLUMNS, MAX_FILE_BYTES, WorkbookRefused
-from .org_workbook import _check_container as check_container  # the same checks of a hostile file
+from .org_workbook import (
+    EXCEL_ROW_LIMIT,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    WorkbookRefused,
+    guarded_workbook,  # the same checks of a hostile file
+)
 
 __all__ = ["MAX_FILE_BYTES", "WorkbookRefused", "read_contracts", "write_contracts"]
 
@@ -89,23 +94,12 @@ def field_of(header: str) -> str | None:
 
 def read_contracts(content: bytes) -> ContractSheet | None:
     """The sheet 合同 (else "Contracts", else the first sheet); None for a workbook without sheets."""
-    check_container(content)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001  (hostile input: any failure of the reader means "unreadable")
-        raise WorkbookRefused(Message("org_import.unreadable", {"reason": type(exc).__name__})) from exc
-    try:
+    with guarded_workbook(content) as book:
         names = book.sheetnames
         if not names:
             return None
         chosen = next((n for n in names if n.strip().casefold() in (CONTRACTS_SHEET, "contracts")), names[0])
         return _read_sheet(book[chosen])
-    except WorkbookRefused:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise WorkbookRefused(Message("org_import.unreadable", {"reason": type(exc).__name__})) from exc
-    finally:
-        book.close()
 
 
 def _cell(cell: Any) -> Cell:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -73,13 +74,21 @@ class Sheet:
 
 def read_workbook(content: bytes, wanted: Sequence[str] = (PEOPLE_SHEET, DEPARTMENTS_SHEET)) -> dict[str, Sheet]:
     """The wanted sheets that the workbook has, by name."""
+    with guarded_workbook(content) as book:
+        return {name: _read_sheet(book[name]) for name in wanted if name in book.sheetnames}
+
+
+@contextmanager
+def guarded_workbook(content: bytes) -> Iterator[Any]:
+    """The workbook of a checked container (size, zip bomb, entities), read only; whatever fails inside the
+    reader — on opening or while the caller reads its sheets — is WorkbookRefused ("unreadable")."""
     _check_container(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001  (hostile input: any failure of the reader means "unreadable")
         raise WorkbookRefused(Message("org_import.unreadable", {"reason": type(exc).__name__})) from exc
     try:
-        return {name: _read_sheet(book[name]) for name in wanted if name in book.sheetnames}
+        yield book
     except WorkbookRefused:
         raise
     except Exception as exc:  # noqa: BLE001
