@@ -34,6 +34,7 @@ def load_pages() -> None:
         mail_pages,
         org_pages,
         printable_pages,
+        process_dashboard_pages,
         process_pages,
         replay_pages,
         session_pages,

@@ -22,7 +22,17 @@
       'border-radius': '0' },
     swatchCancelled: { background: '#f1f2f4', border: '2px dashed #9aa4b2' },
     swatchPasses: { width: 'auto', height: 'auto', 'font-style': 'normal' },
+    heat: { color: '#fff', 'border-radius': '9px', padding: '0 7px', 'font-size': '12px', 'line-height': '20px',
+      'font-weight': '700', 'white-space': 'nowrap', 'box-shadow': '0 0 0 2px #fff' },
   };
+
+  // how many cases wait at an element, as a colour from amber (a few) to deep red (the most of the process)
+  function heatColour(count, most) {
+    const share = most > 0 ? count / most : 0;
+    const hue = Math.round(40 - 40 * share);
+    const light = Math.round(52 - 14 * share);
+    return `hsl(${hue}, 85%, ${light}%)`;
+  }
 
   function parse(value, empty) { return JSON.parse(value || empty); }
 
@@ -134,6 +144,18 @@
       // never smaller than its own size: still readable with the whole diagram in view
       overlays.add(id, 'gc-passes', { position: { top: -9, right: 12 }, scale: { min: 1 }, html: badge });
     }
+    const heat = state.heat || {};
+    const most = Math.max(0, ...Object.values(heat));
+    for (const [id, count] of Object.entries(heat)) {
+      if (!registry.get(id) || !count) continue;
+      const badge = document.createElement('div');
+      badge.className = 'gc-heat';
+      badge.dataset.element = id;
+      badge.textContent = String(count);
+      badge.title = (labels.heat || '{n}').replace('{n}', count);
+      paint(badge, { ...PAINT.heat, background: heatColour(count, most) });
+      overlays.add(id, 'gc-heat', { position: { top: -10, left: -10 }, scale: { min: 1 }, html: badge });
+    }
     const legend = container.parentElement.querySelector('.legend');
     const swatches = { flow: PAINT.swatchFlow, cancelled: PAINT.swatchCancelled,
       passes: { ...PAINT.passes, ...PAINT.swatchPasses } };
@@ -151,6 +173,7 @@
       for (const name of Object.keys(style)) node.style.removeProperty(name);
     }
     viewer.get('overlays').remove({ type: 'gc-passes' });
+    viewer.get('overlays').remove({ type: 'gc-heat' });
     viewer.gcMarked = [];
     viewer.gcPainted = [];
   }
@@ -169,7 +192,8 @@
     const registry = viewer.get('elementRegistry');
     const state = { completed: parse(container.dataset.completed, '[]'), active: parse(container.dataset.active, '[]'),
       current: parse(container.dataset.current, '[]'), cancelled: parse(container.dataset.cancelled, '[]'),
-      flows: parse(container.dataset.flows, '[]'), passes: parse(container.dataset.passes, '{}') };
+      flows: parse(container.dataset.flows, '[]'), passes: parse(container.dataset.passes, '{}'),
+      heat: parse(container.dataset.heat, '{}') };
     const found = mark(viewer, container, state);
     let focus = found(state.current);
     if (!focus.length) focus = found(state.active);
