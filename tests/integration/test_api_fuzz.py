@@ -27,8 +27,8 @@ from tests.support.walk import APPLICATION, start_case, walk_to_sales_confirmati
 # requests take the same parsing paths as these
 FUZZ_USERS = ("sales1", "customer2", "process_owner1", "admin1")
 JSON_TYPES = ("application/json", "application/problem+json")
-EXAMPLES_PER_OPERATION = 20
-# on PostgreSQL the generated requests reach the same parsing as on SQLite; what the dialect adds (integer
+EXAMPLES_PER_OPERATION = 15
+# on PostgreSQL the generated requests reach the same parsing as on SQLite (15 examples); what the dialect adds (integer
 # overflow, text collation, JSON operators) is met by the first examples and by the hand-picked table below
 EXAMPLES_PER_OPERATION_POSTGRES = 8
 
