@@ -179,6 +179,8 @@ def _sentence(event: dict[str, Any], names: dict[str, str], people: dict[str, st
     actor = actor_name(people, event["actor"])
     element = p.get("element_id") or ""
     name = p.get("name") or names.get(element) or p.get("operation") or element
+    if kind == "message_received" and p.get("elements"):  # the catching element's name, not the message's code
+        name = "、".join(names.get(e, e) for e in p["elements"])
     values = {"actor": actor, "name": name, "role": role_name(p.get("role")), "subject": p.get("subject", ""),
               "error": p.get("error", ""), "type": kind, "reason": p.get("reason", ""),
               # the 审批 actions name a person the task went to or came from, and a text

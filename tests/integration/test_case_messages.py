@@ -24,7 +24,9 @@ def test_the_desk_stops_a_visit_plan_from_its_page_with_a_reason(client, ctx, cl
     assert sent.status_code == 302
     case = queries.show_case(ctx, plan)
     assert case["status"] == "completed" and case["data"]["message_note"] == "合同提前终止"
-    assert "case-messages" not in client.get(f"/cases/{plan}").text  # nothing left to send
+    after = client.get(f"/cases/{plan}").text
+    assert "case-messages" not in after  # nothing left to send
+    assert "发来消息「售后服务部终止计划」" in after  # the timeline names the step, not the message's code
 
 
 def test_who_is_not_involved_sees_no_button_and_is_refused(client, ctx, clock, orders_deployed):  # noqa: F811
