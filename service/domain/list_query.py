@@ -26,45 +26,44 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
+from .list_cells import (
+    Column,
+    Kind,
+    Row,
+    as_bool,
+    as_number,
+    cell_text,
+    cell_texts,
+    day_or_moment,
+    empty_for_sort,
+    is_empty,
+    is_yes_no_word,
+    plain_number,
+    sort_value,
+    text_key,
+)
 from .messages import Message
+
+# what the pages, the API and the exports read from here, with the query (the cells' own module is list_cells)
+__all__ = ["ANY_FIELD", "CONDITIONS_MAX", "LIMIT", "OPERATORS", "Column", "Condition", "Group", "Kind",
+           "ListDefinition", "ListQuery", "ListResult", "QueryRejected", "Row", "SortKey", "as_number",
+           "cell_text", "is_empty", "plain_number", "text_key"]
 
 LIMIT = 200
 CONDITIONS_MAX = 20
 VALUE_MAX = 200
 ANY_FIELD = "*"
-Kind = Literal["text", "number", "date", "datetime", "bool", "choice"]
-Row = Mapping[str, Any]
 OPERATORS = ("~", "!~", "=", "!=", "<", "<=", ">", ">=")
 TEXT_OPERATORS = ("~", "!~", "=", "!=")
 _OPERATOR_WORDS = {"包含": "~", "contains": "~", "不包含": "!~", "等于": "=", "<>": "!=", "不等于": "!=",
                    "==": "="}
 _JOINS = {"and": "and", "且": "and", "并且": "and", "&&": "and", "or": "or", "或": "or", "或者": "or", "||": "or"}
-_TRUE = frozenset({"1", "true", "yes", "y", "是", "真", "on"})
-_FALSE = frozenset({"0", "false", "no", "n", "否", "假", "off"})
 _TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(!=|<>|<=|>=|==|!~|[=<>~])|([^\s"=<>~!]+|!))')
-
-
-@dataclass(frozen=True)
-class Column:
-    """A typed column: `kind` decides how it compares and sorts; `choices` are (code, 中文, English)."""
-
-    key: str
-    zh: str
-    en: str
-    kind: Kind = "text"
-    choices: tuple[tuple[str, str, str], ...] = ()
-    total: bool = False  # summed in groups (numbers only)
-    decimals: int | None = None  # numbers shown with this many decimals (None: as they are)
-
-    def header(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -183,9 +182,9 @@ def _typed_problem(column: Column, value: str, op: str) -> str | None:
     """Why `value` cannot be compared with the column's cells by value, or None."""
     if column.kind == "number" and as_number(value) is None:
         return "list.not_a_number"
-    if column.kind in ("date", "datetime") and _day_or_moment(value) is None:
+    if column.kind in ("date", "datetime") and day_or_moment(value) is None:
         return "list.not_a_date"
-    if column.kind == "bool" and value.casefold() not in _TRUE | _FALSE:
+    if column.kind == "bool" and not is_yes_no_word(value):
         return "list.not_a_yes_no"
     if op not in TEXT_OPERATORS and not value:
         return "list.value_missing"
@@ -295,84 +294,6 @@ def read_columns(columns: Sequence[Column], said: Iterable[str], part: str = "co
     return tuple(out)
 
 
-# --- values ------------------------------------------------------------------------------------------------
-
-def as_number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    try:
-        found = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return found if found.is_finite() else None
-
-
-def _day_or_moment(value: Any) -> date | datetime | None:
-    if isinstance(value, (date, datetime)):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        return None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().casefold() if value is not None else ""
-    return True if text in _TRUE else False if text in _FALSE else None
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def plain_number(value: Decimal | int | float) -> int | float:
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def cell_text(column: Column, value: Any, lang: str = "zh") -> str:
-    """A cell as people read it (and as `~` and `=` match it)."""
-    if is_empty(value):
-        return ""
-    if column.kind == "choice":
-        for code, zh, en in column.choices:
-            if code == value:
-                return en if lang == "en" else zh
-        return str(value)
-    if column.kind == "bool":
-        flag = _bool(value)
-        return "" if flag is None else ("yes" if flag else "no") if lang == "en" else ("是" if flag else "否")
-    if column.kind == "number":
-        number = as_number(value)
-        if number is None:
-            return str(value)
-        if column.decimals is not None:
-            return f"{number:,.{column.decimals}f}" if abs(number) >= 10_000 else f"{number:.{column.decimals}f}"
-        return str(plain_number(number))
-    if column.kind in ("date", "datetime"):
-        moment = _day_or_moment(value)
-        if isinstance(moment, datetime):
-            return moment.strftime("%Y-%m-%d %H:%M")
-        return moment.isoformat() if moment else str(value)
-    return str(value)
-
-
-def _texts(column: Column, value: Any) -> list[str]:
-    """Every text a cell answers to: a choice by its code and both names, a yes/no in both languages."""
-    if column.kind == "choice":
-        return [str(value or ""), cell_text(column, value, "zh"), cell_text(column, value, "en")]
-    if column.kind == "bool":
-        return [cell_text(column, value, "zh"), cell_text(column, value, "en")]
-    if column.kind == "number" and not is_empty(value):
-        return [cell_text(column, value), str(value)]
-    return [cell_text(column, value)]
-
-
 @lru_cache(maxsize=512)
 def _pattern(value: str, whole: bool) -> re.Pattern[str]:
     body = ".*".join(re.escape(part) for part in value.casefold().split(ANY_FIELD))
@@ -395,13 +316,13 @@ def _typed_matches(column: Column, cell: Any, op: str, value: str) -> bool | Non
     if ANY_FIELD in wanted or column.kind not in ("number", "date", "datetime", "bool"):
         return None
     if column.kind == "bool":
-        return _compare(op, _bool(cell), _bool(wanted))
+        return _compare(op, as_bool(cell), as_bool(wanted))
     if is_empty(cell):
         return op == "!="
     if column.kind == "number":
         left, right = as_number(cell), as_number(wanted)
         return left is not None and right is not None and _compare(op, left, right)
-    moment, asked = _day_or_moment(cell), _day_or_moment(wanted)
+    moment, asked = day_or_moment(cell), day_or_moment(wanted)
     if moment is None or asked is None:
         return False
     if isinstance(moment, datetime) and not isinstance(asked, datetime):
@@ -438,7 +359,7 @@ def _cell_matches(column: Column, cell: Any, op: str, value: str) -> bool:
         typed = _typed_matches(column, cell, "=", value)
         if typed is not None:
             return typed
-    return _text_matches(_texts(column, cell), value, whole=op == "=")
+    return _text_matches(cell_texts(column, cell), value, whole=op == "=")
 
 
 def matches(columns: Mapping[str, Column], row: Row, conditions: Sequence[Condition]) -> bool:
@@ -456,57 +377,15 @@ def matches(columns: Mapping[str, Column], row: Row, conditions: Sequence[Condit
 
 # --- order ------------------------------------------------------------------------------------------------
 
-_RUNS = re.compile(r"(\d+)")
-
-
-@lru_cache(maxsize=8192)
-def text_key(text: str) -> tuple[Any, ...]:
-    """Letters without case, Chinese by the pinyin of each character, digit runs by value; the tone
-    and the text itself break ties, so the order is total and the same on every machine."""
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
-    spelled = "\x01".join(s.casefold() for s in syllables)
-    parts: list[tuple[int, int, str]] = []
-    for index, run in enumerate(_RUNS.split(spelled)):
-        if run:
-            parts.append((0, int(run), "") if index % 2 else (1, 0, run))
-    tones = "\x01".join(lazy_pinyin(text, style=Style.TONE3, errors="default"))
-    return tuple(parts), tones.casefold(), text
-
-
-def _sort_value(column: Column, value: Any) -> Any:
-    if column.kind == "number":
-        return as_number(value) or Decimal(0)
-    if column.kind in ("date", "datetime"):
-        moment = _day_or_moment(value)
-        if isinstance(moment, datetime):
-            return (moment.date(), moment.timestamp())
-        return (moment, float("-inf")) if moment else (date.min, float("-inf"))
-    if column.kind == "choice":
-        codes = [code for code, _, _ in column.choices]
-        return (codes.index(value), "") if value in codes else (len(codes), str(value))
-    if column.kind == "bool":
-        return bool(_bool(value))
-    return text_key(str(value))
-
-
-def _empty_for_sort(column: Column, value: Any) -> bool:
-    if is_empty(value):
-        return True
-    if column.kind == "number":
-        return as_number(value) is None
-    if column.kind in ("date", "datetime"):
-        return _day_or_moment(value) is None
-    return False
-
 
 def sort_rows(rows: list[Row], columns: Mapping[str, Column], keys: Sequence[SortKey]) -> list[Row]:
     """Stable, by each key in turn (the last first); empty cells after the rest in either direction."""
     ordered = list(rows)
     for key in reversed(keys):
         column = columns[key.column]
-        filled = [r for r in ordered if not _empty_for_sort(column, r.get(column.key))]
-        empty = [r for r in ordered if _empty_for_sort(column, r.get(column.key))]
-        filled.sort(key=lambda r, c=column: _sort_value(c, r.get(c.key)), reverse=key.descending)  # type: ignore[misc]
+        filled = [r for r in ordered if not empty_for_sort(column, r.get(column.key))]
+        empty = [r for r in ordered if empty_for_sort(column, r.get(column.key))]
+        filled.sort(key=lambda r, c=column: sort_value(c, r.get(c.key)), reverse=key.descending)  # type: ignore[misc]
         ordered = filled + empty
     return ordered
 
@@ -515,12 +394,12 @@ def sort_rows(rows: list[Row], columns: Mapping[str, Column], keys: Sequence[Sor
 
 def _group_value(column: Column, value: Any) -> Any:
     """What rows of one group share: numbers by value, dates by day, text without case."""
-    if _empty_for_sort(column, value):
+    if empty_for_sort(column, value):
         return None
     if column.kind == "number":
         return plain_number(as_number(value) or Decimal(0))
     if column.kind in ("date", "datetime"):
-        moment = _day_or_moment(value)
+        moment = day_or_moment(value)
         return moment.date() if isinstance(moment, datetime) else moment
     if column.kind == "text":
         return str(value).casefold()

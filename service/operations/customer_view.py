@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 
 from service.domain.documents import references
 from service.domain.input_limits import text_problem
-from service.domain.list_query import text_key
+from service.domain.list_cells import text_key
 from service.persistence.models import HumanTask, ProcessInstance
 
 from . import queries
