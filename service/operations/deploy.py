@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from service.domain.messages import Message
 from service.domain.roles import ROLES, role_for_lane
 from service.engine import lint, serializer
 from service.engine.checks import sources as checks_sources
-from service.engine.definitions import ParsedBundle, named_elements, parse_bundle
+from service.engine.definitions import ParsedBundle, parse_bundle
 from service.engine.problems import DefinitionInvalid, Problem
 from service.engine.xml_safety import XmlRejected, as_utf8, parse_xml
 from service.persistence.audit import append_event
@@ -36,6 +35,7 @@ from service.persistence.models import ProcessDefinition
 from service.service_tasks.registry import signatures
 
 from .context import AppContext
+from .deploy_translations import translation_problems, translation_texts
 
 
 @dataclass
@@ -253,14 +253,14 @@ def _checked_as_stored(bundle: Bundle) -> tuple[ParsedBundle, dict[str, Any], li
         if key not in bundle.forms:
             problems.append(Problem.said(main_file, _line_of(files.get(main_file), element), element, Message(
                 "deploy.form_not_found", {"form": key, "path": f"forms/{bundle.process_id}/{key}.form"})))
-    refused, warnings = _translation_problems(bundle, files, forms)
+    refused, warnings = translation_problems(bundle, files, forms)
     problems.extend(refused)
     lint_problems, lint_warnings = lint.bundle_report(parsed, forms)
     problems.extend(lint_problems)
     if problems:
         raise DefinitionInvalid(problems)
     warnings.extend(lint_warnings)
-    parsed.files.update(_translation_texts(bundle))
+    parsed.files.update(translation_texts(bundle))
     return parsed, forms, warnings
 
 
@@ -280,97 +280,6 @@ def _explained(problems: list[Problem], bundle: Bundle, files: dict[str, bytes])
 # what the lint says about variables only holds with the forms loaded, which the engine's refusal came before
 _NEEDS_FORMS = frozenset({"lint.condition_unknown", "lint.loop_condition_unknown", "lint.collection_unknown",
                           "lint.cardinality_unknown", "lint.unless_called_sets"})
-
-
-def _translation_texts(bundle: Bundle) -> dict[str, bytes]:
-    """The translations as stored with the version (checked UTF-8 text)."""
-    return {name: data.removeprefix(b"\xef\xbb\xbf") for name, data in bundle.translations.items()}
-
-
-def _translation_problems(bundle: Bundle, files: dict[str, bytes], forms: dict[str, Any]
-                          ) -> tuple[list[Problem], list[Problem]]:
-    """Translation files that cannot be used (refused), and what has no English yet (warnings only:
-    a process owner may deploy a Chinese-only diagram)."""
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for name in [n for n in files if n.endswith(".bpmn")]:
-        stored = words_rules.diagram_words_name(Path(name).stem)
-        source = bundle.translation_sources.get(stored, stored)
-        text = _translation_text(bundle, stored, source, problems)
-        found = _diagram_words_problems(name, files[name], source, text)
-        problems.extend(found[0])
-        warnings.extend(found[1])
-    for key in sorted(forms):
-        stored = words_rules.form_words_name(key)
-        source = bundle.translation_sources.get(stored, stored)
-        text = _translation_text(bundle, stored, source, problems)
-        form_source = bundle.form_sources.get(key, f"{key}.form")
-        if text is None:
-            if any(words_rules.has_cjk(s.text) for s in words_rules.shown_strings(forms[key])):
-                warnings.append(Problem.said(form_source, 1, key, Message("deploy.no_translation", {"source": source})))
-            continue
-        try:
-            words = words_rules.read_form_words(text)
-        except words_rules.TranslationInvalid as exc:
-            problems.append(Problem(source, exc.line, exc.key, str(exc)))
-            continue
-        form_text = bundle.forms.get(key, "")
-        warnings.extend(Problem.said(form_source, _line_of_text(form_text, shown.text), shown.component_id,
-                                     Message("deploy.no_english_text", {"text": shown.text, "source": source}))
-                        for shown in words_rules.missing_words(forms[key], words))
-    belonging = {words_rules.diagram_words_name(Path(n).stem) for n in files if n.endswith(".bpmn")}
-    belonging |= {words_rules.form_words_name(key) for key in forms}
-    problems.extend(Problem.said(bundle.translation_sources.get(name, name), None, "", Message(
-                        "deploy.translation_unused", {"diagram_file": "<process_id>.en.json",
-                                                      "form_file": "<formKey>.en.json"}))
-                    for name in sorted(set(bundle.translations) - belonging))
-    return problems, warnings
-
-
-def _translation_text(bundle: Bundle, stored: str, source: str, problems: list[Problem]) -> str | None:
-    data = bundle.translations.get(stored)
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem.said(source, None, "", Message("deploy.not_utf8", {"byte": exc.start})))
-        return None
-
-
-def _diagram_words_problems(bpmn_name: str, data: bytes, source: str, text: str | None
-                            ) -> tuple[list[Problem], list[Problem]]:
-    """One diagram's translation: element ids it names that the diagram lacks (refused); named
-    elements it gives no English (warnings)."""
-    try:
-        tree = parse_xml(data, bpmn_name)
-    except XmlRejected:
-        return [], []  # reported with its line by parse_bundle
-    if text is None:
-        return [], [Problem.said(bpmn_name, 1, "", Message("deploy.no_translation", {"source": source}))]
-    try:
-        words = words_rules.read_diagram_words(text)
-    except words_rules.TranslationInvalid as exc:
-        return [Problem(source, exc.line, exc.key, str(exc))], []
-    ids = {n.get("id") for n in tree.iter() if isinstance(n.tag, str) and n.get("id")}
-    problems = [Problem.said(source, words_rules.line_of_key(text, key), key,
-                             Message("deploy.translation_unknown_id", {"diagram": bpmn_name}))
-                for key in words.elements if key not in ids]
-    warnings = [Problem.said(bpmn_name, element.line, element_id,
-                             Message("deploy.no_english_name", {"name": element.name, "source": source}))
-                for element_id, element in named_elements(tree).items() if element_id not in words.elements]
-    if not words.name:
-        warnings.append(Problem.said(source, 1, "", Message("deploy.no_english_process_name")))
-    return problems, warnings
-
-
-def _line_of_text(text: str, shown: str) -> int | None:
-    """The line of a string in a form file (as JSON writes it), for a warning an editor can jump to."""
-    for quoted in (json.dumps(shown, ensure_ascii=False), json.dumps(shown)):
-        at = text.find(quoted)
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return None
 
 
 def _line_of(data: bytes | None, element_id: str) -> int | None:

@@ -22,6 +22,7 @@ from tests.support.cli import cli_env, run_cli
 
 SERVICE = PROJECT_ROOT / "service"
 CHECKS = [SERVICE / "engine" / "definitions.py", SERVICE / "operations" / "deploy.py",
+          SERVICE / "operations" / "deploy_translations.py",
           *sorted((SERVICE / "engine" / "lint").glob("*.py"))]
 CODE = re.compile(r"\"((?:diagram|deploy|lint)\.[a-z0-9_]+)\"")
 MAIN = "technical_support"
