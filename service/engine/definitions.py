@@ -387,24 +387,3 @@ def parse_bundle(
 
 
 # -- translations: the English names of a diagram (`<process_id>.en.json` beside it) -----------------------------
-
-# lanes are roles (named by service/domain/roles.py); a pool and its process take the file's "name"
-NAMED_BY_OTHERS = frozenset({"lane", "process", "participant", "collaboration", "definitions"})
-
-
-@dataclass(frozen=True)
-class NamedElement:
-    kind: str
-    name: str
-    line: int | None
-
-
-def named_elements(tree: etree._ElementTree) -> dict[str, NamedElement]:
-    """The elements of a diagram whose names a reader sees and its translation file must name."""
-    found: dict[str, NamedElement] = {}
-    for node in tree.iter():
-        kind = _local_name(node)
-        if kind and kind not in NAMED_BY_OTHERS and node.get("id") and (node.get("name") or "").strip():
-            found[node.get("id")] = NamedElement(kind, node.get("name"), node.sourceline)
-    return found
-

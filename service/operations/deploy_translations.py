@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.domain import form_translation as words_rules
 from service.domain.messages import Message
-from service.engine.definitions import named_elements
+from service.engine.element_names import named_elements
 from service.engine.problems import Problem
 from service.engine.xml_safety import XmlRejected, parse_xml
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from service.adapters.mailer import Address
 from service.domain.messages import DEFAULT_LANGUAGE, Message
-from service.engine.definitions import named_elements
+from service.engine.element_names import named_elements
 from service.engine.problems import DefinitionInvalid
 from service.engine.xml_safety import XmlRejected, parse_xml
 from service.persistence.models import ProcessInstance

@@ -11,7 +11,7 @@ from lxml import etree
 
 from service.config import PROJECT_ROOT
 from service.domain.form_translation import has_cjk, missing_words, read_diagram_words, read_form_words
-from service.engine.definitions import named_elements
+from service.engine.element_names import named_elements
 
 DIAGRAMS = sorted((PROJECT_ROOT / "processes").glob("*.bpmn"))
 FORMS = sorted((PROJECT_ROOT / "forms").glob("*/*.form"))
