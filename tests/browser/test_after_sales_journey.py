@@ -59,8 +59,11 @@ def _add_row(page, list_label: str, values: dict[str, str]) -> None:  # type: ig
         has=page.get_by_text(list_label, exact=True)).first
     add = group.locator(".fjs-repeat-render-add")
     expect(add).to_have_text(re.compile("添加一行"))  # form-js says "Add new": the page says it in Chinese
+    rows = group.locator(".fjs-repeat-row-container")
+    before = rows.count()
     add.click()
-    row = group.locator(".fjs-repeat-row-container").last
+    expect(rows).to_have_count(before + 1)
+    row = rows.last
     for label, value in values.items():
         said = row.locator("label", has_text=re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")).first
         target = said.get_attribute("for") or ""
@@ -69,13 +72,25 @@ def _add_row(page, list_label: str, values: dict[str, str]) -> None:  # type: ig
             display.click()
             page.locator("#form .fjs-dropdownlist-item", has_text=value).first.dispatch_event("mousedown")
         else:
-            box = page.locator(f'[id="{target}"]')
-            box.click()
-            box.fill(value)
-            if box.get_attribute("type") != "number" and "日期" in label:
-                box.press("Enter")
-            box.blur()
-            expect(box).to_have_value(value)
+            _type_into(page.locator(f'[id="{target}"]'), value, label)
+
+
+def _type_into(box, value: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a value into a new row's field. form-js may re-render the row it has just added (its first
+    validation) and drop what was typed in that instant, as it would drop a person's first keystrokes:
+    type again, as they would, until the field holds it."""
+    for attempt in range(3):
+        box.click()
+        box.fill(value)
+        if box.get_attribute("type") != "number" and "日期" in label:
+            box.press("Enter")
+        box.blur()
+        try:
+            expect(box).to_have_value(value, timeout=3000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def _open_order(desk) -> int:  # type: ignore[no-untyped-def]
