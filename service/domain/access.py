@@ -185,3 +185,12 @@ def may_edit_master_data(roles: frozenset[str] | set[str], kind: str) -> bool:
 def may_read_master_data(roles: frozenset[str] | set[str]) -> bool:
     """Every member of staff reads the master data (auditors included); customers see none of it."""
     return bool(set(roles) - {CUSTOMER_ROLE})
+
+
+# Contract numbering (the schemes per contract type and the register of numbers issued): the process
+# owner and the administrator set the prefixes and digits; all staff read the register (customers not).
+NUMBERING_EDITORS: frozenset[str] = frozenset({"process_owner", "admin"})
+
+
+def may_edit_numbering(roles: frozenset[str] | set[str]) -> bool:
+    return bool(set(roles) & NUMBERING_EDITORS)

@@ -254,6 +254,9 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
     from .case_starts import record_case_starts  # the step's requests for new cases: same transaction
 
     record_case_starts(session, instance, outcome, now)
+    from .contract_registration import register_contracts  # a signed contract as master data: same transaction
+
+    register_contracts(ctx, session, instance, outcome.calls, now)
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
     instance.customer = outcome.customer
     _queue_mails(session, instance, outcome, now)

@@ -29,6 +29,7 @@ from service.service_tasks.context import ServiceContext, ThreadMail
 
 from .calendar import load_calendar
 from .context import AppContext
+from .contract_numbers import reserve_contract_no
 from .directory import load_organisation
 from .users import people_with_role
 
@@ -130,7 +131,9 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
         documents=DocumentStore(settings.home), started_by=started_by or "",
         case_link=f"{settings.base_url}/cases/{case.id}",
         directory=directory, fee_items=lambda: _fee_items(session),
-        orders_of_serial=lambda serial: _orders_of_serial(session, serial, case.id))
+        orders_of_serial=lambda serial: _orders_of_serial(session, serial, case.id),
+        reserve_contract_no=lambda contract_type, year: reserve_contract_no(
+            ctx.db, instance_id=case.id, contract_type=contract_type, year=year, now=now))
 
 
 AFTER_SALES_PROCESS = "after_sales_service"

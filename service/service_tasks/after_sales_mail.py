@@ -13,8 +13,9 @@ from typing import Any
 from service.domain.mail_templates import Template
 
 from .context import ServiceContext
-from .recipients import check_recipients, resolve, specs
+from .recipients import check_recipients
 from .registry import operation
+from .template_mail import known_template, send_template
 
 
 def _fmt(value: Any) -> str:
@@ -50,22 +51,8 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
 }
 
 
-def _known_template(value: Any) -> str | None:
-    return None if value in TEMPLATES else f"unknown template (known: {', '.join(TEMPLATES)})"
-
-
 @operation("after_sales_mail", required=("template", "to"), optional=("cc",),
-           checks={"to": check_recipients, "cc": check_recipients, "template": _known_template})
+           checks={"to": check_recipients, "cc": check_recipients, "template": known_template(TEMPLATES)})
 def after_sales_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
     """Mail a dispatch-order template to the people the diagram names."""
-    name = str(params["template"])
-    if name not in TEMPLATES:
-        raise ValueError(f"unknown after-sales mail template '{name}' (known: {', '.join(TEMPLATES)})")
-    template = TEMPLATES[name](ctx.data)
-    to_specs = specs(params, "to")
-    to, cc, named = resolve(ctx, to_specs, specs(params, "cc"))
-    if not to:
-        raise ValueError(f"nobody is named by {to_specs} in this case: check the organisation (department leaders)")
-    mail = ctx.send(subject=template.subject, to=to, cc=cc, body=template.body)
-    return {"sent": True, "message_id": mail.message_id, "subject": mail.subject,
-            "to": [a.email for a in to], "cc": [a.email for a in cc], "recipients": named}
+    return send_template(ctx, params, TEMPLATES, "after-sales")

@@ -18,6 +18,10 @@ from service.domain.organisation import CaseParties, Organisation
 from service.domain.working_calendar import WorkingCalendar
 
 
+def _no_numbering(contract_type: str, year: int) -> str:
+    raise RuntimeError("contract numbers are reserved only while a case really runs (not in a simulation)")
+
+
 @dataclass
 class ThreadMail:
     message_id: str
@@ -47,6 +51,8 @@ class ServiceContext:
     # after-sales: the fee table (read on first use) and the earlier orders of a serial number
     fee_items: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
     orders_of_serial: Callable[[str], list[dict[str, Any]]] = field(default=lambda serial: [])
+    # contract approval: the case's contract number of a type and year (operations.contract_numbers)
+    reserve_contract_no: Callable[[str, int], str] = field(default=_no_numbering)
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}
