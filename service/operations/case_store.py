@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, undefer
 
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import OutgoingMail
+from service.domain.business_key import with_contract_no
 from service.engine import runner, safe_eval, serializer
 from service.persistence.audit import append_event, state_digest
 from service.persistence.models import OutboxMail, ProcessDefinition, ProcessInstance
@@ -258,6 +259,7 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
 
     register_contracts(ctx, session, instance, outcome.calls, now)
     instance.state_json, instance.data, instance.updated_at = outcome.state_json, outcome.data, now
+    instance.business_key = with_contract_no(instance.business_key or "", outcome.data)
     instance.customer = outcome.customer
     _queue_mails(session, instance, outcome, now)
     if outcome.completed and instance.status != "completed":

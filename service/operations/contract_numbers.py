@@ -68,9 +68,9 @@ def numbering(ctx: AppContext, *, actor: str, lang: str = "zh") -> dict[str, Any
     year = ctx.now().astimezone(ZoneInfo(ctx.settings.timezone)).year
     with ctx.db.reading() as session:
         roles = _staff(session, actor)
-        issued = dict(session.execute(select(ContractNumber.contract_type, func.max(ContractNumber.sequence))
-                                      .where(ContractNumber.year == year).group_by(ContractNumber.contract_type))
-                      .tuples().all())
+        issued: dict[str, int] = {str(kind): int(top or 0) for kind, top in session.execute(
+            select(ContractNumber.contract_type, func.max(ContractNumber.sequence))
+            .where(ContractNumber.year == year).group_by(ContractNumber.contract_type))}
         rows = session.execute(select(ContractNumberScheme)).scalars().all()
     by_type = {row.contract_type: row for row in rows}
     schemes = [{"contract_type": kind, "name": type_words(kind).render(lang), "prefix": by_type[kind].prefix,

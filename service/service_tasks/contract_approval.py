@@ -25,6 +25,11 @@ LEVELS: dict[str, str] = {
     "company_director": "company_sales_director",
 }
 TECH_LEVEL = "tech_director"
+# how high in sales each level sits: an applicant at or above a level's height skips it (a group leader's
+# own contract needs no group leader; a director's none from below). The company level is skipped only
+# by the company director himself.
+SALES_RANK = {"sales_lead": 1, "sales_director": 2}
+LEVEL_RANK = {"sales_lead": 1, "regional_director": 2}
 
 
 def _importance(value: Any) -> str | None:
@@ -48,10 +53,15 @@ def contract_approvers(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[s
 
     A level maps to "" when nobody holds it (the task then goes to everyone with the lane's role)."""
     applicant = ctx.started_by
+    person = ctx.directory().person(applicant)
+    rank = max((SALES_RANK.get(role, 0) for role in (person.roles if person else ())), default=0)
     approvers: dict[str, str] = {}
     left_out: dict[str, str] = {}
     for level in ("sales_lead", "regional_director", "tech_director", "company_director"):
         if params.get(level) is not True:
+            continue
+        if rank and rank >= LEVEL_RANK.get(level, 99):
+            left_out[level] = f"{applicant} applies from this level or above"
             continue
         if level == TECH_LEVEL:
             holder = department_leader(ctx, {"department": str(params.get("tech_department") or "技术部"),

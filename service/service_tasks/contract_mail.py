@@ -20,7 +20,7 @@ def _contract(d: Mapping[str, Any]) -> str:
 
 
 def _opinion(d: Mapping[str, Any]) -> str:
-    return str(d.get("approval_opinion") or d.get("review_opinion") or "—")
+    return str(d.get("last_opinion") or "—")
 
 
 TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
