@@ -27,6 +27,7 @@ def load_pages() -> None:
         case_move_pages,
         case_pages,
         common,
+        contract_numbering_pages,
         customer_pages,
         evidence_pages,
         import_pages,

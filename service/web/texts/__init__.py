@@ -10,7 +10,7 @@ FEATURES = ("organisation", "case_lists", "task_actions", "assignment", "task_pa
             "audit_search", "audit_verify", "replay", "evidence", "process_import", "case_starts",
             "after_sales_orders", "after_sales_master",
             "after_sales_lists", "case_messages", "customer_view",
-            "process_dashboard")
+            "process_dashboard", "contract_numbering")
 
 
 def merge_into(zh: dict[str, str], en: dict[str, str]) -> None:
