@@ -40,8 +40,11 @@ def fill_form(page: Page, values: dict[str, Any] | None = None, *, uploads: dict
     """Give each visible field named in `values` that value, and each other required field a plausible one."""
     values, uploads = values or {}, uploads or {}
     schema = page_form(page).get("schema") or {}
+    # dates last: the date picker re-renders the form as it closes, and a value typed into another field in
+    # that instant is lost (a person is slower than that)
+    ordered = sorted(_components(schema.get("components", [])), key=lambda c: c.get("type") == "datetime")
     for _ in range(2):  # a choice may reveal more fields (form-js conditions)
-        for component in _components(schema.get("components", [])):
+        for component in ordered:
             key = component["key"]
             required = bool((component.get("validate") or {}).get("required"))
             if key in uploads:
