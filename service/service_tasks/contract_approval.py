@@ -30,6 +30,10 @@ TECH_LEVEL = "tech_director"
 # by the company director himself.
 SALES_RANK = {"sales_lead": 1, "sales_director": 2}
 LEVEL_RANK = {"sales_lead": 1, "regional_director": 2}
+# the lane's role of each level: when the organisation names nobody for a level, its task goes to the whole
+# role, which must not include the applicant
+LEVEL_ROLE = {"sales_lead": "sales_lead", "regional_director": "sales_director", "tech_director": "tech_director",
+              "company_director": "sales_director"}
 
 
 def _importance(value: Any) -> str | None:
@@ -72,6 +76,8 @@ def contract_approvers(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[s
             holder = found[0] if found else ""
         if holder and holder == applicant:
             left_out[level] = f"{holder} is the applicant"
+        elif not holder and person is not None and LEVEL_ROLE[level] in person.roles:
+            left_out[level] = f"nobody above {applicant} holds this level"
         elif holder and holder in approvers.values():
             left_out[level] = f"{holder} approves at an earlier level"
         else:

@@ -83,6 +83,12 @@ def test_a_group_leaders_own_contract_skips_the_group_leader_level(ctx):  # type
     assert approve_all(ctx, case) == ["approve_regional_director", "approve_tech_director", "approve_finance"]
 
 
+def test_the_company_directors_own_major_contract_goes_to_nobody_of_his_own_rank(ctx):  # type: ignore[no-untyped-def]
+    case = start(ctx, actor="sales_director2", amount=1500000)
+    assert set(data(ctx, case)["approvers"]["left_out"]) == {"sales_lead", "regional_director", "company_director"}
+    assert approve_all(ctx, case) == ["approve_tech_director", "approve_finance"]
+
+
 def test_a_secondary_sales_contract_cannot_be_approved_without_the_review(ctx):  # type: ignore[no-untyped-def]
     case = start(ctx, contract_type="secondary_sales", original_contract_no="XS-2025-0042")
     assert open_elements(ctx, case) == ["review_secondary_sale"]  # no approval level opens before it
