@@ -70,3 +70,15 @@ def test_the_pages_in_both_languages_and_a_contact_goes_straight_to_their_compan
     assert own.status_code == 302 and own.headers["Location"].endswith("/customers/%E6%AC%A7%E8%8E%B1%E9%9B%85")
     assert client.get("/customers/华为").status_code == 404
     assert client.get("/customers/%00%01").status_code in (400, 404)
+
+
+def test_the_customers_contract_joins_their_page_but_their_contact_never_sees_it(ctx, cases):  # type: ignore[no-untyped-def]
+    from tests.processes import ca_walk
+
+    contract = ca_walk.start(ctx)  # 欧莱雅's sales contract, by sales1
+    ca_walk.approve_all(ctx, contract)
+    found = customer_view.customer_page(ctx, "auditor1", "欧莱雅")
+    assert [c["id"] for c in found["cases"]][-1] == contract
+    assert next(c for c in found["cases"] if c["id"] == contract)["process_id"] == "contract_approval"
+    assert contract in [c["id"] for c in customer_view.customer_page(ctx, "sales1", "欧莱雅")["cases"]]
+    assert contract not in [c["id"] for c in customer_view.customer_page(ctx, "customer1", "欧莱雅")["cases"]]
