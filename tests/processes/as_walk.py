@@ -10,7 +10,7 @@ from typing import Any
 
 from service.operations import cases, queries
 from service.operations.context import AppContext
-from tests.processes.walk import at, mails, open_elements, run_worker_at, task, upload
+from tests.processes.walk import at, drive, mails, open_elements, run_worker_at, task, upload
 
 __all__ = ["ORDER", "advance_to", "at", "data", "do", "mails", "open_elements", "run_worker_at", "start", "task",
            "walk_to_close"]
@@ -69,26 +69,9 @@ def do(ctx: AppContext, case: int, element: str, form: dict[str, Any] | None = N
 
 def advance_to(ctx: AppContext, case: int, target: str, overrides: dict[str, dict[str, Any]] | None = None) -> None:
     """Complete open tasks with the happy data (and `overrides` per element) until `target` is open."""
-    overrides = overrides or {}
-    known = happy(ctx)
-    for _ in range(40):
-        open_now = open_elements(ctx, case)
-        if target in open_now:
-            return
-        step = next((e for e in open_now if e in known), None)
-        assert step, f"stuck before {target}; open: {open_now}"
-        do(ctx, case, step, overrides.get(step))
-    raise AssertionError(f"{target} never opened")
+    drive(ctx, case, happy(ctx), lambda e: do(ctx, case, e, (overrides or {}).get(e)), until=target, limit=40)
 
 
 def walk_to_close(ctx: AppContext, case: int, overrides: dict[str, dict[str, Any]] | None = None) -> None:
     """The happy path to the end, with `overrides` per element."""
-    known = happy(ctx)
-    for _ in range(40):
-        open_now = open_elements(ctx, case)
-        if not open_now:
-            return
-        step = next((e for e in open_now if e in known), None)
-        assert step, f"stuck; open: {open_now}"
-        do(ctx, case, step, (overrides or {}).get(step))
-    raise AssertionError("the order never closed")
+    drive(ctx, case, happy(ctx), lambda e: do(ctx, case, e, (overrides or {}).get(e)), limit=40, what="the order")

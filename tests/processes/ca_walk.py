@@ -11,7 +11,7 @@ from typing import Any
 
 from service.operations import cases, queries
 from service.operations.context import AppContext
-from tests.processes.walk import open_elements, task, upload
+from tests.processes.walk import drive, open_elements, task, upload
 
 PROCESS = "contract_approval"
 LEVEL_TASKS = ("approve_sales_lead", "approve_regional_director", "approve_tech_director", "approve_finance",
@@ -77,12 +77,4 @@ def approve_all(ctx: AppContext, case: int) -> list[str]:
 
 
 def walk_to_end(ctx: AppContext, case: int) -> None:
-    known = happy(ctx)
-    for _ in range(20):
-        now_open = open_elements(ctx, case)
-        if not now_open:
-            return
-        step = next((e for e in now_open if e in known), None)
-        assert step, f"stuck; open: {now_open}"
-        do(ctx, case, step)
-    raise AssertionError("the contract never ended")
+    drive(ctx, case, happy(ctx), lambda e: do(ctx, case, e), limit=20, what="the contract")

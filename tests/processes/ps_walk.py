@@ -12,7 +12,7 @@ from typing import Any
 
 from service.operations import cases, queries
 from service.operations.context import AppContext
-from tests.processes.walk import at, mail_body, mails, open_elements, run_worker_at, task, upload
+from tests.processes.walk import at, drive, mail_body, mails, open_elements, run_worker_at, task, upload
 
 __all__ = ["PROCESS", "REQUEST", "advance_to", "at", "data", "do", "happy", "mail_body", "mails", "open_elements",
            "run_worker_at", "start", "task", "tasks_of", "walk_to_end"]
@@ -141,28 +141,12 @@ def do(ctx: AppContext, case: int, element: str, form: dict[str, Any] | None = N
 def advance_to(ctx: AppContext, case: int, target: str, overrides: dict[str, dict[str, Any]] | None = None,
                starter: str = "sales1", engineer: str = "engineer1") -> None:
     """Complete open tasks with the happy data (and `overrides` per element) until `target` is open."""
-    known = happy(ctx)
-    for _ in range(60):
-        open_now = open_elements(ctx, case)
-        if target in open_now:
-            return
-        step = next((e for e in open_now if e in known), None)
-        assert step, f"stuck before {target}; open: {open_now}"
-        do(ctx, case, step, (overrides or {}).get(step), starter=starter, engineer=engineer)
-    raise AssertionError(f"{target} never opened")
+    drive(ctx, case, happy(ctx), lambda e: do(ctx, case, e, (overrides or {}).get(e), starter=starter,
+                                              engineer=engineer), until=target)
 
 
 def walk_to_end(ctx: AppContext, case: int, overrides: dict[str, dict[str, Any]] | None = None,
                 starter: str = "sales1", engineer: str = "engineer1") -> list[str]:
     """The happy path to the end, with `overrides` per element; the elements completed, in order."""
-    known = happy(ctx)
-    done: list[str] = []
-    for _ in range(60):
-        open_now = open_elements(ctx, case)
-        if not open_now:
-            return done
-        step = next((e for e in open_now if e in known), None)
-        assert step, f"stuck; open: {open_now}"
-        do(ctx, case, step, (overrides or {}).get(step), starter=starter, engineer=engineer)
-        done.append(step)
-    raise AssertionError("the pursuit never ended")
+    return drive(ctx, case, happy(ctx), lambda e: do(ctx, case, e, (overrides or {}).get(e), starter=starter,
+                                                     engineer=engineer), what="the pursuit")

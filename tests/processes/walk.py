@@ -7,6 +7,7 @@ save-and-reload test.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -83,16 +84,8 @@ def do(ctx: AppContext, instance_id: int, element_id: str, data: dict[str, Any] 
 
 def advance_to(ctx: AppContext, instance_id: int, target: str, overrides: dict[str, dict] | None = None) -> None:
     """Complete open tasks with happy-path data until `target` is open."""
-    overrides = overrides or {}
-    defaults = happy_defaults(ctx)
-    for _ in range(40):
-        open_now = open_elements(ctx, instance_id)
-        if target in open_now:
-            return
-        step = next((e for e in open_now if e in defaults), None)
-        assert step, f"stuck before {target}; open: {open_now}"
-        do(ctx, instance_id, step, overrides.get(step))
-    raise AssertionError(f"{target} never opened")
+    drive(ctx, instance_id, happy_defaults(ctx), lambda e: do(ctx, instance_id, e, (overrides or {}).get(e)),
+          until=target, limit=40)
 
 
 def mails(ctx: AppContext, instance_id: int) -> list[dict[str, Any]]:
@@ -114,3 +107,19 @@ def mail_body(ctx: AppContext, instance_id: int, subject: str) -> str:
     bodies = [m["body"] for m in inbox.case_mails(ctx, [instance_id]) if m["subject"] == subject]
     assert bodies, f"no mail '{subject}' in case {instance_id}"
     return str(bodies[-1])
+
+
+def drive(ctx: AppContext, instance_id: int, known: Mapping[str, Any], step: Callable[[str], None], *,
+          until: str | None = None, limit: int = 60, what: str = "the case") -> list[str]:
+    """Complete the case's open tasks that `known` names, one at a time with `step(element)`, until
+    `until` is open (or, without it, until nothing is open); the elements completed, in order."""
+    done: list[str] = []
+    for _ in range(limit):
+        open_now = open_elements(ctx, instance_id)
+        if (until is not None and until in open_now) or (until is None and not open_now):
+            return done
+        element = next((e for e in open_now if e in known), None)
+        assert element, f"stuck before {until or 'the end'}; open: {open_now}"
+        step(element)
+        done.append(element)
+    raise AssertionError(f"{until} never opened" if until else f"{what} never ended")
