@@ -89,8 +89,11 @@ def mention_refusal(scene: Scene, mentioned: Iterable[str]) -> Refusal | None:
 
 
 def copy_refusal(scene: Scene) -> Refusal | None:
-    """抄送: the task's holder (or, case-wide, any open task's holder), the starter, a process owner or admin."""
+    """抄送: the task's holder (or, case-wide, any open task's holder), the starter, a process owner or admin.
+    Never a customer's contact: copying lets the people named read our case."""
     actor = scene.actor
+    if actor.is_customer:
+        return Refusal("forbidden", Message("copy.customer", {"user": actor.username}))
     if actor.roles & CASE_COPIERS or actor.username == scene.case.started_by:
         return None
     if scene.task is not None:

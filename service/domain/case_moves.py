@@ -45,8 +45,11 @@ def position_problem(position: Any) -> Message | None:
 
 
 def signer_refusal(*, holder: str, signer: str, signer_is_active_staff: bool,
-                   has_open_signer: bool) -> Message | None:
-    """Why `holder` may not add `signer` to the task, or None."""
+                   has_open_signer: bool, holder_is_customer: bool = False) -> Message | None:
+    """Why `holder` may not add `signer` to the task, or None. A customer's contact signs their own
+    tasks and brings nobody of ours in (nor learns who works here from the list)."""
+    if holder_is_customer:
+        return Message("signer.customer", {"user": holder})
     if signer == holder:
         return Message("signer.self", {"user": signer})
     if not signer_is_active_staff:

@@ -95,7 +95,7 @@ def add_signer(ctx: AppContext, *, task_id: int, actor: str, to: str, position: 
         if found is None:
             raise NotFound("task.missing", task=task_id)
         lock_instance(session, found.instance_id)  # every case step locks the case row first
-        _user, task = _workable(session, task_id, actor)
+        user, task = _workable(session, task_id, actor)
         lock_task(session, task_id)
         if task.kind == SIGNER:
             raise Conflict("signer.on_signer_step", task=task_label(task_id, task.name))
@@ -103,7 +103,7 @@ def add_signer(ctx: AppContext, *, task_id: int, actor: str, to: str, position: 
         staff = signer is not None and signer.active and CUSTOMER_ROLE not in signer.role_ids
         has_open = any(_signer_of(session, task, s) is not None for s in ("open", "pending"))
         refusal = rules.signer_refusal(holder=actor, signer=str(to), signer_is_active_staff=staff,
-                                       has_open_signer=has_open)
+                                       has_open_signer=has_open, holder_is_customer=CUSTOMER_ROLE in user.role_ids)
         if refusal:
             raise ValidationFailed(refusal, {"to": refusal})
         row = HumanTask(instance_id=task.instance_id, engine_task_id=task.engine_task_id, element_id=task.element_id,
@@ -126,6 +126,9 @@ def add_signer(ctx: AppContext, *, task_id: int, actor: str, to: str, position: 
 def signer_candidates(ctx: AppContext, actor: str) -> list[dict[str, str]]:
     """Who may be added as a signer: active staff other than the actor (customers sign their own tasks)."""
     with ctx.db.reading() as session:
+        asking = session.execute(select(User).where(User.username == actor)).scalar_one_or_none()
+        if asking is None or CUSTOMER_ROLE in asking.role_ids:
+            return []  # a customer's contact adds no signers (domain.case_moves.signer_refusal)
         people = session.execute(select(User).where(User.active.is_(True), User.username != actor)
                                  .order_by(User.username)).scalars()
         return [{"value": u.username, "label": f"{u.display_name} ({u.username})"} for u in people

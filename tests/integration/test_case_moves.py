@@ -158,3 +158,20 @@ def test_add_signer_refusals(ctx, api):  # type: ignore[no-untyped-def]
     assert api("tech_director1", "post", path, {"to": "tech_director2"}).status_code == 200
     again = api("tech_director1", "post", path, {"to": "finance1"})
     assert again.status_code in (400, 409)
+
+
+def test_a_customers_contact_on_their_own_task_neither_adds_a_signer_nor_copies_the_case(ctx, api):  # type: ignore[no-untyped-def]
+    from service.operations import action_options, case_moves
+    from tests.processes import as_walk
+
+    order = as_walk.start(ctx)
+    as_walk.advance_to(ctx, order, "customer_signoff")
+    signoff = task(ctx, order, "customer_signoff")["id"]
+    refused = api("customer1", "post", f"/tasks/{signoff}/add-signer", {"to": "engineer1", "position": "before"})
+    assert refused.status_code == 400 and "客户联系人" in refused.json["errors"]["to"]
+    copied = api("customer1", "post", f"/tasks/{signoff}/copy", {"to": ["engineer2"]})
+    assert copied.status_code == 403
+    assert case_moves.signer_candidates(ctx, "customer1") == []  # nor a list of who works here
+    options = action_options.task_options(ctx, signoff, "customer1")
+    assert options["copy"]["allowed"] is False and options["copy_people"] == []
+    assert task(ctx, order, "customer_signoff")["status"] == "open"  # nothing changed
