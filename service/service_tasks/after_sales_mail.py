@@ -12,10 +12,7 @@ from typing import Any
 
 from service.domain.mail_templates import Template
 
-from .context import ServiceContext
-from .recipients import check_recipients
-from .registry import operation
-from .template_mail import known_template, send_template
+from .template_mail import template_mail_operation
 
 
 def _fmt(value: Any) -> str:
@@ -51,8 +48,5 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
 }
 
 
-@operation("after_sales_mail", required=("template", "to"), optional=("cc",),
-           checks={"to": check_recipients, "cc": check_recipients, "template": known_template(TEMPLATES)})
-def after_sales_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Mail a dispatch-order template to the people the diagram names."""
-    return send_template(ctx, params, TEMPLATES, "after-sales")
+template_mail_operation("after_sales_mail", TEMPLATES, "after-sales",
+                        "Mail a dispatch-order template to the people the diagram names.")

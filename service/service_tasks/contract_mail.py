@@ -8,10 +8,7 @@ from typing import Any
 from service.domain.contract_numbering import type_words
 from service.domain.mail_templates import Template
 
-from .context import ServiceContext
-from .recipients import check_recipients
-from .registry import operation
-from .template_mail import known_template, send_template
+from .template_mail import template_mail_operation
 
 
 def _contract(d: Mapping[str, Any]) -> str:
@@ -40,8 +37,5 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
 }
 
 
-@operation("contract_mail", required=("template", "to"), optional=("cc",),
-           checks={"to": check_recipients, "cc": check_recipients, "template": known_template(TEMPLATES)})
-def contract_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Mail a contract-approval template to the people the diagram names."""
-    return send_template(ctx, params, TEMPLATES, "contract")
+template_mail_operation("contract_mail", TEMPLATES, "contract",
+                        "Mail a contract-approval template to the people the diagram names.")

@@ -13,10 +13,7 @@ from typing import Any
 
 from service.domain.mail_templates import Template
 
-from .context import ServiceContext
-from .recipients import check_recipients
-from .registry import operation
-from .template_mail import known_template, send_template
+from .template_mail import template_mail_operation
 
 
 def _project(d: Mapping[str, Any]) -> str:
@@ -65,8 +62,5 @@ TEMPLATES: dict[str, Callable[[Mapping[str, Any]], Template]] = {
 }
 
 
-@operation("implementation_mail", required=("template", "to"), optional=("cc",),
-           checks={"to": check_recipients, "cc": check_recipients, "template": known_template(TEMPLATES)})
-def implementation_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Mail an implementation-project template to the people the diagram names."""
-    return send_template(ctx, params, TEMPLATES, "implementation")
+template_mail_operation("implementation_mail", TEMPLATES, "implementation",
+                        "Mail an implementation-project template to the people the diagram names.")

@@ -32,3 +32,16 @@ def send_template(ctx: ServiceContext, params: Mapping[str, Any], templates: Tem
     mail = ctx.send(subject=template.subject, to=to, cc=cc, body=template.body)
     return {"sent": True, "message_id": mail.message_id, "subject": mail.subject,
             "to": [a.email for a in to], "cc": [a.email for a in cc], "recipients": named}
+
+
+def template_mail_operation(name: str, templates: Templates, what: str, description: str) -> None:
+    """Register `name`: mail one of `templates` to the `to` (and `cc`) the diagram names, checked at deploy."""
+    from .recipients import check_recipients
+    from .registry import operation
+
+    def handler(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        return send_template(ctx, params, templates, what)
+
+    handler.__doc__ = description
+    operation(name, required=("template", "to"), optional=("cc",),
+              checks={"to": check_recipients, "cc": check_recipients, "template": known_template(templates)})(handler)
