@@ -62,6 +62,8 @@ class TaskFacts:
     status: str
     assignee: str | None = None
     completed_by: str | None = None
+    # who may not complete it, whoever holds it: they did a step it must be done apart from (`differentFrom`)
+    excluded: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def role_words(role: str) -> Words:
 def refusal_to_work(viewer: Viewer, case: CaseFacts, task: TaskFacts, task_label: Message | str = "") -> Message | None:
     """Why `viewer` may not complete (or claim) the task, or None when they may. `task_label` names the
     task in the sentence (a `task.label` message)."""
+    if viewer.username in task.excluded:  # four eyes: not even when the task was handed to them
+        return Message("work.four_eyes", {"task": task_label, "user": viewer.username})
     if task.assignee:
         if task.assignee == viewer.username:
             return None

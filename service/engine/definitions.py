@@ -199,8 +199,15 @@ class _Checker:
             self.problem(node, Message("diagram.manual_task_no_form" if manual else "diagram.user_task_no_form"))
         if "assignee" in props:  # evaluated over the case variables when the task is created
             self.expression(node, props["assignee"], words_of("diagram.what_assignee"))
+        apart = [e.strip() for e in (props.get("differentFrom") or "").split(",") if e.strip()]
+        known = {el.get("id") for el in node.getroottree().iter() if isinstance(el.tag, str)
+                 and etree.QName(el).localname in ("userTask", "manualTask")}
+        for element in apart:
+            if element not in known or element == node.get("id"):
+                self.problem(node, Message("diagram.different_from_unknown", {"element": element[:64]}))
         return {"name": node.get("name") or node.get("id"), "role": role, "lane": lane_name,
-                "form": props.get("formKey"), "due": props.get("dueAt"), "assignee": props.get("assignee")}
+                "form": props.get("formKey"), "due": props.get("dueAt"), "assignee": props.get("assignee"),
+                "different_from": ",".join(apart) or None}
 
     def service_task(self, node: etree._Element) -> None:
         operator = node.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}serviceTaskOperator")

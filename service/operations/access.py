@@ -3,6 +3,7 @@ for lists (inbox, case search), so what a list shows is exactly what the case pa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true
@@ -75,8 +76,20 @@ def _working_facts(instance: ProcessInstance) -> CaseFacts:
                      request_started_by=None)
 
 
+def done_apart_by(session: Session, instance: ProcessInstance, task: HumanTask) -> frozenset[str]:
+    """Who completed the steps the diagram says this task must be done apart from (`differentFrom`)."""
+    meta = (instance.definition.meta or {}).get("tasks", {}).get(task.element_id) or {}
+    elements = [e.strip() for e in str(meta.get("different_from") or "").split(",") if e.strip()]
+    if not elements:
+        return frozenset()
+    return frozenset(str(name) for name in session.execute(select(HumanTask.completed_by).where(
+        HumanTask.instance_id == instance.id, HumanTask.element_id.in_(elements),
+        HumanTask.completed_by.is_not(None))).scalars())
+
+
 def check_may_work(session: Session, viewer: Viewer, instance: ProcessInstance, task: HumanTask) -> None:
-    reason = refusal_to_work(viewer, _working_facts(instance), task_facts(task), task_label(task.id, task.name))
+    facts = replace(task_facts(task), excluded=done_apart_by(session, instance, task))
+    reason = refusal_to_work(viewer, _working_facts(instance), facts, task_label(task.id, task.name))
     if reason:
         raise Forbidden(reason)
 

@@ -89,6 +89,12 @@ def test_a_bad_assignee_is_a_problem_naming_the_task(value, says):
     assert ": repair: " in problem and says in problem
 
 
+@pytest.mark.parametrize("named", ["ghost", "repair"])
+def test_different_from_must_name_another_user_task(named):
+    (problem,) = _problems({"p.bpmn": _user_task_with(differentFrom=named)})
+    assert ": repair: " in problem and f"differentFrom names “{named}”" in problem
+
+
 def _multi_instance(collection: str) -> bytes:
     task = ('<bpmn:userTask id="visit" name="visit"><bpmn:extensionElements><spiffworkflow:properties>'
             '<spiffworkflow:property name="formKey" value="f"/></spiffworkflow:properties></bpmn:extensionElements>'

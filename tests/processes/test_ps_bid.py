@@ -147,6 +147,18 @@ def test_one_checker_alone_cannot_pass_the_bid_check(ctx):  # type: ignore[no-un
     assert open_elements(ctx, case) == ["submit_bid"]
 
 
+def test_the_second_check_handed_to_the_first_checker_is_still_refused_to_him(ctx):  # type: ignore[no-untyped-def]
+    from service.operations import task_actions
+
+    case = start(ctx)
+    advance_to(ctx, case, "check_bid_second")
+    task_actions.transfer_task(ctx, task_id=task(ctx, case, "check_bid_second")["id"], actor="sales3", to="sales2")
+    with pytest.raises(Forbidden) as refused:
+        do(ctx, case, "check_bid_second", actor="sales2")  # he checked first: two different people
+    assert "两人分别办理" in refused.value.render("zh")
+    assert open_elements(ctx, case) == ["check_bid_second"]
+
+
 def test_a_failed_check_is_fixed_and_both_checkers_check_again(ctx):  # type: ignore[no-untyped-def]
     case = start(ctx)
     advance_to(ctx, case, "check_bid_first")

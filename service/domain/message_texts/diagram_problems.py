@@ -58,6 +58,7 @@ ZH: dict[str, str] = {
                               "请写成带引号的文本 '{quoted}'",
     "diagram.lane_not_a_role": "泳道名称「{lane}」不是已知的角色编号或角色名称：请把泳道命名为办理其中任务的角色",
     "diagram.user_task_no_form": "用户任务没有指定表单：请为它选择办理时填写的表单",
+    "diagram.different_from_unknown": "须由另一人办理的参照步骤「{element}」不是本流程中另一个用户任务",
     "diagram.manual_task_no_form": "人工任务没有指定表单：请为它选择表单（只需确认完成时，选一个只有说明文字的表单）",
     "diagram.service_task_no_operation": "服务任务没有指定要调用的操作：请为它选择一个操作",
     "diagram.unknown_operation": "未知的服务操作「{name}」（可用的操作：{known}）：请选择其中之一",
@@ -162,6 +163,7 @@ EN: dict[str, str] = {
                               "and fail when the timer starts: write it as a quoted string '{quoted}'",
     "diagram.lane_not_a_role": "lane name '{lane}' is not a known role id or role name",
     "diagram.user_task_no_form": "user task has no formKey property naming its form",
+    "diagram.different_from_unknown": "differentFrom names “{element}”, which is no other user task of this process",
     "diagram.manual_task_no_form": "manual task has no formKey property naming its form (for a plain 'done', "
                                    "choose a form that only shows a text)",
     "diagram.service_task_no_operation": "service task names no operation (spiffworkflow:serviceTaskOperator)",

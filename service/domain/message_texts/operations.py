@@ -18,6 +18,7 @@ ZH: dict[str, str] = {
     "case.label": "案例 #{case}",
     "case.this": "案例",
     "work.assigned_to_other": "{task}已分配给 {assignee}，不是 {user}",
+    "work.four_eyes": "{user} 已办理过本案例中须由另一人办理的步骤，不能再办理{task}（两人分别办理）",
     "work.role_missing": "{task}需要角色「{role}」，{user} 没有这个角色",
     "work.other_customer": "{task}属于其他客户的案例",
     "task.already": "{task}已{status}",
@@ -149,6 +150,8 @@ EN: dict[str, str] = {
     "case.label": "case #{case}",
     "case.this": "the case",
     "work.assigned_to_other": "{task} is assigned to {assignee}, not to {user}",
+    "work.four_eyes": "{user} did a step of this case that must be done by someone else, and may not do {task} "
+                      "too (two different people)",
     "work.role_missing": "{task} is for the role “{role}”, which {user} does not hold",
     "work.other_customer": "{task} belongs to a case of another customer",
     "task.already": "{task} is already {status}",
