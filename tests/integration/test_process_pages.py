@@ -12,8 +12,9 @@ import pytest
 from service.persistence.models import ProcessDraft
 from tests.integration.test_web_pages import sign_in, start
 
-PROCESSES = ("after_sales_service", "after_sales_visit_plan", "technical_support", "technical_support_conflict",
-             "technical_support_deviation", "technical_support_proposal")
+PROCESSES = ("after_sales_service", "after_sales_visit_plan", "contract_approval", "implementation_project",
+             "presales_support", "technical_support", "technical_support_conflict", "technical_support_deviation",
+             "technical_support_proposal")
 
 
 def _rows(html: str) -> list[str]:
