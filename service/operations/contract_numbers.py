@@ -73,10 +73,12 @@ def numbering(ctx: AppContext, *, actor: str, lang: str = "zh") -> dict[str, Any
             .where(ContractNumber.year == year).group_by(ContractNumber.contract_type))}
         rows = session.execute(select(ContractNumberScheme)).scalars().all()
     by_type = {row.contract_type: row for row in rows}
-    schemes = [{"contract_type": kind, "name": type_words(kind).render(lang), "prefix": by_type[kind].prefix,
-                "digits": by_type[kind].digits, "issued_this_year": int(issued.get(kind) or 0),
-                "next_number": _scheme(by_type[kind]).number(year, int(issued.get(kind) or 0) + 1)}
-               for kind in CONTRACT_TYPES if kind in by_type]
+    schemes = []
+    for kind in (k for k in CONTRACT_TYPES if k in by_type):
+        row, taken = by_type[kind], issued.get(kind, 0)
+        schemes.append({"contract_type": kind, "name": type_words(kind).render(lang), "prefix": row.prefix,
+                        "digits": row.digits, "issued_this_year": taken,
+                        "next_number": _scheme(row).number(year, taken + 1)})
     return {"year": year, "schemes": schemes, "may_edit": may_edit_numbering(roles)}
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from service.domain.mail_templates import Template
 
 from .context import ServiceContext
-from .recipients import resolve, specs
+from .recipients import check_recipients, resolve, specs
+from .registry import operation
 
 Templates = Mapping[str, Callable[[Mapping[str, Any]], Template]]
 
@@ -36,9 +37,6 @@ def send_template(ctx: ServiceContext, params: Mapping[str, Any], templates: Tem
 
 def template_mail_operation(name: str, templates: Templates, what: str, description: str) -> None:
     """Register `name`: mail one of `templates` to the `to` (and `cc`) the diagram names, checked at deploy."""
-    from .recipients import check_recipients
-    from .registry import operation
-
     def handler(ctx: ServiceContext, params: Mapping[str, Any]) -> dict[str, Any]:
         return send_template(ctx, params, templates, what)
 

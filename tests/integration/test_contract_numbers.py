@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from service.operations import cases, contract_numbers
+from service.operations import cases, contract_numbers, queries
 from service.operations.context import AppContext
 from service.operations.errors import Forbidden, ValidationFailed
 from service.persistence.contract_models import ContractNumber
@@ -102,8 +102,6 @@ def test_the_process_owner_changes_a_prefix_and_the_next_number_follows_it(ctx):
 def test_the_case_is_found_by_its_contract_number_once_approved(ctx):  # type: ignore[no-untyped-def]
     case, element = _at_last_level(ctx, "sales_consulting")
     do(ctx, case, element, actor="finance1")
-    from service.operations import queries
-
     assert queries.show_case(ctx, case)["business_key"].startswith("XS-2026-0001 / ")
 
 
