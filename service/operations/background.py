@@ -29,7 +29,7 @@ from .errors import OperationError
 from .incidents import retry_due_incidents
 from .mail_replies import read_mail_replies
 from .outbox import claim_mails, release_mails, send_claimed
-from .timers import claim_due_timers, fire_timer, real_now
+from .timers import claim_due_timers, fire_timer, real_now, timer_snapshots
 
 log = logging.getLogger("guicheng.worker")
 CHECKPOINT_INTERVAL = timedelta(minutes=10)
@@ -87,14 +87,17 @@ def fire_due_timers(ctx: AppContext, report: WorkReport, progress: Progress | No
         batch = claim_due_timers(ctx, now, TIMER_BATCH)
         if not batch:
             return
+        read, moved = timer_snapshots(ctx, [timer_id for timer_id, _ in batch]), set()
         for timer_id, instance_id in batch:
             per_case[instance_id] += 1
             if per_case[instance_id] > MAX_FIRINGS_PER_CASE:
                 log.warning("case %s: more than %s timers in one drain, the rest waits", instance_id,
                             MAX_FIRINGS_PER_CASE)
                 continue
+            snapshots = None if instance_id in moved else read  # a second timer: the first moved its case
+            moved.add(instance_id)
             try:
-                result = fire_timer(ctx, timer_id, now)
+                result = fire_timer(ctx, timer_id, now, read=snapshots)
             except OperationError as exc:
                 log.warning("timer %s not fired: %s", timer_id, exc.code)
                 report.add(failures=1)

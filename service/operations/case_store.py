@@ -75,6 +75,7 @@ class CaseSnapshot:
     business_key: str
     parent_id: int | None
     status: str
+    started_by: str | None = None
 
 
 def case_or_missing(session: Session, instance_id: int) -> ProcessInstance:
@@ -98,7 +99,8 @@ def snapshot_of(instance: ProcessInstance) -> CaseSnapshot:
     if that was read with it: a warm case does not need it)."""
     state = None if "state_json" in inspect(instance).unloaded else instance.state_json
     return CaseSnapshot(instance.id, instance.revision, state, instance.definition,
-                        instance.process_id, instance.business_key, instance.parent_id, instance.status)
+                        instance.process_id, instance.business_key, instance.parent_id, instance.status,
+                        instance.started_by)
 
 
 def load_workflow(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> BpmnWorkflow:
@@ -120,7 +122,7 @@ class StepStart:
     """The workflow a step runs on, and what the case waited on before it when that is known."""
 
     workflow: BpmnWorkflow
-    before: WaitedOn | None  # None: cold case, the write phase reads the rows instead
+    before: WaitedOn | None  # None: not known, the write phase reads the rows instead
 
 
 def step_start(ctx: AppContext, snapshot: CaseSnapshot) -> StepStart:
@@ -128,7 +130,15 @@ def step_start(ctx: AppContext, snapshot: CaseSnapshot) -> StepStart:
     warm = ctx.warm.take(snapshot.id, snapshot.revision)
     if warm is not None:
         return StepStart(*warm)
-    return StepStart(load_workflow(ctx, snapshot), None)
+    workflow = load_workflow(ctx, snapshot)
+    return StepStart(workflow, waited_on(workflow))
+
+
+def waited_on(workflow: BpmnWorkflow) -> WaitedOn:
+    """What a stored case waits on, read off its state: its rows were written from that state in the
+    transaction that wrote it, so the step needs to write only the difference, as a warm case does."""
+    waiting = runner.waiting_on(workflow)
+    return WaitedOn(frozenset(t.task_id for t in waiting.ready), frozenset(t.task_id for t in waiting.timers))
 
 
 # --- the outcome of one engine run, computed before any lock is taken ---------------------------

@@ -223,7 +223,7 @@ def _moved(ctx: AppContext, snapshot: CaseSnapshot, target: ProcessDefinition, n
     workflow = load_workflow(ctx, snapshot)
     spec, subs = load_specs(ctx, target)
     services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
-                                               snapshot.parent_id), now)
+                                               snapshot.parent_id, snapshot.started_by), now)
     record: dict[str, Any] = {}
 
     def drive() -> None:

@@ -1,9 +1,10 @@
 """The inbox and timer rows a case step leaves behind, written from what the engine now waits on.
 
 Why apart: these rows are the engine state made queryable (inboxes, the timer worker), so every step
-must leave them matching the workflow. When the step started from a warm case, what it waited on
-before is known, and only the difference is written — no rescan of the case's rows. A cold case reads
-its open rows and timers and reconciles them, which also repairs rows left out of step by hand.
+must leave them matching the workflow. A step knows what its case waited on before it (a warm case
+kept it; a stored one reads it off the state it loads), so only the difference is written — no rescan
+of the case's rows. A change that moves a case to another version knows no such thing: it reads the
+open rows and timers and reconciles them, which also repairs rows left out of step by hand.
 """
 
 from __future__ import annotations

@@ -98,6 +98,7 @@ class CaseIdentity:
     process_id: str
     business_key: str
     parent_id: int | None
+    started_by: str | None = None  # the case's own starter when known (a linked case's request's is read)
 
 
 def step_services(ctx: AppContext, case: CaseIdentity, now: datetime) -> StepServices:
@@ -114,9 +115,9 @@ _STARTED_BY = select(ProcessInstance.started_by).where(ProcessInstance.id == bin
 def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now: datetime) -> ServiceContext:
     # linked cases (deviations, conflicts) write in the thread of the request they belong to
     root = case.parent_id or case.id
-    thread = [ThreadMail(m.message_id, m.subject) for m in session.execute(_THREAD, {"root": root})]
     settings = ctx.settings
-    started_by = session.execute(_STARTED_BY, {"root": root}).scalar()
+    started_by = case.started_by if case.parent_id is None and case.started_by is not None \
+        else session.execute(_STARTED_BY, {"root": root}).scalar()
     organisation: list[Organisation] = []
 
     def directory() -> Organisation:  # most service tasks mail nobody: read the people only when asked
@@ -127,7 +128,8 @@ def _service_context(ctx: AppContext, session: Session, case: CaseIdentity, now:
     return ServiceContext(
         now=now, calendar=load_calendar(session, ctx), instance_id=case.id, process_id=case.process_id,
         business_key=case.business_key, people_with_role=lambda role: people_with_role(session, role),
-        sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain, thread=thread,
+        sender=Address("规程 Guicheng", settings.mail_sender), mail_domain=settings.mail_domain,
+        read_thread=lambda: [ThreadMail(m.message_id, m.subject) for m in session.execute(_THREAD, {"root": root})],
         documents=DocumentStore(settings.home), started_by=started_by or "",
         case_link=f"{settings.base_url}/cases/{case.id}",
         directory=directory, fee_items=lambda: _fee_items(session),

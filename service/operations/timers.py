@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import undefer
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, lazyload, undefer
 
 from service.engine import runner
 from service.persistence.audit import append_event
@@ -21,7 +21,6 @@ from .case_store import (
     CaseChanged,
     CaseSnapshot,
     lock_instance,
-    lock_snapshot,
     snapshot_of,
     write_outcome,
 )
@@ -54,25 +53,56 @@ def claim_due_timers(ctx: AppContext, now: datetime, limit: int) -> list[tuple[i
         return claimed
 
 
-def _snapshot_for(ctx: AppContext, timer_id: int) -> tuple[str, CaseSnapshot] | None:
-    """The timer's element and its case's snapshot in one read; None when the timer has nothing to do."""
+TimerSnapshot = tuple[str, CaseSnapshot] | None  # the timer's element and its case; None: nothing to do
+
+
+def timer_snapshots(ctx: AppContext, timer_ids: list[int]) -> dict[int, TimerSnapshot]:
+    """Each timer's element and its case's snapshot, for a whole batch in one read."""
     with ctx.db.reading() as session:
         found = session.execute(
-            select(ProcessInstance, Timer.status, Timer.element_id)
-            .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id == timer_id)
-            .options(undefer(ProcessInstance.state_json))).unique().first()
-        if found is None or found.status not in ("pending", "incident"):
-            return None
-        return found.element_id, snapshot_of(found.ProcessInstance)
+            select(ProcessInstance, Timer.id, Timer.status, Timer.element_id)
+            .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id.in_(timer_ids))
+            .options(undefer(ProcessInstance.state_json))).unique().all()
+        snapshots: dict[int, TimerSnapshot] = dict.fromkeys(timer_ids)
+        for row in found:
+            if row.status in ("pending", "incident"):
+                snapshots[row.id] = row.element_id, snapshot_of(row.ProcessInstance)
+        return snapshots
 
 
-def fire_timer(ctx: AppContext, timer_id: int, now: datetime, *, actor: str = "worker") -> str:
-    """Run the case's due steps: "fired", "incident" (the step failed) or "skipped" (nothing to do)."""
-    return run_step(lambda: _fire_once(ctx, timer_id, now, actor), what=f"timer {timer_id}")
+def fire_timer(ctx: AppContext, timer_id: int, now: datetime, *, actor: str = "worker",
+               read: dict[int, TimerSnapshot] | None = None) -> str:
+    """Run the case's due steps: "fired", "incident" (the step failed) or "skipped" (nothing to do).
+
+    `read`: the batch's snapshots, read together; only the first attempt uses them, a retry reads afresh."""
+    first = [read[timer_id]] if read is not None and timer_id in read else []
+
+    def attempt() -> str:
+        found = first.pop() if first else timer_snapshots(ctx, [timer_id])[timer_id]
+        return _fire_once(ctx, timer_id, found, now, actor)
+    return run_step(attempt, what=f"timer {timer_id}")
 
 
-def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str:
-    found = _snapshot_for(ctx, timer_id)
+_CASE_AND_TIMER = (  # built once: composing it costs more than running it
+    select(ProcessInstance, Timer).join(Timer, Timer.instance_id == ProcessInstance.id)
+    .where(ProcessInstance.id == bindparam("case"), Timer.id == bindparam("timer"))
+    .options(lazyload(ProcessInstance.definition))  # the snapshot has it
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+
+
+def _lock_case_and_timer(session: Session, snapshot: CaseSnapshot, timer_id: int) -> tuple[ProcessInstance, Timer]:
+    """The case row locked at the snapshot's revision and its timer, in one statement; the timer needs no
+    lock of its own, because every writer of a case's rows locks the case first."""
+    found = session.execute(_CASE_AND_TIMER, {"case": snapshot.id, "timer": timer_id}).unique().first()
+    if found is None:
+        raise CaseChanged(f"timer {timer_id} is gone")
+    instance, timer = found
+    if instance.revision != snapshot.revision:
+        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
+    return instance, timer
+
+
+def _fire_once(ctx: AppContext, timer_id: int, found: TimerSnapshot, now: datetime, actor: str) -> str:
     if found is None:
         return "skipped"
     element_id, snapshot = found
@@ -86,10 +116,9 @@ def _fire_once(ctx: AppContext, timer_id: int, now: datetime, actor: str) -> str
         open_incident(ctx, snapshot.id, timer_id, element_id, exc, now, actor=actor)
         return "incident"
     with ctx.db.transaction() as session:
-        instance = lock_snapshot(session, snapshot.id, snapshot.revision)
-        row = session.get(Timer, timer_id, with_for_update=True, populate_existing=True)
-        if row is None or row.status not in ("pending", "incident"):
-            raise CaseChanged(f"timer {timer_id} is {row.status if row else 'gone'}")
+        instance, row = _lock_case_and_timer(session, snapshot, timer_id)
+        if row.status not in ("pending", "incident"):
+            raise CaseChanged(f"timer {timer_id} is {row.status}")
         had_incident = row.status == "incident"  # only a timer that failed before has incidents to resolve
         row.status, row.fired_at, row.claimed_until = "fired", now, None
         append_event(session, type="timer_fired", actor=actor, at=now, case=instance,

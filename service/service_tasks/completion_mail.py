@@ -20,7 +20,7 @@ def send_completion_mail(ctx: ServiceContext, params: Mapping[str, Any]) -> dict
     template = render("completion", ctx.data)
     rules = notifications.COMPLETION_RECIPIENTS
     to, cc, named = resolve(ctx, list(rules.to), list(rules.cc))
-    if ctx.thread:
+    if ctx.request_thread():
         mail = ctx.send(subject="", to=to, cc=cc, body=template.body, reply_to_root=True)
         return {"message_id": mail.message_id, "subject": mail.subject, "reply": True, "recipients": named}
     subject = notifications.application_subject(

@@ -53,6 +53,15 @@ class ServiceContext:
     orders_of_serial: Callable[[str], list[dict[str, Any]]] = field(default=lambda serial: [])
     # contract approval: the case's contract number of a type and year (operations.contract_numbers)
     reserve_contract_no: Callable[[str, int], str] = field(default=_no_numbering)
+    # the stored part of `thread`, read on first use: reminders and most steps never need it
+    read_thread: Callable[[], list[ThreadMail]] | None = None
+
+    def request_thread(self) -> list[ThreadMail]:
+        """The request's mail thread, oldest first, with what this step added to it."""
+        if self.read_thread is not None:
+            self.thread[:0] = self.read_thread()
+            self.read_thread = None
+        return self.thread
 
     def addresses(self, roles: tuple[str, ...] | list[str]) -> list[Address]:
         seen: dict[str, Address] = {}
@@ -72,10 +81,11 @@ class ServiceContext:
         """Queue a mail. The request's thread holds its application mail and the replies to it;
         reminders and escalations stand alone, so nobody replies to a reminder by mistake."""
         in_reply_to, references = None, []
-        if (reply_in_thread or reply_to_root) and self.thread:
-            in_reply_to = self.thread[0 if reply_to_root else -1].message_id
-            references = [m.message_id for m in self.thread]
-            subject = reply_subject(self.thread[0].subject)
+        thread = self.request_thread() if reply_in_thread or reply_to_root or starts_thread else []
+        if (reply_in_thread or reply_to_root) and thread:
+            in_reply_to = thread[0 if reply_to_root else -1].message_id
+            references = [m.message_id for m in thread]
+            subject = reply_subject(thread[0].subject)
         if self.case_link:  # everyone the mail goes to may open it (operations.mail_readers)
             body = f"{body}\n\n案例 (case)：{self.case_link}"
         mail = OutgoingMail(message_id=make_message_id(self.mail_domain, self.now), subject=subject, sender=self.sender,
@@ -83,7 +93,7 @@ class ServiceContext:
                             sent_at=None)
         self.outgoing.append(mail)
         if in_reply_to or starts_thread:
-            self.thread.append(ThreadMail(mail.message_id, subject))
+            thread.append(ThreadMail(mail.message_id, subject))
         return mail
 
 
