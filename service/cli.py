@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -10,27 +11,24 @@ from typing import Any
 
 import click
 
-from service import (  # noqa: F401 (cli_evidence: joins `audit`)
-    cli_admin,
-    cli_audit,
-    cli_cases,
-    cli_evidence,
-    cli_import,
-    cli_messages,
-    cli_org,
-    cli_processes,
-    cli_replay,
-)
 from service.config import PROJECT_ROOT
 from service.domain.input_limits import DATABASE_ID_MAX, InputRejected, parse_json
 from service.domain.messages import DEFAULT_LANGUAGE, LANGUAGES, render
-from service.engine.limits import cap_address_space
 from service.engine.problems import DefinitionInvalid
-from service.operations import background, calendar, cases, demo_after_sales, demo_org, deploy, queries, tokens
+from service.operations import tokens
 from service.operations.context import AppContext, build_context
 from service.operations.errors import OperationError, ValidationFailed, render_text
-from service.operations.localise import localise_case, localise_case_events, localise_task
-from service.persistence.migrate import upgrade
+
+# Each command imports the use cases it runs, and the commands of the other cli_* modules are imported
+# only when named: every start of `guicheng` (a worker, a script's `complete`) would otherwise load the
+# web, spreadsheet and audit libraries too — about half a second each time.
+ELSEWHERE: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("serve", "users", "calendar", "operations", "incidents", "cancel", "bench", "upload",
+                     "tokens"), ("cli_admin",)),
+    "org": ("cli_org",), "cases": ("cli_cases",), "start-form": ("cli_processes",), "migrate": ("cli_processes",),
+    "audit": ("cli_audit", "cli_evidence"),  # cli_evidence adds its commands to the audit group
+    "replay": ("cli_replay",), "message": ("cli_messages",), "import": ("cli_import",),
+}
 
 CASE_ID = click.IntRange(0, DATABASE_ID_MAX)  # larger ids name nothing (and overflow the database's columns)
 
@@ -77,7 +75,19 @@ def _dump(value: Any) -> None:
 
 
 class _Group(click.Group):
-    """Turn use-case errors into one clear line on stderr and exit 1."""
+    """Turn use-case errors into one clear line on stderr and exit 1; find the other modules' commands."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *ELSEWHERE})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in ELSEWHERE:
+            return found
+        modules = [importlib.import_module(f"service.{name}") for name in ELSEWHERE[cmd_name]]  # the later add to it
+        found = next(c for c in modules[0].COMMANDS if c.name == cmd_name)
+        self.add_command(found)
+        return found
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -97,6 +107,9 @@ def main() -> None:
 @click.option("--demo", is_flag=True, help="add one demo user per role (password: demo)")
 def init(demo: bool) -> None:
     """Create/upgrade the database, seed the calendar, deploy processes/."""
+    from service.operations import calendar, demo_after_sales, demo_org, deploy
+    from service.persistence.migrate import upgrade
+
     ctx = _ctx()
     upgrade(ctx.db.engine)
     click.echo(f"database ready: {ctx.db.engine.url.render_as_string(hide_password=True)}")
@@ -118,6 +131,8 @@ def init(demo: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Exit 0 if every diagram/form is deployable; else one line per problem."""
+    from service.operations import deploy
+
     problems, warnings = deploy.validation_report(list(paths), PROJECT_ROOT / "forms")
     lang = cli_language()
     for problem in problems:
@@ -134,6 +149,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--as", "actor", default="system")
 def deploy_command(paths: tuple[Path, ...], actor: str) -> None:
     """Deploy a new version of each process whose content changed."""
+    from service.operations import deploy
+
     ctx = _ctx()
     for bundle in deploy.bundles_from_paths(list(paths), ctx.settings.forms_dir):
         result = deploy.deploy_bundle(ctx, bundle, actor=actor)
@@ -147,6 +164,8 @@ def deploy_command(paths: tuple[Path, ...], actor: str) -> None:
 @click.option("--key", "business_key", default=None, help="business key (default: customer / project)")
 def start(process_id: str, actor: str, data: str | None, business_key: str | None) -> None:
     """Start a case; prints the new instance id."""
+    from service.operations import cases
+
     instance_id = cases.start_case(_ctx(), process_id=process_id, actor=actor, data=_json_arg(data, "--data"),
                                    business_key=business_key)
     click.echo(instance_id)
@@ -158,6 +177,9 @@ def start(process_id: str, actor: str, data: str | None, business_key: str | Non
 @click.option("--json", "as_json", is_flag=True)
 def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
     """Open tasks the user may work on."""
+    from service.operations import queries
+    from service.operations.localise import localise_task
+
     ctx = _ctx()
     found = [localise_task(ctx, t, cli_language()) for t in queries.open_tasks(ctx, actor=actor,
                                                                                 instance_id=instance_id)]
@@ -177,6 +199,9 @@ def tasks(actor: str | None, instance_id: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show(instance_id: int, actor: str | None, as_json: bool) -> None:
     """Status, version, data, open tasks and incidents of a case."""
+    from service.operations import queries
+    from service.operations.localise import localise_case
+
     ctx = _ctx()
     case = localise_case(ctx, queries.show_case(ctx, instance_id, actor=actor), cli_language())
     if as_json:
@@ -202,6 +227,8 @@ def show(instance_id: int, actor: str | None, as_json: bool) -> None:
 @click.option("--data", default=None, help="form data as JSON")
 def complete(task_id: int, actor: str, data: str | None) -> None:
     """Complete a task with form data."""
+    from service.operations import cases
+
     result = cases.complete_task(_ctx(), task_id=task_id, actor=actor, data=_json_arg(data, "--data"))
     click.echo(f"task {result['task_id']} completed; case {result['instance_id']} is {result['status']}")
 
@@ -212,6 +239,9 @@ def complete(task_id: int, actor: str, data: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def history(instance_id: int, actor: str | None, as_json: bool) -> None:
     """The case's events in order."""
+    from service.operations import queries
+    from service.operations.localise import localise_case_events
+
     ctx = _ctx()
     events = localise_case_events(ctx, instance_id, queries.history(ctx, instance_id, actor=actor), cli_language())
     if as_json:
@@ -237,6 +267,9 @@ def token(username: str, days: int, name: str) -> None:
 @click.option("--interval", default=2.0, show_default=True, help="seconds between rounds")
 def worker(once: bool, interval: float) -> None:
     """Fire due timers and send the mail outbox (mail on its own thread: a slow server delays only mail)."""
+    from service.engine.limits import cap_address_space
+    from service.operations import background
+
     ctx = _ctx()
     cap_address_space(ctx.settings.memory_headroom_mib * 1024 * 1024)  # a runaway step fails, not the worker
     lang = cli_language()
@@ -258,11 +291,6 @@ def worker(once: bool, interval: float) -> None:
         ctx, interval, on_round=lambda report: summary(report) if report.busy else None,
         on_error=lambda exc: click.echo(render("worker.round_failed", lang,
                                                error=f"{exc.__class__.__name__}: {exc}"), err=True))
-
-
-for _command in [*cli_admin.COMMANDS, *cli_org.COMMANDS, *cli_cases.COMMANDS, *cli_processes.COMMANDS,
-                 *cli_audit.COMMANDS, *cli_replay.COMMANDS, *cli_messages.COMMANDS, *cli_import.COMMANDS]:
-    main.add_command(_command)
 
 
 if __name__ == "__main__":

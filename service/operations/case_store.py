@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.adapters.clock import parse_instant
 from service.adapters.mailer import OutgoingMail
@@ -56,6 +57,17 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
+def log_only(session: Session, instance: ProcessInstance) -> None:
+    """The locked case's chain head advances in its own statement, and its revision stays: for an event
+    that records something beside the engine (a mail went out). The revision is what a step computed
+    meanwhile checks before it writes; a mail thread bumping it would keep a timer step of the same case
+    failing, though nothing the step read has changed (the chain head is read under the lock)."""
+    session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
+                    .values(chain_seq=instance.chain_seq, chain_hash=instance.chain_hash))
+    for name in ("chain_seq", "chain_hash"):  # written: the row itself is not dirty any more
+        set_committed_value(instance, name, getattr(instance, name))
+
+
 def lock_snapshot(session: Session, instance_id: int, revision: int) -> ProcessInstance:
     instance = lock_instance(session, instance_id)
     if instance.revision != revision:
@@ -76,6 +88,7 @@ class CaseSnapshot:
     parent_id: int | None
     status: str
     started_by: str | None = None
+    reference: tuple[int, str] | None = None  # the system head its read saw (audit.assume_marker)
 
 
 def case_or_missing(session: Session, instance_id: int) -> ProcessInstance:

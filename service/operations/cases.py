@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from service.domain.roles import role_label
 from service.domain.task_actions import status_words, task_label
 from service.engine import runner
 from service.engine.runner import TaskNotReady
-from service.persistence.audit import append_event
+from service.persistence.audit import append_event, assume_marker, marker_seen
 from service.persistence.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, User
 
 from .access import check_may_work
@@ -240,7 +240,8 @@ def _completion_in(ctx: AppContext, session: Session, task: HumanTask, actor: st
         check_no_incident(session, instance.id)
     values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(
         task.form_key or ""), data, task.name, instance.customer, instance.data))
-    return _Completion(snapshot_of(instance), task.id, task.engine_task_id, values)
+    snapshot = replace(snapshot_of(instance), reference=marker_seen(session))  # the step reads no other version
+    return _Completion(snapshot, task.id, task.engine_task_id, values)
 
 
 _CASE_AND_TASK = (  # built once: composing it costs more than running it
@@ -278,6 +279,7 @@ def _complete_once(ctx: AppContext, task_id: int, actor: str, data: Mapping[str,
         raise Conflict("task.not_waiting", task=task_id) from exc
     ctx.hooks.fire_after_engine("complete")
     with ctx.db.transaction() as session:
+        assume_marker(session, snapshot.reference)
         instance, task = lock_case_and_task(session, snapshot, task_id)
         if task.status != status or task.engine_task_id != step.engine_task_id:
             raise CaseChanged(f"task {task_id} changed")

@@ -18,7 +18,7 @@ from service.adapters.mailer import Address, MailSender, OutgoingMail
 from service.persistence.audit import append_event
 from service.persistence.models import OutboxMail
 
-from .case_store import lock_instance
+from .case_store import lock_instance, log_only
 from .context import AppContext
 from .timers import real_now
 
@@ -82,6 +82,8 @@ def record_result(ctx: AppContext, claimed: ClaimedMail, error: Exception | None
         append_event(session, type="mail_sent", actor="worker", at=now, case=case, payload={
             "message_id": row.message_id, "subject": row.subject,
             "to": [a["email"] for a in row.to], "cc": [a["email"] for a in row.cc]})
+        if case is not None:
+            log_only(session, case)
 
 
 def send_claimed(ctx: AppContext, sender: MailSender, claimed: ClaimedMail, now: datetime) -> bool:

@@ -115,6 +115,7 @@ def _fire_once(ctx: AppContext, timer_id: int, found: TimerSnapshot, now: dateti
     except CaseFailed as exc:
         open_incident(ctx, snapshot.id, timer_id, element_id, exc, now, actor=actor)
         return "incident"
+    ctx.hooks.fire_after_engine("timer")
     with ctx.db.transaction() as session:
         instance, row = _lock_case_and_timer(session, snapshot, timer_id)
         if row.status not in ("pending", "incident"):

@@ -70,7 +70,8 @@ def compute_step(ctx: AppContext, snapshot: CaseSnapshot, now: datetime,
     """The middle phase: the engine runs on the snapshot with services, no transaction open."""
     start = step_start(ctx, snapshot)
     services = step_services(ctx, CaseIdentity(snapshot.id, snapshot.process_id, snapshot.business_key,
-                                               snapshot.parent_id, snapshot.started_by), now)
+                                               snapshot.parent_id, snapshot.started_by), now,
+                            snapshot.reference)
     try:
         with services.seeded():
             engine_guard(lambda: drive(start.workflow, services))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event as orm_event
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from .models import AuditChain, AuditCheckpoint, Event, ProcessInstance
@@ -63,6 +64,23 @@ def system_marker(session: Session) -> tuple[int, str] | None:
     return marker
 
 
+Marker = tuple[int, str]
+
+
+def marker_seen(session: Session) -> Marker | None:
+    """The head this session has read already, or None: no query."""
+    return session.info.get("system_marker")
+
+
+def assume_marker(session: Session, marker: Marker | None) -> Session:
+    """Let a later session of the same step take the head its first session read, instead of reading
+    it again: the step then sees one version of the reference data from its read to its write (a
+    change committed in between is as if it came after the step). None: the session reads its own."""
+    if marker is not None:
+        session.info["system_marker"] = marker
+    return session
+
+
 def _system_head(session: Session) -> AuditChain:
     """Lock the system chain's head once per transaction; later appends reuse it."""
     head = session.info.get("system_chain")
@@ -89,15 +107,42 @@ def append_event(session: Session, *, type: str, actor: str, at: datetime, paylo
     instance_id = case.id if case is not None else None
     digest = event_hash(chain=chain, seq=seq, instance_id=instance_id, type=type, actor=actor,
                         occurred_at=at, payload=payload, prev_hash=prev)
-    event = Event(chain=chain, seq=seq, instance_id=instance_id, type=type, actor=actor, occurred_at=at,
-                  payload=payload, prev_hash=prev, hash=digest)
-    session.add(event)
+    row = {"chain": chain, "seq": seq, "instance_id": instance_id, "type": type, "actor": actor,
+           "occurred_at": at, "payload": payload, "prev_hash": prev, "hash": digest}
+    session.info.setdefault(_PENDING, []).append(row)
     if case is not None:
         case.chain_seq, case.chain_hash = seq, digest
     else:
         head.seq, head.hash = seq, digest
         session.info.pop("system_marker", None)
-    return event
+    return Event(**row)  # as written; not in the session, nothing reads an event's id back
+
+
+# Events are written with one plain INSERT rather than as ORM objects: a step appends two to five of
+# them, and the unit of work would insert them one statement at a time (SQLite) and track each. They
+# go out at the next flush (so a query after an explicit flush sees them) or, at the latest, at commit.
+_PENDING = "pending_events"
+
+
+def write_pending_events(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.connection().execute(insert(Event), rows)
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    write_pending_events(session)
+
+
+@orm_event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    write_pending_events(session)
+
+
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_events(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)
 
 
 # --- checkpoints ----------------------------------------------------------------------------------

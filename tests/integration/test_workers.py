@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bench import timer_bench
 from service.adapters.mailer import MailDeliveryError, OutgoingMail, SmtpSender
 from service.domain.messages import render
-from service.operations import background, queries
+from service.operations import background, outbox, queries, timers
 from service.operations.audit_verify import verify_audit
 from service.operations.context import AppContext
 from service.operations.errors import Conflict
@@ -155,6 +155,39 @@ def test_a_timer_whose_case_keeps_changing_does_not_stop_the_others(ctx, clock, 
     with ctx.db.reading() as session:
         left = session.get(Timer, unlucky)
         assert left.status == "pending" and left.claimed_until is not None  # leased: a later round fires it
+
+
+class RecordingSender:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, mail: OutgoingMail) -> None:
+        self.sent.append(mail.message_id)
+
+
+def test_a_mail_going_out_while_a_timer_step_runs_does_not_make_the_step_start_over(ctx, clock):
+    """The mail thread records each delivery on the case's chain while the timer thread computes a step
+    of the same case: the step still writes what it computed, and the chain holds both, in order."""
+    case = start_case(ctx)
+    clock.set(REMINDERS_DUE)
+    sender, computed = RecordingSender(), []
+
+    def deliver_one_mail_of_the_case(step: str) -> None:
+        computed.append(step)
+        claimed = [m for m in outbox.claim_mails(ctx, 10) if m.instance_id == case][:1]
+        assert claimed, "the case has a mail to send"
+        assert outbox.send_claimed(ctx, sender, claimed[0], REMINDERS_DUE)
+    ctx.hooks.after_engine = deliver_one_mail_of_the_case
+    with ctx.db.reading() as session:
+        timer = session.execute(select(Timer.id).where(Timer.instance_id == case,
+                                                       Timer.element_id == "confirm_reminder_timer")).scalar_one()
+    assert timers.fire_timer(ctx, timer, REMINDERS_DUE) == "fired"
+    assert computed == ["timer"] and len(sender.sent) == 1  # computed once, written once
+    with ctx.db.reading() as session:
+        types = session.execute(select(Event.type).where(Event.instance_id == case)
+                                .order_by(Event.seq)).scalars().all()
+    assert types.count("mail_sent") == 1 and types.index("mail_sent") < types.index("timer_fired")
+    assert verify_audit(ctx).ok
 
 
 def test_the_long_running_worker_fires_and_sends_until_stopped(ctx, clock):
