@@ -23,8 +23,9 @@ from service.operations.errors import OperationError, ValidationFailed, render_t
 # only when named: every start of `guicheng` (a worker, a script's `complete`) would otherwise load the
 # web, spreadsheet and audit libraries too — about half a second each time.
 ELSEWHERE: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("serve", "users", "calendar", "operations", "incidents", "cancel", "bench", "upload",
-                     "tokens"), ("cli_admin",)),
+    **dict.fromkeys(("serve", "calendar", "operations", "incidents", "cancel", "bench", "upload", "tokens"),
+                    ("cli_admin",)),
+    "users": ("cli_admin", "cli_org"),  # cli_org adds `users list`
     "org": ("cli_org",), "cases": ("cli_cases",), "start-form": ("cli_processes",), "migrate": ("cli_processes",),
     "audit": ("cli_audit", "cli_evidence"),  # cli_evidence adds its commands to the audit group
     "replay": ("cli_replay",), "message": ("cli_messages",), "import": ("cli_import",),
