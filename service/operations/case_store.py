@@ -172,6 +172,7 @@ class StepOutcome:
     case_starts: list[dict[str, Any]] = field(default_factory=list)  # cases the step asks to open (case_starts)
     engine_seed: str = ""
     before: WaitedOn | None = None  # what the case waited on before the step, when known
+    fired_timer: str | None = None  # the timer the step fired: its caller marks the row, nobody cancels it
     workflow: BpmnWorkflow | None = field(default=None, repr=False, compare=False)  # kept warm after commit
 
     def replay_record(self) -> dict[str, str]:
@@ -263,7 +264,7 @@ def write_outcome(session: Session, instance: ProcessInstance, outcome: StepOutc
     untouched; the events and the case row are then written together at commit."""
     fresh = fresh_tasks(session, outcome.ready, outcome.before, outcome.customer)
     created = sync_tasks(session, instance, {t.task_id for t in outcome.ready}, fresh, outcome.before, now)
-    sync_timers(session, instance, outcome.timers, outcome.before)
+    sync_timers(session, instance, outcome.timers, outcome.before, fired=outcome.fired_timer)
     if created:
         session.flush()  # the new task rows' ids go into their events
     if step_event is not None:

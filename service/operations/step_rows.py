@@ -115,7 +115,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, ready_ids: set[str],
 
 
 def sync_timers(session: Session, instance: ProcessInstance, timers: list[runner.PendingTimer],
-                before: WaitedOn | None) -> None:
+                before: WaitedOn | None, fired: str | None = None) -> None:
     waiting = {t.task_id: t for t in timers}
     if before is None:
         rows = [row for row in session.execute(select(Timer).where(
@@ -127,8 +127,8 @@ def sync_timers(session: Session, instance: ProcessInstance, timers: list[runner
         known = {row.engine_task_id for row in rows}
     else:
         known = set(before.timers)
-        gone = sorted(known - set(waiting))
-        if gone:  # a timer fired in this step is marked fired by its caller, written after this
+        gone = sorted(known - set(waiting) - {fired})  # the fired one is marked by the step's caller
+        if gone:
             session.execute(update(Timer).where(
                 Timer.instance_id == instance.id, Timer.engine_task_id.in_(gone), Timer.status == "pending")
                 .values(status="cancelled").execution_options(synchronize_session=False))

@@ -8,13 +8,14 @@ Leases and retry times are measured on the real clock: they are about machines, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, lazyload, undefer
 
 from service.engine import runner
-from service.persistence.audit import append_event
+from service.persistence.audit import append_event, assume_marker, system_marker
 from service.persistence.models import Incident, ProcessInstance, Timer
 
 from .case_store import (
@@ -64,9 +65,10 @@ def timer_snapshots(ctx: AppContext, timer_ids: list[int]) -> dict[int, TimerSna
             .join(Timer, Timer.instance_id == ProcessInstance.id).where(Timer.id.in_(timer_ids))
             .options(undefer(ProcessInstance.state_json))).unique().all()
         snapshots: dict[int, TimerSnapshot] = dict.fromkeys(timer_ids)
+        reference = system_marker(session) if found else None  # one version of the reference data per batch
         for row in found:
             if row.status in ("pending", "incident"):
-                snapshots[row.id] = row.element_id, snapshot_of(row.ProcessInstance)
+                snapshots[row.id] = row.element_id, replace(snapshot_of(row.ProcessInstance), reference=reference)
         return snapshots
 
 
@@ -117,11 +119,13 @@ def _fire_once(ctx: AppContext, timer_id: int, found: TimerSnapshot, now: dateti
         return "incident"
     ctx.hooks.fire_after_engine("timer")
     with ctx.db.transaction() as session:
+        assume_marker(session, snapshot.reference)
         instance, row = _lock_case_and_timer(session, snapshot, timer_id)
         if row.status not in ("pending", "incident"):
             raise CaseChanged(f"timer {timer_id} is {row.status}")
         had_incident = row.status == "incident"  # only a timer that failed before has incidents to resolve
         row.status, row.fired_at, row.claimed_until = "fired", now, None
+        outcome.fired_timer = row.engine_task_id
         append_event(session, type="timer_fired", actor=actor, at=now, case=instance,
                      payload={"element_id": row.element_id, "due_at": row.due_at.isoformat(),
                               "engine_task_id": row.engine_task_id, **outcome.replay_record()})
