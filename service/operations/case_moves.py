@@ -21,7 +21,7 @@ from service.domain.form_submission import validate_submission
 from service.domain.messages import Message
 from service.domain.task_actions import status_words, task_label
 from service.engine import runner
-from service.persistence.audit import append_event
+from service.persistence.audit import append_event, marker_columns, note_marker
 from service.persistence.models import HumanTask, ProcessInstance, User
 
 from .access import check_may_work, viewer_for
@@ -51,16 +51,20 @@ def completion_route(task: HumanTask, actor: str, signer_pending: bool) -> str:
 def _with_pending_signer() -> Any:
     signer = aliased(HumanTask)
     waits = exists().where(signer.parent_task_id == HumanTask.id, signer.kind == SIGNER, signer.status == "pending")
-    return select(HumanTask, waits).where(HumanTask.id == bindparam("task_id"))
+    return select(HumanTask, waits, *marker_columns()).where(HumanTask.id == bindparam("task_id"))
 
 
 WITH_PENDING_SIGNER = _with_pending_signer()  # built once: composing it costs more than running it
 
 
 def with_pending_signer(session: Session, task_id: int) -> tuple[HumanTask, bool] | None:
-    """A task row and whether a signer after it waits ("pending"), in one statement."""
+    """A task row and whether a signer after it waits ("pending"), in one statement, which also reads
+    the version of the reference data that the step will go by (`audit.marker_columns`)."""
     found = session.execute(WITH_PENDING_SIGNER, {"task_id": task_id}).unique().first()
-    return (found[0], bool(found[1])) if found is not None else None
+    if found is None:
+        return None
+    note_marker(session, found[2], found[3])
+    return found[0], bool(found[1])
 
 
 def _signer_of(session: Session, task: HumanTask, status: str) -> HumanTask | None:

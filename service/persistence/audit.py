@@ -67,6 +67,19 @@ def system_marker(session: Session) -> tuple[int, str] | None:
 Marker = tuple[int, str]
 
 
+def marker_columns() -> list[Any]:
+    """The system head as two columns of another query, so a step's first read learns it in passing."""
+    head = AuditChain.chain == SYSTEM_CHAIN
+    return [select(AuditChain.seq).where(head).scalar_subquery(),
+            select(AuditChain.hash).where(head).scalar_subquery()]
+
+
+def note_marker(session: Session, seq: int | None, digest: str | None) -> None:
+    """What `marker_columns` read: the session's marker, unless it has read one already."""
+    if "system_marker" not in session.info:
+        session.info["system_marker"] = (int(seq), str(digest)) if seq is not None and digest is not None else None
+
+
 def marker_seen(session: Session) -> Marker | None:
     """The head this session has read already, or None: no query."""
     return session.info.get("system_marker")

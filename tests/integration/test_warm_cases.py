@@ -37,15 +37,15 @@ def _other_process(ctx: AppContext) -> AppContext:
     return AppContext(settings=ctx.settings, db=Database(ctx.settings.database_url), clock=ctx.clock)
 
 
-def test_a_plain_completion_needs_at_most_seven_statements(ctx):
+def test_a_plain_completion_needs_at_most_six_statements(ctx):
     case = start(ctx)
     advance_to(ctx, case, "leave_site")
     leave_site = task(ctx, case, "leave_site")["id"]
     data = {"completion_state": "已完成安装", "leave_channel": "phone"}
     said = _statements(ctx, lambda: cases.complete_task(ctx, task_id=leave_site, actor="engineer1", data=data))
-    # the task read with the reference data's version, the case locked; the task done, the next one,
+    # the task read (with the reference data's version), the case locked; the task done, the next one,
     # its two events in one insert, the case row
-    assert len(said) <= 7, "\n".join(said)
+    assert len(said) <= 6, "\n".join(said)
     assert open_elements(ctx, case) == ["customer_signoff"]
     with ctx.db.reading() as session:
         done = session.execute(select(HumanTask).where(HumanTask.instance_id == case,
