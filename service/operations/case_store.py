@@ -68,6 +68,20 @@ def log_only(session: Session, instance: ProcessInstance) -> None:
         set_committed_value(instance, name, getattr(instance, name))
 
 
+def lock_snapshot_with(session: Session, statement: Any, snapshot: CaseSnapshot, params: dict[str, Any],
+                       missing: str) -> tuple[ProcessInstance, Any]:
+    """The case row locked at the snapshot's revision and the row `statement` reads with it (a task, a
+    timer): one statement, and that row needs no lock of its own, because every writer of a case's
+    rows locks the case first. `missing`: why the step must start over when the row is not there."""
+    found = session.execute(statement, {"case": snapshot.id, **params}).unique().first()
+    if found is None:
+        raise CaseChanged(missing)
+    instance, row = found
+    if instance.revision != snapshot.revision:
+        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
+    return instance, row
+
+
 def lock_snapshot(session: Session, instance_id: int, revision: int) -> ProcessInstance:
     instance = lock_instance(session, instance_id)
     if instance.revision != revision:

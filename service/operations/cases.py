@@ -32,6 +32,7 @@ from .case_store import (
     StepOutcome,
     load_specs,
     lock_instance,
+    lock_snapshot_with,
     outcome_of,
     snapshot_of,
     write_outcome,
@@ -252,15 +253,8 @@ _CASE_AND_TASK = (  # built once: composing it costs more than running it
 
 
 def lock_case_and_task(session: Session, snapshot: CaseSnapshot, task_id: int) -> tuple[ProcessInstance, HumanTask]:
-    """The case row locked at the snapshot's revision, and its task read in the same statement. The task
-    row needs no lock of its own: every writer of a case's rows locks the case first."""
-    found = session.execute(_CASE_AND_TASK, {"case": snapshot.id, "task": task_id}).unique().first()
-    if found is None:
-        raise CaseChanged(f"task {task_id} is no longer part of case {snapshot.id}")
-    instance, task = found
-    if instance.revision != snapshot.revision:
-        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
-    return instance, task
+    return lock_snapshot_with(session, _CASE_AND_TASK, snapshot, {"task": task_id},
+                              f"task {task_id} is no longer part of case {snapshot.id}")
 
 
 AlsoWrite = Callable[[Session, ProcessInstance, HumanTask], None]

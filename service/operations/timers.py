@@ -22,6 +22,7 @@ from .case_store import (
     CaseChanged,
     CaseSnapshot,
     lock_instance,
+    lock_snapshot_with,
     snapshot_of,
     write_outcome,
 )
@@ -93,15 +94,7 @@ _CASE_AND_TIMER = (  # built once: composing it costs more than running it
 
 
 def _lock_case_and_timer(session: Session, snapshot: CaseSnapshot, timer_id: int) -> tuple[ProcessInstance, Timer]:
-    """The case row locked at the snapshot's revision and its timer, in one statement; the timer needs no
-    lock of its own, because every writer of a case's rows locks the case first."""
-    found = session.execute(_CASE_AND_TIMER, {"case": snapshot.id, "timer": timer_id}).unique().first()
-    if found is None:
-        raise CaseChanged(f"timer {timer_id} is gone")
-    instance, timer = found
-    if instance.revision != snapshot.revision:
-        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
-    return instance, timer
+    return lock_snapshot_with(session, _CASE_AND_TIMER, snapshot, {"timer": timer_id}, f"timer {timer_id} is gone")
 
 
 def _fire_once(ctx: AppContext, timer_id: int, found: TimerSnapshot, now: datetime, actor: str) -> str:
