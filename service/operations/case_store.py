@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy.orm import Session, defer, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.adapters.clock import parse_instant
@@ -57,15 +57,31 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
+_LOCK_FOR_LOG = (  # built once: composing it costs more than running it
+    select(ProcessInstance).where(ProcessInstance.id == bindparam("case"))
+    .options(lazyload(ProcessInstance.definition), defer(ProcessInstance.data))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+
+
+def lock_for_log(session: Session, instance_id: int) -> ProcessInstance:
+    """The case row locked for an event beside the engine (`log_only`), without the version and the
+    case data that such an event never reads."""
+    instance = session.execute(_LOCK_FOR_LOG, {"case": instance_id}).scalar_one_or_none()
+    if instance is None:
+        raise NotFound("case.missing", case=instance_id)
+    return instance
+
+
 def log_only(session: Session, instance: ProcessInstance) -> None:
     """The locked case's chain head advances in its own statement, and its revision stays: for an event
     that records something beside the engine (a mail went out). The revision is what a step computed
     meanwhile checks before it writes; a mail thread bumping it would keep a timer step of the same case
     failing, though nothing the step read has changed (the chain head is read under the lock)."""
+    seq, digest = instance.chain_seq, instance.chain_hash
     session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
-                    .values(chain_seq=instance.chain_seq, chain_hash=instance.chain_hash))
-    for name in ("chain_seq", "chain_hash"):  # written: the row itself is not dirty any more
-        set_committed_value(instance, name, getattr(instance, name))
+                    .values(chain_seq=seq, chain_hash=digest).execution_options(synchronize_session=False))
+    set_committed_value(instance, "chain_seq", seq)  # written: the row itself is not dirty any more
+    set_committed_value(instance, "chain_hash", digest)
 
 
 def lock_snapshot_with(session: Session, statement: Any, snapshot: CaseSnapshot, params: dict[str, Any],

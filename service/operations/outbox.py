@@ -18,7 +18,7 @@ from service.adapters.mailer import Address, MailSender, OutgoingMail
 from service.persistence.audit import append_event
 from service.persistence.models import OutboxMail
 
-from .case_store import lock_instance, log_only
+from .case_store import lock_for_log, log_only
 from .context import AppContext
 from .timers import real_now
 
@@ -67,7 +67,7 @@ def release_mails(ctx: AppContext, mail_ids: list[int]) -> None:
 
 def record_result(ctx: AppContext, claimed: ClaimedMail, error: Exception | None, now: datetime) -> None:
     with ctx.db.transaction() as session:
-        case = lock_instance(session, claimed.instance_id) if claimed.instance_id else None  # the case row first
+        case = lock_for_log(session, claimed.instance_id) if claimed.instance_id else None  # the case row first
         row = session.get(OutboxMail, claimed.id, with_for_update=True, populate_existing=True)
         if row is None or row.status != "pending":
             return  # another worker delivered it after our lease ran out
