@@ -21,7 +21,7 @@ from service.adapters.clock import parse_instant
 from service.adapters.mailer import OutgoingMail
 from service.domain.business_key import with_contract_no
 from service.engine import runner, safe_eval, serializer
-from service.persistence.audit import append_event, state_digest
+from service.persistence.audit import Marker, append_event, state_digest
 from service.persistence.models import OutboxMail, ProcessDefinition, ProcessInstance
 
 from .context import AppContext
@@ -46,42 +46,44 @@ def load_specs(ctx: AppContext, definition: ProcessDefinition) -> tuple[Any, dic
     return ctx.cached_spec(definition.id, load)
 
 
-def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+_LOCK = (  # built once: composing it costs more than running it
+    select(ProcessInstance).where(ProcessInstance.id == bindparam("case"))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+# an event beside the engine reads neither the version nor the case data
+_LOCK_FOR_LOG = _LOCK.options(lazyload(ProcessInstance.definition), defer(ProcessInstance.data))
+
+
+def lock_instance(session: Session, instance_id: int, *, statement: Any = _LOCK) -> ProcessInstance:
     """The first lock of every case step: the case row (then its task, timer and mail rows)."""
-    instance = session.execute(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
-    ).unique().scalar_one_or_none()
+    instance = session.execute(statement, {"case": instance_id}).unique().scalar_one_or_none()
     if instance is None:
         raise NotFound("case.missing", case=instance_id)
     return instance
-
-
-_LOCK_FOR_LOG = (  # built once: composing it costs more than running it
-    select(ProcessInstance).where(ProcessInstance.id == bindparam("case"))
-    .options(lazyload(ProcessInstance.definition), defer(ProcessInstance.data))
-    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
 
 
 def lock_for_log(session: Session, instance_id: int) -> ProcessInstance:
-    """The case row locked for an event beside the engine (`log_only`), without the version and the
-    case data that such an event never reads."""
-    instance = session.execute(_LOCK_FOR_LOG, {"case": instance_id}).scalar_one_or_none()
-    if instance is None:
-        raise NotFound("case.missing", case=instance_id)
-    return instance
+    """The case row locked for `append_beside_engine`."""
+    return lock_instance(session, instance_id, statement=_LOCK_FOR_LOG)
 
 
-def log_only(session: Session, instance: ProcessInstance) -> None:
-    """The locked case's chain head advances in its own statement, and its revision stays: for an event
-    that records something beside the engine (a mail went out). The revision is what a step computed
-    meanwhile checks before it writes; a mail thread bumping it would keep a timer step of the same case
-    failing, though nothing the step read has changed (the chain head is read under the lock)."""
-    seq, digest = instance.chain_seq, instance.chain_hash
-    session.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
+def append_beside_engine(session: Session, case: ProcessInstance, *, type: str, actor: str, at: datetime,
+                         payload: dict[str, Any]) -> None:
+    """An event that records something beside the engine (a mail went out) on the case locked by
+    `lock_for_log`: its chain head advances in a statement of its own, and its revision stays. The
+    revision is what a step computed meanwhile checks before it writes; bumping it here would make a
+    timer step of the same case start over, though nothing the step read has changed (the head is
+    read under the lock)."""
+    append_event(session, type=type, actor=actor, at=at, case=case, payload=payload)
+    seq, digest = case.chain_seq, case.chain_hash
+    session.execute(update(ProcessInstance).where(ProcessInstance.id == case.id)
                     .values(chain_seq=seq, chain_hash=digest).execution_options(synchronize_session=False))
-    set_committed_value(instance, "chain_seq", seq)  # written: the row itself is not dirty any more
-    set_committed_value(instance, "chain_hash", digest)
+    set_committed_value(case, "chain_seq", seq)  # written: the row itself is not dirty any more
+    set_committed_value(case, "chain_hash", digest)
+
+
+def _at_revision(instance: ProcessInstance, revision: int) -> None:
+    if instance.revision != revision:
+        raise CaseChanged(f"case {instance.id} changed (revision {revision} → {instance.revision})")
 
 
 def lock_snapshot_with(session: Session, statement: Any, snapshot: CaseSnapshot, params: dict[str, Any],
@@ -93,15 +95,13 @@ def lock_snapshot_with(session: Session, statement: Any, snapshot: CaseSnapshot,
     if found is None:
         raise CaseChanged(missing)
     instance, row = found
-    if instance.revision != snapshot.revision:
-        raise CaseChanged(f"case {snapshot.id} changed (revision {snapshot.revision} → {instance.revision})")
+    _at_revision(instance, snapshot.revision)
     return instance, row
 
 
 def lock_snapshot(session: Session, instance_id: int, revision: int) -> ProcessInstance:
     instance = lock_instance(session, instance_id)
-    if instance.revision != revision:
-        raise CaseChanged(f"case {instance_id} changed (revision {revision} → {instance.revision})")
+    _at_revision(instance, revision)
     return instance
 
 
@@ -118,7 +118,7 @@ class CaseSnapshot:
     parent_id: int | None
     status: str
     started_by: str | None = None
-    reference: tuple[int, str] | None = None  # the system head its read saw (audit.assume_marker)
+    reference: Marker | None = None  # the system head its read saw (audit.assume_marker)
 
 
 def case_or_missing(session: Session, instance_id: int) -> ProcessInstance:
@@ -137,13 +137,13 @@ def read_snapshot(session: Session, instance_id: int) -> CaseSnapshot:
     return snapshot_of(instance)
 
 
-def snapshot_of(instance: ProcessInstance) -> CaseSnapshot:
+def snapshot_of(instance: ProcessInstance, reference: Marker | None = None) -> CaseSnapshot:
     """The snapshot of a case row already loaded in the caller's read session (its stored state only
     if that was read with it: a warm case does not need it)."""
     state = None if "state_json" in inspect(instance).unloaded else instance.state_json
     return CaseSnapshot(instance.id, instance.revision, state, instance.definition,
                         instance.process_id, instance.business_key, instance.parent_id, instance.status,
-                        instance.started_by)
+                        instance.started_by, reference)
 
 
 def load_workflow(ctx: AppContext, snapshot: CaseSnapshot | ProcessInstance) -> BpmnWorkflow:
@@ -181,7 +181,7 @@ def waited_on(workflow: BpmnWorkflow) -> WaitedOn:
     """What a stored case waits on, read off its state: its rows were written from that state in the
     transaction that wrote it, so the step needs to write only the difference, as a warm case does."""
     waiting = runner.waiting_on(workflow)
-    return WaitedOn(frozenset(t.task_id for t in waiting.ready), frozenset(t.task_id for t in waiting.timers))
+    return WaitedOn.of(waiting.ready, waiting.timers)
 
 
 # --- the outcome of one engine run, computed before any lock is taken ---------------------------
@@ -338,7 +338,7 @@ def _keep_warm(ctx: AppContext, session: Session, instance: ProcessInstance, out
     workflow = outcome.workflow
     if workflow is None:
         return
-    waiting = WaitedOn(frozenset(t.task_id for t in outcome.ready), frozenset(t.task_id for t in outcome.timers))
+    waiting = WaitedOn.of(outcome.ready, outcome.timers)
     ctx.warm.forget(instance.id)
 
     def keep(_session: Session) -> None:

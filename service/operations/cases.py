@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -241,8 +241,8 @@ def _completion_in(ctx: AppContext, session: Session, task: HumanTask, actor: st
         check_no_incident(session, instance.id)
     values = as_logged(checked_form_data(ctx, session, ctx.cached_forms(instance.definition).get(
         task.form_key or ""), data, task.name, instance.customer, instance.data))
-    snapshot = replace(snapshot_of(instance), reference=marker_seen(session))  # the step reads no other version
-    return _Completion(snapshot, task.id, task.engine_task_id, values)
+    # the step goes by the version of the reference data read here, in all its sessions
+    return _Completion(snapshot_of(instance, marker_seen(session)), task.id, task.engine_task_id, values)
 
 
 _CASE_AND_TASK = (  # built once: composing it costs more than running it

@@ -18,7 +18,7 @@ from service.adapters.mailer import Address, MailSender, OutgoingMail
 from service.persistence.audit import append_event
 from service.persistence.models import OutboxMail
 
-from .case_store import lock_for_log, log_only
+from .case_store import append_beside_engine, lock_for_log
 from .context import AppContext
 from .timers import real_now
 
@@ -79,11 +79,12 @@ def record_result(ctx: AppContext, claimed: ClaimedMail, error: Exception | None
                 row.status = "failed"
             return
         row.status, row.sent_at = "sent", now
-        append_event(session, type="mail_sent", actor="worker", at=now, case=case, payload={
-            "message_id": row.message_id, "subject": row.subject,
-            "to": [a["email"] for a in row.to], "cc": [a["email"] for a in row.cc]})
-        if case is not None:
-            log_only(session, case)
+        sent = {"message_id": row.message_id, "subject": row.subject,
+                "to": [a["email"] for a in row.to], "cc": [a["email"] for a in row.cc]}
+        if case is None:  # a mail of no case: the system chain records it
+            append_event(session, type="mail_sent", actor="worker", at=now, payload=sent)
+        else:
+            append_beside_engine(session, case, type="mail_sent", actor="worker", at=now, payload=sent)
 
 
 def send_claimed(ctx: AppContext, sender: MailSender, claimed: ClaimedMail, now: datetime) -> bool:

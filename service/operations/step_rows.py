@@ -9,8 +9,10 @@ open rows and timers and reconciles them, which also repairs rows left out of st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -29,6 +31,11 @@ class WaitedOn:
 
     tasks: frozenset[str] = frozenset()
     timers: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, tasks: Iterable[Any], timers: Iterable[Any]) -> WaitedOn:
+        """From what the engine waits on (anything with a `task_id`: its ready tasks, its timers)."""
+        return cls(frozenset(t.task_id for t in tasks), frozenset(t.task_id for t in timers))
 
 
 @dataclass(frozen=True)

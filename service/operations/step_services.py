@@ -22,7 +22,7 @@ from service.adapters.archive_store import DocumentStore
 from service.adapters.mailer import Address
 from service.domain.organisation import Organisation
 from service.engine import determinism
-from service.persistence.audit import assume_marker
+from service.persistence.audit import Marker, assume_marker
 from service.persistence.models import OutboxMail, ProcessInstance
 from service.persistence.read_cache import while_unchanged
 from service.service_tasks import registry
@@ -103,7 +103,7 @@ class CaseIdentity:
 
 
 def step_services(ctx: AppContext, case: CaseIdentity, now: datetime,
-                  reference: tuple[int, str] | None = None) -> StepServices:
+                  reference: Marker | None = None) -> StepServices:
     """`reference`: the system head the step's read saw, so its services read the same reference data."""
     return StepServices(lambda session: _service_context(ctx, session, case, now),
                         lambda: assume_marker(ctx.db.sessions(), reference), now)

@@ -8,7 +8,6 @@ Leases and retry times are measured on the real clock: they are about machines, 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
@@ -69,7 +68,7 @@ def timer_snapshots(ctx: AppContext, timer_ids: list[int]) -> dict[int, TimerSna
         reference = system_marker(session) if found else None  # one version of the reference data per batch
         for row in found:
             if row.status in ("pending", "incident"):
-                snapshots[row.id] = row.element_id, replace(snapshot_of(row.ProcessInstance), reference=reference)
+                snapshots[row.id] = row.element_id, snapshot_of(row.ProcessInstance, reference)
         return snapshots
 
 

@@ -51,20 +51,19 @@ def event_hash(*, chain: str, seq: int, instance_id: int | None, type: str, acto
 
 
 _SYSTEM_HEAD = select(AuditChain.seq, AuditChain.hash).where(AuditChain.chain == SYSTEM_CHAIN)  # built once
+Marker = tuple[int, str]  # the system chain's head: (seq, hash)
+_MARKER = "system_marker"  # where a session keeps the head it read (session.info)
 
 
-def system_marker(session: Session) -> tuple[int, str] | None:
+def system_marker(session: Session) -> Marker | None:
     """The system chain's head, without a lock. Every change of the calendar, the people, their roles
     and the processes appends to that chain in its own transaction, so anything read from those tables
     may be cached for as long as this marker stays the same."""
-    if "system_marker" not in session.info:  # read once per session; a system event of its own resets it
+    if _MARKER not in session.info:  # read once per session; a system event of its own resets it
         row = session.execute(_SYSTEM_HEAD).first()
-        session.info["system_marker"] = (int(row[0]), str(row[1])) if row is not None else None
-    marker: tuple[int, str] | None = session.info["system_marker"]
+        note_marker(session, *(row if row is not None else (None, None)))
+    marker: Marker | None = session.info[_MARKER]
     return marker
-
-
-Marker = tuple[int, str]
 
 
 def marker_columns() -> list[Any]:
@@ -75,14 +74,14 @@ def marker_columns() -> list[Any]:
 
 
 def note_marker(session: Session, seq: int | None, digest: str | None) -> None:
-    """What `marker_columns` read: the session's marker, unless it has read one already."""
-    if "system_marker" not in session.info:
-        session.info["system_marker"] = (int(seq), str(digest)) if seq is not None and digest is not None else None
+    """The head a query read (`_SYSTEM_HEAD`, `marker_columns`): the session's marker, unless it has one."""
+    if _MARKER not in session.info:
+        session.info[_MARKER] = (int(seq), str(digest)) if seq is not None and digest is not None else None
 
 
 def marker_seen(session: Session) -> Marker | None:
     """The head this session has read already, or None: no query."""
-    return session.info.get("system_marker")
+    return session.info.get(_MARKER)
 
 
 def assume_marker(session: Session, marker: Marker | None) -> Session:
@@ -90,7 +89,7 @@ def assume_marker(session: Session, marker: Marker | None) -> Session:
     it again: the step then sees one version of the reference data from its read to its write (a
     change committed in between is as if it came after the step). None: the session reads its own."""
     if marker is not None:
-        session.info["system_marker"] = marker
+        session.info[_MARKER] = marker
     return session
 
 
@@ -127,7 +126,7 @@ def append_event(session: Session, *, type: str, actor: str, at: datetime, paylo
         case.chain_seq, case.chain_hash = seq, digest
     else:
         head.seq, head.hash = seq, digest
-        session.info.pop("system_marker", None)
+        session.info.pop(_MARKER, None)
     return Event(**row)  # as written; not in the session, nothing reads an event's id back
 
 
